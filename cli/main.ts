@@ -1,0 +1,60 @@
+import { type CliCommand, type CliIo, UsageError } from './command.js';
+import { commands } from './commands/index.js';
+
+function topLevelHelp(): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+  return [
+    'Usage: capacity-guard <command> [options]',
+    '',
+    'EKS / VPC CNI capacity: subnet IP headroom, /28 prefixes and the ENI attach-rate budget.',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    "Run 'capacity-guard <command> --help' for the options of one command.",
+  ].join('\n');
+}
+
+/** Runs the CLI and returns the exit code; never lets a stack trace reach the user unless DEBUG is set. */
+export async function runCli(argv: readonly string[], io: CliIo, debug = false): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(`${topLevelHelp()}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  const command: CliCommand | undefined = commands.find((c) => c.name === name);
+  if (!command) {
+    io.stderr(`capacity-guard: unknown command '${name}'\n\n${topLevelHelp()}\n`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout(`${command.help}\n`);
+    return 0;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`capacity-guard ${error.message}\n`);
+      return 2;
+    }
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    io.stderr(`capacity-guard ${name}: ${message}\n`);
+    if (debug && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
+    return 1;
+  }
+}
+
+const isEntryPoint =
+  process.argv[1] !== undefined && /capacity-guard(\.js|\.mjs)?$|cli[\\/]main\.ts$/.test(process.argv[1]);
+if (isEntryPoint) {
+  const io: CliIo = {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    stderrIsTty: process.stderr.isTTY === true,
+  };
+  runCli(process.argv.slice(2), io, process.env.DEBUG !== undefined).then((code) => {
+    process.exitCode = code;
+  });
+}

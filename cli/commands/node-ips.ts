@@ -1,0 +1,96 @@
+import {
+  CapacityInputError,
+  MAX_PODS_CAPS,
+  type MaxPodsCap,
+  nodeHoldings,
+} from '../../shared/domain/cni-capacity.js';
+import { CniConfigError, describeCniConfig, parseCniPairs } from '../../shared/domain/cni-config-parse.js';
+import { parseFlags, parseIntegerFlag } from '../args.js';
+import { type CliCommand, UsageError } from '../command.js';
+import { formatTable } from '../format-table.js';
+import { lookupInstanceTypes } from '../instance-lookup.js';
+
+const help = `Usage: capacity-guard node-ips --instance-type T --pods N [--cni KEY=VALUE]... [options]
+
+What one node holds from its subnets once N pod-networked pods ran on it (the CNI's high-water mark):
+ENIs, ENI attachments (AttachNetworkInterface calls), secondary IPs or /28 prefixes, and the addresses taken
+from the node subnet and (custom networking) from the ENIConfig pod subnet.
+
+Options:
+  --instance-type T         one instance type, e.g. m5.large
+  --pods N                  pods that use pod networking (host-network pods such as aws-node excluded)
+  --cni KEY=VALUE           a VPC CNI setting; repeat for several. Capacity settings: ENABLE_PREFIX_DELEGATION,
+                            WARM_ENI_TARGET, WARM_IP_TARGET, MINIMUM_IP_TARGET, WARM_PREFIX_TARGET,
+                            AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG, ENABLE_POD_ENI, MAX_ENI
+  --cap none|mng|auto-mode  kubelet maxPods cap policy (default none)
+  --json                    one JSON object instead of a table`;
+
+export const nodeIpsCommand: CliCommand = {
+  name: 'node-ips',
+  summary: 'IPs, /28 prefixes, ENIs and ENI attachments one node takes with N pods',
+  help,
+  async run(args, io) {
+    const { values } = parseFlags('node-ips', args, {
+      'instance-type': { type: 'string' },
+      pods: { type: 'string' },
+      cni: { type: 'string', multiple: true },
+      cap: { type: 'string' },
+      json: { type: 'boolean' },
+    });
+    if (values['instance-type'] === undefined)
+      throw new UsageError('node-ips: --instance-type T is required');
+    if (values.pods === undefined) throw new UsageError('node-ips: --pods N is required');
+    const [limits, ...extra] = lookupInstanceTypes('instance-type', values['instance-type']);
+    if (!limits || extra.length > 0)
+      throw new UsageError('--instance-type: node-ips takes exactly one instance type');
+    const pods = parseIntegerFlag('pods', values.pods, 0, 100_000);
+    const cap = (values.cap ?? 'none') as MaxPodsCap;
+    if (!MAX_PODS_CAPS.includes(cap)) {
+      throw new UsageError(
+        `--cap: '${values.cap}' is not a cap policy (expected ${MAX_PODS_CAPS.join(', ')})`,
+      );
+    }
+    let parsed: ReturnType<typeof parseCniPairs>;
+    try {
+      parsed = parseCniPairs(values.cni ?? []);
+    } catch (error) {
+      if (error instanceof CniConfigError) throw new UsageError(error.message);
+      throw error;
+    }
+    for (const warning of parsed.warnings) io.stderr(`warning: ${warning.message}\n`);
+    let holdings: ReturnType<typeof nodeHoldings>;
+    try {
+      holdings = nodeHoldings(limits, parsed.config, pods, cap);
+    } catch (error) {
+      if (error instanceof CapacityInputError) throw new UsageError(`--${error.message}`);
+      throw error;
+    }
+    if (holdings.prefixDelegationFellBack) {
+      io.stderr(`warning: ${limits.instanceType} is not Nitro-based: the CNI falls back to secondary IPs\n`);
+    }
+    const result = {
+      instanceType: holdings.instanceType,
+      pods: holdings.pods,
+      cni: describeCniConfig(parsed.config),
+      mode: holdings.mode,
+      enis: holdings.enis,
+      attaches: holdings.attaches,
+      ipsHeld: holdings.ipsHeld,
+      prefixesHeld: holdings.prefixesHeld,
+      nodeSubnetIps: holdings.nodeSubnetIps,
+      podSubnetIps: holdings.podSubnetIps,
+      maxPods: holdings.maxPods,
+    };
+    if (values.json) {
+      io.stdout(`${JSON.stringify(result, null, 2)}\n`);
+      return 0;
+    }
+    io.stdout(
+      `${formatTable(
+        ['FIELD', 'VALUE'],
+        Object.entries(result).map(([key, value]) => [key, String(value)]),
+      )}\n`,
+    );
+    return 0;
+  },
+};

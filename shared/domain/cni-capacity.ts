@@ -1,0 +1,220 @@
+import type { CniConfig } from './cni-config.js';
+import { type InstanceLimits, supportsPrefixDelegation } from './instance-limits.js';
+
+/** Addresses in one /28 prefix. Source: VPC CNI `datastore.GetPrefixDelegationDefaults()` (16 IPs per prefix). */
+export const IPS_PER_PREFIX = 16;
+
+/** Host-network pods every node runs (aws-node, kube-proxy): the `+2` of the max-pods formula. */
+export const HOST_NETWORK_PODS = 2;
+
+/** Cap policies applied on top of the ENI formula. */
+export const MAX_PODS_CAPS = ['none', 'mng', 'auto-mode'] as const;
+export type MaxPodsCap = (typeof MAX_PODS_CAPS)[number];
+
+export class CapacityInputError extends Error {
+  override readonly name = 'CapacityInputError';
+}
+
+/** How the CNI will actually run on one instance type (after the silent fall-backs). */
+export interface EffectiveNetworking {
+  /** ENI limit after MAX_ENI. */
+  readonly maxEnis: number;
+  /** ENIs that can hold pod IPs or prefixes (excludes the trunk ENI and, with custom networking, the primary). */
+  readonly podEnis: number;
+  /** Secondary IPs, or /28 prefixes, one ENI holds: `M = L - 1`. */
+  readonly slotsPerEni: number;
+  /** True when prefix delegation was asked for and the instance supports it. */
+  readonly prefixDelegation: boolean;
+  /** True when prefix delegation was asked for but the instance is neither Nitro nor bare metal. */
+  readonly prefixDelegationFellBack: boolean;
+}
+
+/**
+ * Resolves the ENIs and slots the CNI works with on one instance type.
+ * Sources: DOMAIN.md §1; VPC CNI `pkg/ipamd/ipamd.go` `hasRoomForEni` (the trunk ENI takes a slot when
+ * ENABLE_POD_ENI is on; `MAX_ENI` lowers `maxENI` when >= 1), custom networking leaves the primary ENI without
+ * pod IPs (`docs/cni-proposal.md`, `useCustomNetworking`), prefix delegation only on Nitro / bare metal.
+ *
+ * @example
+ * effectiveNetworking({ maxEnis: 3, ipv4PerEni: 10, ... }, DEFAULT_CNI_CONFIG) // { maxEnis: 3, podEnis: 3, slotsPerEni: 9, ... }
+ */
+export function effectiveNetworking(limits: InstanceLimits, cni: CniConfig): EffectiveNetworking {
+  const maxEnis =
+    cni.maxEni !== null && cni.maxEni >= 1 ? Math.min(limits.maxEnis, cni.maxEni) : limits.maxEnis;
+  const reserved = (cni.podEni ? 1 : 0) + (cni.customNetworking ? 1 : 0);
+  const podEnis = Math.max(0, maxEnis - reserved);
+  const prefixCapable = supportsPrefixDelegation(limits);
+  return {
+    maxEnis,
+    podEnis,
+    slotsPerEni: Math.max(0, limits.ipv4PerEni - 1),
+    prefixDelegation: cni.prefixDelegation && prefixCapable,
+    prefixDelegationFellBack: cni.prefixDelegation && !prefixCapable,
+  };
+}
+
+/**
+ * Pods a node of this type can run (kubelet `maxPods`), with the cap policy.
+ *
+ * - Secondary-IP mode: `E*(L-1) + 2`; prefix delegation: `E*(L-1)*16 + 2` (DOMAIN.md §1; VPC CNI
+ *   `misc/eni-max-pods.txt`, awslabs/amazon-eks-ami `max-pods-calculator.sh`). `E` is the pod-usable ENI count
+ *   (custom networking and the pod-ENI trunk each take one, MAX_ENI caps it).
+ * - `mng` (EKS managed node groups, `max-pods-calculator.sh`): at most 110 when vCPUs <= 30, else at most 250.
+ * - `auto-mode` (EKS Auto Mode): `min(110, E*(L-1))`.
+ *
+ * @example
+ * maxPods(m5large, DEFAULT_CNI_CONFIG) // 29
+ * maxPods(m5large, { ...DEFAULT_CNI_CONFIG, prefixDelegation: true }, 'mng') // 110
+ */
+export function maxPods(limits: InstanceLimits, cni: CniConfig, cap: MaxPodsCap = 'none'): number {
+  const net = effectiveNetworking(limits, cni);
+  const podSlots = net.podEnis * net.slotsPerEni;
+  const formula = (net.prefixDelegation ? podSlots * IPS_PER_PREFIX : podSlots) + HOST_NETWORK_PODS;
+  switch (cap) {
+    case 'none':
+      return formula;
+    case 'mng':
+      return Math.min(formula, limits.vcpus <= 30 ? 110 : 250);
+    case 'auto-mode':
+      return Math.min(110, podSlots);
+    default:
+      return assertNever(cap);
+  }
+}
+
+/** What one node holds from its subnets once `pods` pod-networked pods ran on it (high-water mark). */
+export interface NodeHoldings {
+  readonly instanceType: string;
+  readonly pods: number;
+  readonly maxPods: number;
+  /** ENIs attached to the instance: primary, pod ENIs and the trunk ENI. */
+  readonly enis: number;
+  /** AttachNetworkInterface calls the node makes: every ENI but the primary (RunInstances attaches that one). */
+  readonly attaches: number;
+  /** Secondary IPs held for pods (in prefix mode: prefixes × 16). */
+  readonly ipsHeld: number;
+  readonly prefixesHeld: number;
+  /** Addresses taken from the node's own subnet (ENI primaries, and pod IPs unless custom networking). */
+  readonly nodeSubnetIps: number;
+  /** Addresses taken from the ENIConfig pod subnet (custom networking only; 0 otherwise). */
+  readonly podSubnetIps: number;
+  readonly mode: 'warm-eni' | 'ip-target' | 'warm-prefix' | 'prefix-ip-target';
+  readonly prefixDelegationFellBack: boolean;
+}
+
+/**
+ * The IP-target settings take over when either is above zero. Source: VPC CNI `pkg/ipamd/ipamd.go`
+ * `datastoreTargetState` / `warmIPTargetsDefined`; DOMAIN.md §2 "Precedence".
+ */
+function usesIpTargets(cni: CniConfig): boolean {
+  return cni.warmIpTarget > 0 || cni.minimumIpTarget > 0;
+}
+
+/**
+ * The largest number of pod-networked pods one node can give an address to.
+ *
+ * @example
+ * maxPodNetworkPods(m5large, DEFAULT_CNI_CONFIG) // 27
+ */
+export function maxPodNetworkPods(limits: InstanceLimits, cni: CniConfig, cap: MaxPodsCap = 'none'): number {
+  return Math.max(0, maxPods(limits, cni, cap) - HOST_NETWORK_PODS);
+}
+
+/**
+ * ENIs, IPs and /28 prefixes a node holds once `pods` pod-networked pods have run on it, and the ENI
+ * attachments it made. Shrinking is lazy (ipamd frees an ENI only when empty, >= 60 s old and out of cooldown;
+ * never single IPs in WARM_ENI mode), so these are high-water marks (DOMAIN.md §2).
+ *
+ * Formulas, all from VPC CNI `pkg/ipamd/ipamd.go` (`isDatastorePoolTooLow`, `datastoreTargetState`,
+ * `increaseDatastorePool`) as summarised in DOMAIN.md §2; `U` pod ENIs, `M` slots per ENI, `n` pods:
+ * - WARM_ENI_TARGET=W (W>0): pool is low while `available < W*M`, ENIs come full:
+ *   `k = min(U, ceil(n/M) + W, ceil(maxPods/M))`, IPs = `k*M`. W=0: `k = floor(n/M) + 1`.
+ * - WARM_IP_TARGET=w / MINIMUM_IP_TARGET=m: `T = min(max(n + w, m), maxPods, U*M)`, ENIs `ceil(T/M)`.
+ * - Prefix mode, WARM_PREFIX_TARGET=p: `P = ceil(n/16) + p`; with IP targets
+ *   `P = max(ceil((n+w)/16), ceil(m/16))`; capped where `16P >= maxPods` and at `U*M`; ENIs `ceil(P/M)`.
+ * - Growth stops once IPs held >= kubelet maxPods (`isDatastorePoolTooLow`: `TotalIPs >= c.maxPods`).
+ * - Custom networking: the primary ENI holds nothing and a node always has at least one pod ENI at boot.
+ *
+ * @example
+ * nodeHoldings(t3small, DEFAULT_CNI_CONFIG, 5) // { enis: 3, attaches: 2, ipsHeld: 9, ... }
+ */
+export function nodeHoldings(
+  limits: InstanceLimits,
+  cni: CniConfig,
+  pods: number,
+  cap: MaxPodsCap = 'none',
+): NodeHoldings {
+  const net = effectiveNetworking(limits, cni);
+  const kubeletMaxPods = maxPods(limits, cni, cap);
+  const podLimit = Math.max(0, kubeletMaxPods - HOST_NETWORK_PODS);
+  if (!Number.isInteger(pods) || pods < 0 || pods > podLimit) {
+    throw new CapacityInputError(
+      `pods: ${pods} is not possible on ${limits.instanceType} (expected a whole number 0..${podLimit}, ` +
+        `the pod-networked pods under maxPods ${kubeletMaxPods})`,
+    );
+  }
+  const M = net.slotsPerEni;
+  const U = net.podEnis;
+  if (M === 0 || U === 0) {
+    throw new CapacityInputError(
+      `${limits.instanceType}: no ENI can hold pod IPs under this CNI configuration (pod ENIs ${U}, slots per ENI ${M})`,
+    );
+  }
+  const ipTargets = usesIpTargets(cni);
+
+  let podEnisHeld: number;
+  let slotsHeld: number;
+  let mode: NodeHoldings['mode'];
+  if (net.prefixDelegation) {
+    const maxPrefixes = Math.min(U * M, Math.ceil(kubeletMaxPods / IPS_PER_PREFIX));
+    const wanted = ipTargets
+      ? Math.max(
+          Math.ceil((pods + cni.warmIpTarget) / IPS_PER_PREFIX),
+          Math.ceil(cni.minimumIpTarget / IPS_PER_PREFIX),
+        )
+      : Math.ceil(pods / IPS_PER_PREFIX) + cni.warmPrefixTarget;
+    // A node always starts with one prefix on its first pod ENI; an extra one is added only while pods need it.
+    slotsHeld = Math.max(1, Math.min(wanted, Math.max(maxPrefixes, Math.ceil(pods / IPS_PER_PREFIX))));
+    podEnisHeld = Math.ceil(slotsHeld / M);
+    mode = ipTargets ? 'prefix-ip-target' : 'warm-prefix';
+  } else if (ipTargets) {
+    const target = Math.max(pods + cni.warmIpTarget, cni.minimumIpTarget);
+    slotsHeld = Math.max(pods, Math.min(target, kubeletMaxPods, U * M));
+    podEnisHeld = Math.max(1, Math.ceil(slotsHeld / M));
+    mode = 'ip-target';
+  } else {
+    const wanted = cni.warmEniTarget > 0 ? Math.ceil(pods / M) + cni.warmEniTarget : Math.floor(pods / M) + 1;
+    podEnisHeld = Math.max(
+      1,
+      Math.min(U, wanted, Math.max(Math.ceil(kubeletMaxPods / M), Math.ceil(pods / M))),
+    );
+    slotsHeld = podEnisHeld * M;
+    mode = 'warm-eni';
+  }
+
+  const primaryHoldsPods = !cni.customNetworking;
+  const trunk = cni.podEni ? 1 : 0;
+  const enis = (primaryHoldsPods ? podEnisHeld : podEnisHeld + 1) + trunk;
+  const ipsHeld = net.prefixDelegation ? slotsHeld * IPS_PER_PREFIX : slotsHeld;
+  // Every ENI consumes its own primary address in the subnet it was created in.
+  const podEniPrimaries = primaryHoldsPods ? podEnisHeld - 1 : podEnisHeld;
+  const nodePrimary = 1;
+  const podSideIps = podEniPrimaries + ipsHeld;
+  return {
+    instanceType: limits.instanceType,
+    pods,
+    maxPods: kubeletMaxPods,
+    enis,
+    attaches: enis - 1,
+    ipsHeld,
+    prefixesHeld: net.prefixDelegation ? slotsHeld : 0,
+    nodeSubnetIps: nodePrimary + trunk + (primaryHoldsPods ? podSideIps : 0),
+    podSubnetIps: primaryHoldsPods ? 0 : podSideIps,
+    mode,
+    prefixDelegationFellBack: net.prefixDelegationFellBack,
+  };
+}
+
+function assertNever(value: never): never {
+  throw new CapacityInputError(`unexpected value ${String(value)}`);
+}

@@ -1,0 +1,303 @@
+import {
+  type AttachBudgetPolicy,
+  type AttachSpend,
+  BUDGET_WINDOW_MS,
+  nextRoomAtMs,
+  planningWindowMs,
+  roomAt,
+  spentInWindow,
+} from './attach-budget.js';
+import { planStagger } from './stagger-planner.js';
+
+/** How the guard paces a group: by its desired capacity, or by a temporary MaxSize ceiling (autoscaler-owned). */
+export const PACING_MODES = ['desired', 'ceiling'] as const;
+export type PacingMode = (typeof PACING_MODES)[number];
+
+export interface PlanOrigin {
+  readonly eventId: string;
+  /** What asked for the capacity: SetDesiredCapacity, UpdateAutoScalingGroup, UpdateNodegroupConfig, ScaleRequest… */
+  readonly via: string;
+  /** When the intent was expressed (CloudTrail eventTime or the event's time); the latest intent wins. */
+  readonly intentAtMs: number;
+}
+
+export interface AppliedStep {
+  readonly atMs: number;
+  readonly capacity: number;
+  readonly attaches: number;
+}
+
+/** One group's open plan, stored before the guard acts on it. */
+export interface StaggerPlan {
+  readonly groupName: string;
+  readonly mode: PacingMode;
+  readonly targetCapacity: number;
+  readonly startCapacity: number;
+  /** Capacity (desired, or the ceiling) the guard has allowed so far. */
+  readonly allowedCapacity: number;
+  /** MaxSize to restore when a ceiling plan ends. */
+  readonly configuredMaxSize: number;
+  readonly attachesPerNode: number;
+  readonly origin: PlanOrigin;
+  readonly createdAtMs: number;
+  /** Past this, the guard sets the target at once (fail open). */
+  readonly deadlineMs: number;
+  readonly steps: readonly AppliedStep[];
+}
+
+/** A group's state as the Auto Scaling API reports it. */
+export interface GroupSnapshot {
+  readonly groupName: string;
+  readonly desiredCapacity: number;
+  readonly minSize: number;
+  readonly maxSize: number;
+  readonly inServiceCount: number;
+  /** Instances launched but not yet in service (their attaches are still to come). */
+  readonly pendingCount: number;
+}
+
+/** A scale intent from an event: the capacity somebody asked for. */
+export interface ScaleIntent {
+  readonly groupName: string;
+  readonly requestedCapacity: number;
+  readonly origin: PlanOrigin;
+  /** A MaxSize given with the intent (UpdateAutoScalingGroup, UpdateNodegroupConfig). */
+  readonly maxSize?: number;
+}
+
+export type IntentDecision =
+  | { readonly kind: 'stale'; readonly reason: string }
+  | { readonly kind: 'pass-through'; readonly reason: string; readonly spend: AttachSpend | null }
+  | { readonly kind: 'cancel'; readonly plan: StaggerPlan; readonly restoreMaxSize: number | null }
+  | {
+      readonly kind: 'hold';
+      readonly plan: StaggerPlan;
+      /** Capacity to apply now (desired, or the MaxSize ceiling). */
+      readonly capacityNow: number;
+      readonly spend: AttachSpend | null;
+      readonly created: boolean;
+    };
+
+export interface PlanningContext {
+  readonly nowMs: number;
+  readonly policy: AttachBudgetPolicy;
+  readonly spends: readonly AttachSpend[];
+  readonly otherAttachTimesMs: readonly number[];
+  /** Extra time a plan may take beyond its schedule before the guard fails open. */
+  readonly deadlineGraceMs: number;
+}
+
+/**
+ * Deadline of a plan: its schedule under the current budget, plus a grace period (fail open after it).
+ *
+ * @example
+ * planDeadlineMs(0, 150, 2, policy40, [], 120_000) // 455_000 + 120_000 with a 5 s spread
+ */
+export function planDeadlineMs(
+  nowMs: number,
+  nodes: number,
+  attachesPerNode: number,
+  policy: AttachBudgetPolicy,
+  otherAttachesPerMin: number,
+  graceMs: number,
+): number {
+  const schedule = planStagger({
+    fromDesired: 0,
+    toDesired: nodes,
+    attachesPerNode,
+    policy,
+    otherAttachesPerMin: Math.min(otherAttachesPerMin, policy.attachesPerMin - 1),
+  });
+  return nowMs + schedule.durationSec * 1000 + planningWindowMs(policy) + graceMs;
+}
+
+/**
+ * What the reactor does with a scale intent for a group (pure). The latest intent wins: an intent older than
+ * the plan's origin is stale; a newer one replaces the target; a target at or below what runs cancels the plan.
+ * Without a plan, a change the budget can absorb passes straight through; otherwise a plan is created and the
+ * group is held to what the budget allows now. Nodes already launched (pending) count as spent now.
+ *
+ * @example
+ * decideIntent(undefined, intent(200), group({ inService: 50 }), 'desired', 2, ctx) // { kind: 'hold', capacityNow: 70, ... }
+ */
+export function decideIntent(
+  plan: StaggerPlan | undefined,
+  intent: ScaleIntent,
+  group: GroupSnapshot,
+  mode: PacingMode,
+  attachesPerNode: number,
+  ctx: PlanningContext,
+): IntentDecision {
+  if (plan && intent.origin.intentAtMs < plan.origin.intentAtMs) {
+    return { kind: 'stale', reason: `intent at ${intent.origin.intentAtMs} is older than the plan's` };
+  }
+  if (plan && intent.origin.eventId === plan.origin.eventId) {
+    return { kind: 'stale', reason: 'event already applied' };
+  }
+  const running = group.inServiceCount;
+  const configuredMaxSize = plan?.configuredMaxSize ?? intent.maxSize ?? group.maxSize;
+  const target = Math.min(intent.requestedCapacity, configuredMaxSize);
+  if (target <= running) {
+    return plan
+      ? { kind: 'cancel', plan, restoreMaxSize: plan.mode === 'ceiling' ? plan.configuredMaxSize : null }
+      : { kind: 'pass-through', reason: 'scale-in or no change', spend: null };
+  }
+  const alreadySpent = plan ? 0 : group.pendingCount * attachesPerNode;
+  const base = plan ? Math.max(plan.allowedCapacity, running) : running + group.pendingCount;
+  const spends =
+    alreadySpent > 0 ? [...ctx.spends, spend(ctx.nowMs, alreadySpent, group.groupName)] : ctx.spends;
+  const room = roomAt(spends, ctx.otherAttachTimesMs, ctx.nowMs, ctx.policy);
+  const ownInWindow = spentInWindow(spends, ctx.nowMs, planningWindowMs(ctx.policy));
+  const wantedNodes = Math.max(0, target - base);
+  const nodesNow = Math.min(wantedNodes, nodesForRoom(room, attachesPerNode, ownInWindow === 0));
+  const capacityNow = base + nodesNow;
+  const attachesNow = nodesNow * attachesPerNode;
+  const stepSpend = attachesNow > 0 ? spend(ctx.nowMs, attachesNow + alreadySpent, group.groupName) : null;
+  const initialSpend =
+    stepSpend ?? (alreadySpent > 0 ? spend(ctx.nowMs, alreadySpent, group.groupName) : null);
+  if (!plan && capacityNow >= target) {
+    return { kind: 'pass-through', reason: 'within budget', spend: initialSpend };
+  }
+  const otherPerMin = ctx.otherAttachTimesMs.filter((t) => t > ctx.nowMs - BUDGET_WINDOW_MS).length;
+  const next: StaggerPlan = {
+    groupName: group.groupName,
+    mode,
+    targetCapacity: target,
+    startCapacity: plan?.startCapacity ?? running,
+    allowedCapacity: capacityNow,
+    configuredMaxSize,
+    attachesPerNode,
+    origin: intent.origin,
+    createdAtMs: plan?.createdAtMs ?? ctx.nowMs,
+    deadlineMs: planDeadlineMs(
+      ctx.nowMs,
+      target - capacityNow,
+      attachesPerNode,
+      ctx.policy,
+      otherPerMin,
+      ctx.deadlineGraceMs,
+    ),
+    steps: [
+      ...(plan?.steps ?? []),
+      ...(nodesNow > 0 || !plan ? [{ atMs: ctx.nowMs, capacity: capacityNow, attaches: attachesNow }] : []),
+    ],
+  };
+  return { kind: 'hold', plan: next, capacityNow, spend: initialSpend, created: plan === undefined };
+}
+
+export type StepAction =
+  | {
+      readonly kind: 'advance';
+      readonly plan: StaggerPlan;
+      readonly capacity: number;
+      readonly spend: AttachSpend;
+    }
+  | { readonly kind: 'wait'; readonly plan: StaggerPlan; readonly nextCheckAtMs: number | null }
+  | {
+      readonly kind: 'complete';
+      readonly plan: StaggerPlan;
+      readonly capacity: number;
+      readonly restoreMaxSize: number | null;
+      readonly reason: 'target-reached' | 'deadline' | 'kill-switch';
+    };
+
+/**
+ * One stepper tick over every open plan (pure). Plans past their deadline, or all plans when the kill switch
+ * is on, go to their target at once (fail open). The remaining room is shared fairly: one node at a time to
+ * each plan in turn, oldest plan first, so groups scaling together advance together.
+ *
+ * @example
+ * decideSteps([plan], { nowMs, policy, spends: [], otherAttachTimesMs: [], deadlineGraceMs: 0 }, false)
+ * // [{ kind: 'advance', capacity: 90, ... }]
+ */
+export function decideSteps(
+  plans: readonly StaggerPlan[],
+  ctx: PlanningContext,
+  killSwitch: boolean,
+): StepAction[] {
+  const actions: StepAction[] = [];
+  const open: StaggerPlan[] = [];
+  for (const plan of [...plans].sort(byAge)) {
+    const restore = plan.mode === 'ceiling' ? plan.configuredMaxSize : null;
+    if (killSwitch || ctx.nowMs >= plan.deadlineMs) {
+      actions.push({
+        kind: 'complete',
+        plan,
+        capacity: plan.targetCapacity,
+        restoreMaxSize: restore,
+        reason: killSwitch ? 'kill-switch' : 'deadline',
+      });
+    } else if (plan.allowedCapacity >= plan.targetCapacity) {
+      actions.push({
+        kind: 'complete',
+        plan,
+        capacity: plan.targetCapacity,
+        restoreMaxSize: restore,
+        reason: 'target-reached',
+      });
+    } else {
+      open.push(plan);
+    }
+  }
+  const spends = [...ctx.spends];
+  let room = roomAt(spends, ctx.otherAttachTimesMs, ctx.nowMs, ctx.policy);
+  const windowEmpty = spentInWindow(spends, ctx.nowMs, planningWindowMs(ctx.policy)) === 0;
+  const granted = new Map<string, number>(open.map((p) => [p.groupName, 0]));
+  let progressed = true;
+  while (progressed) {
+    progressed = false;
+    for (const plan of open) {
+      const given = granted.get(plan.groupName) ?? 0;
+      const needed = plan.targetCapacity - plan.allowedCapacity - given;
+      const lone = windowEmpty && room === roomAt([], ctx.otherAttachTimesMs, ctx.nowMs, ctx.policy);
+      if (
+        needed > 0 &&
+        (room >= plan.attachesPerNode || (lone && given === 0 && plan.attachesPerNode > room))
+      ) {
+        granted.set(plan.groupName, given + 1);
+        room = Math.max(0, room - plan.attachesPerNode);
+        progressed = true;
+      }
+    }
+  }
+  for (const plan of open) {
+    const nodes = granted.get(plan.groupName) ?? 0;
+    if (nodes > 0) {
+      const attaches = nodes * plan.attachesPerNode;
+      const capacity = plan.allowedCapacity + nodes;
+      const s = spend(ctx.nowMs, attaches, plan.groupName);
+      spends.push(s);
+      actions.push({
+        kind: 'advance',
+        plan: {
+          ...plan,
+          allowedCapacity: capacity,
+          steps: [...plan.steps, { atMs: ctx.nowMs, capacity, attaches }],
+        },
+        capacity,
+        spend: s,
+      });
+    } else {
+      actions.push({
+        kind: 'wait',
+        plan,
+        nextCheckAtMs: nextRoomAtMs(spends, ctx.otherAttachTimesMs, ctx.nowMs, ctx.policy),
+      });
+    }
+  }
+  return actions;
+}
+
+function byAge(a: StaggerPlan, b: StaggerPlan): number {
+  return a.createdAtMs - b.createdAtMs || a.groupName.localeCompare(b.groupName);
+}
+
+function spend(atMs: number, attaches: number, groupName: string): AttachSpend {
+  return { atMs, attaches, groupName };
+}
+
+function nodesForRoom(room: number, attachesPerNode: number, windowEmpty: boolean): number {
+  if (attachesPerNode === 0) return Number.POSITIVE_INFINITY;
+  const nodes = Math.floor(room / attachesPerNode);
+  return nodes === 0 && windowEmpty && room > 0 ? 1 : nodes;
+}

@@ -1,0 +1,124 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runScenario } from '../../shared/adapters/simulated/run-scenario.js';
+import type { SimulationReport } from '../../shared/simulator/metrics.js';
+import { renderReportSvg } from '../../shared/simulator/report-chart.js';
+import { formatComparison, formatReport } from '../../shared/simulator/report-text.js';
+import { parseScenario, type Scenario, ScenarioValidationError } from '../../shared/simulator/scenario.js';
+import { parseFlags, parseIntegerFlag } from '../args.js';
+import { type CliCommand, type CliIo, UsageError } from '../command.js';
+
+const HELP = `Usage: capacity-guard simulate [--scenario NAME|FILE] [--no-guard] [--json] [--svg FILE]
+                               [--seed N] [--duration-min N] [--compare]
+
+Runs a scenario in the simulated AWS account (EC2 subnets, Auto Scaling, each node's VPC CNI ipamd,
+EC2 throttling and the account's ENI attach budget) and prints a per-minute timeline and a summary.
+
+Options:
+  --scenario NAME|FILE  a bundled scenario (black-friday, slow-start, prefix-fragmented,
+                        subnet-exhaustion, two-groups-noisy-neighbour) or a JSON file (default black-friday)
+  --no-guard            run without the capacity guard
+  --json                print the report as JSON
+  --svg FILE            write a chart (attaches per minute vs the budget, pods waiting, free IPs)
+  --seed N              random seed (default 1); same seed, same output
+  --duration-min N      override the scenario's duration
+  --compare             guarded and unguarded summaries side by side`;
+
+/** Directory holding package.json, found by walking up from this module (works from dist/ too). */
+export function packageRoot(start = dirname(fileURLToPath(import.meta.url))): string {
+  let dir = start;
+  for (;;) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'scenarios'))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) return process.cwd();
+    dir = parent;
+  }
+}
+
+/** Loads and validates a bundled scenario by name, or a scenario file by path. */
+export function loadScenario(nameOrFile: string, root = packageRoot()): Scenario {
+  const bundled = join(root, 'scenarios', `${nameOrFile}.json`);
+  const path = /^[a-z0-9-]+$/.test(nameOrFile) && existsSync(bundled) ? bundled : resolve(nameOrFile);
+  if (!existsSync(path)) {
+    throw new UsageError(
+      `simulate: --scenario '${nameOrFile}' is neither a bundled scenario nor a file (expected a name in ${join(root, 'scenarios')} or a path to a .json file)`,
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new UsageError(
+      `simulate: ${path} is not valid JSON (${error instanceof Error ? error.message : String(error)})`,
+    );
+  }
+  try {
+    return parseScenario(json);
+  } catch (error) {
+    if (error instanceof ScenarioValidationError) throw new UsageError(`simulate: ${path}: ${error.message}`);
+    throw error;
+  }
+}
+
+function progressReporter(
+  io: CliIo,
+  label: string,
+): { onProgress?: (fraction: number) => void; done: () => void } {
+  if (!io.stderrIsTty) return { done: () => undefined };
+  const startedMs = performance.now();
+  let drawn = false;
+  return {
+    onProgress: (fraction) => {
+      if (performance.now() - startedMs < 1000) return;
+      drawn = true;
+      io.stderr(`\r${label} ${Math.round(fraction * 100)}%`);
+    },
+    done: () => {
+      if (drawn) io.stderr('\r\x1b[K');
+    },
+  };
+}
+
+async function runOnce(io: CliIo, scenario: Scenario, seed: number, durationMin: number | undefined) {
+  const progress = progressReporter(io, `simulating ${scenario.name}`);
+  try {
+    return await runScenario(scenario, {
+      seed,
+      ...(durationMin !== undefined ? { durationMin } : {}),
+      ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
+    });
+  } finally {
+    progress.done();
+  }
+}
+
+export const simulateCommand: CliCommand = {
+  name: 'simulate',
+  summary: 'Run a what-if scenario in the simulated account (timeline, summary, chart)',
+  help: HELP,
+  run: async (args, io) => {
+    const { values } = parseFlags('simulate', args, {
+      scenario: { type: 'string' },
+      'no-guard': { type: 'boolean' },
+      json: { type: 'boolean' },
+      svg: { type: 'string' },
+      seed: { type: 'string' },
+      'duration-min': { type: 'string' },
+      compare: { type: 'boolean' },
+    });
+    const seed = values.seed === undefined ? 1 : parseIntegerFlag('seed', values.seed, 0, 2 ** 32 - 1);
+    const durationMin =
+      values['duration-min'] === undefined
+        ? undefined
+        : parseIntegerFlag('duration-min', values['duration-min'], 1, 7 * 24 * 60);
+    const scenario = loadScenario(values.scenario ?? 'black-friday');
+    if (!values['no-guard']) io.stderr('guard not available: running unguarded\n');
+    const report: SimulationReport = await runOnce(io, scenario, seed, durationMin);
+    if (values.svg) writeFileSync(values.svg, await renderReportSvg(report));
+    if (values.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+    else if (values.compare) io.stdout(formatComparison([report]));
+    else io.stdout(formatReport(report));
+    return 0;
+  },
+};

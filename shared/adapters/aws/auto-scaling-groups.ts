@@ -1,0 +1,95 @@
+import {
+  type AutoScalingClient,
+  type AutoScalingGroup,
+  paginateDescribeAutoScalingGroups,
+  SetDesiredCapacityCommand,
+  UpdateAutoScalingGroupCommand,
+} from '@aws-sdk/client-auto-scaling';
+import type { ScalingGroup, ScalingGroups } from '../../ports/scaling-groups.js';
+import { AwsCallError, callAws } from './aws-error.js';
+
+/** DescribeAutoScalingGroups accepts at most 100 names per call. */
+const NAMES_PER_CALL = 100;
+
+function toScalingGroup(group: AutoScalingGroup): ScalingGroup {
+  const tags: Record<string, string> = {};
+  for (const tag of group.Tags ?? []) if (tag.Key) tags[tag.Key] = tag.Value ?? '';
+  return {
+    name: group.AutoScalingGroupName ?? '',
+    desiredCapacity: group.DesiredCapacity ?? 0,
+    minSize: group.MinSize ?? 0,
+    maxSize: group.MaxSize ?? 0,
+    instances: (group.Instances ?? []).map((i) => ({
+      instanceId: i.InstanceId ?? '',
+      lifecycleState: i.LifecycleState ?? 'Unknown',
+      ...(i.InstanceType ? { instanceType: i.InstanceType } : {}),
+      ...(i.AvailabilityZone ? { availabilityZone: i.AvailabilityZone } : {}),
+    })),
+    tags,
+    subnetIds: (group.VPCZoneIdentifier ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0),
+  };
+}
+
+/** Auto Scaling through the SDK: every Describe paginated, tag filters server-side. */
+export class AutoScalingGroupsAdapter implements ScalingGroups {
+  constructor(private readonly client: AutoScalingClient) {}
+
+  async describe(names: readonly string[]): Promise<ScalingGroup[]> {
+    const unique = [...new Set(names)];
+    const groups: ScalingGroup[] = [];
+    for (let i = 0; i < unique.length; i += NAMES_PER_CALL) {
+      const batch = unique.slice(i, i + NAMES_PER_CALL);
+      await callAws('autoscaling:DescribeAutoScalingGroups', async () => {
+        for await (const page of paginateDescribeAutoScalingGroups(
+          { client: this.client },
+          { AutoScalingGroupNames: batch, MaxRecords: 100 },
+        )) {
+          for (const group of page.AutoScalingGroups ?? []) groups.push(toScalingGroup(group));
+        }
+      });
+    }
+    return groups;
+  }
+
+  async listTagged(tagKey: string, tagValue: string): Promise<ScalingGroup[]> {
+    const groups: ScalingGroup[] = [];
+    await callAws('autoscaling:DescribeAutoScalingGroups', async () => {
+      for await (const page of paginateDescribeAutoScalingGroups(
+        { client: this.client },
+        { Filters: [{ Name: `tag:${tagKey}`, Values: [tagValue] }], MaxRecords: 100 },
+      )) {
+        for (const group of page.AutoScalingGroups ?? []) groups.push(toScalingGroup(group));
+      }
+    });
+    return groups;
+  }
+
+  async setDesiredCapacity(name: string, desiredCapacity: number): Promise<void> {
+    await callAws('autoscaling:SetDesiredCapacity', () =>
+      this.client.send(
+        new SetDesiredCapacityCommand({
+          AutoScalingGroupName: name,
+          DesiredCapacity: desiredCapacity,
+          HonorCooldown: false,
+        }),
+      ),
+    );
+  }
+
+  async setMaxSize(name: string, maxSize: number, desiredCapacity?: number): Promise<void> {
+    await callAws('autoscaling:UpdateAutoScalingGroup', () =>
+      this.client.send(
+        new UpdateAutoScalingGroupCommand({
+          AutoScalingGroupName: name,
+          MaxSize: maxSize,
+          ...(desiredCapacity === undefined ? {} : { DesiredCapacity: desiredCapacity }),
+        }),
+      ),
+    );
+  }
+}
+
+export { AwsCallError };

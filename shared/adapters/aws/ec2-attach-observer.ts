@@ -1,0 +1,50 @@
+import { type EC2Client, paginateDescribeNetworkInterfaces } from '@aws-sdk/client-ec2';
+import type { AttachObserver } from '../../ports/scaling-groups.js';
+import { callAws } from './aws-error.js';
+
+/**
+ * `attachment.attach-time` filter values for every minute from `sinceMs` to `nowMs`, as wildcards
+ * (`2026-11-23T08:41*`), so EC2 returns only recently attached ENIs instead of every ENI in the Region.
+ */
+export function attachTimeFilterValues(sinceMs: number, nowMs: number): string[] {
+  const values: string[] = [];
+  const startMinute = Math.floor(sinceMs / 60_000);
+  const endMinute = Math.floor(nowMs / 60_000);
+  for (let minute = startMinute; minute <= endMinute; minute += 1) {
+    values.push(`${new Date(minute * 60_000).toISOString().slice(0, 16)}*`);
+  }
+  return values;
+}
+
+/** Observes recent ENI attachments through DescribeNetworkInterfaces (filtered by attach time, paginated). */
+export class Ec2AttachObserver implements AttachObserver {
+  constructor(
+    private readonly client: EC2Client,
+    private readonly clock: { nowMs(): number },
+  ) {}
+
+  async attachTimesSince(sinceMs: number, excludeInstanceIds: ReadonlySet<string>): Promise<number[]> {
+    const times: number[] = [];
+    await callAws('ec2:DescribeNetworkInterfaces', async () => {
+      for await (const page of paginateDescribeNetworkInterfaces(
+        { client: this.client, pageSize: 1000 },
+        {
+          Filters: [
+            { Name: 'attachment.status', Values: ['attached', 'attaching'] },
+            { Name: 'attachment.attach-time', Values: attachTimeFilterValues(sinceMs, this.clock.nowMs()) },
+          ],
+        },
+      )) {
+        for (const eni of page.NetworkInterfaces ?? []) {
+          const attachment = eni.Attachment;
+          const at = attachment?.AttachTime?.getTime();
+          // A node's primary ENI (device index 0) comes with RunInstances, not with AttachNetworkInterface.
+          if (at === undefined || at <= sinceMs || attachment?.DeviceIndex === 0) continue;
+          if (attachment?.InstanceId && excludeInstanceIds.has(attachment.InstanceId)) continue;
+          times.push(at);
+        }
+      }
+    });
+    return times.sort((a, b) => a - b);
+  }
+}

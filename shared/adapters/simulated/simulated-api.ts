@@ -1,0 +1,530 @@
+import type { SimNetworkInterface } from '../../simulator/ec2-model.js';
+import { findSimulatorInstanceLimits, simulatorInstanceTypes } from '../../simulator/instance-catalog.js';
+import type { SimulatedAccount } from '../../simulator/simulated-account.js';
+import { SimulatedApiError } from '../../simulator/simulated-api-error.js';
+
+type Input = Record<string, unknown>;
+type Output = Record<string, unknown>;
+interface Filter {
+  readonly Name?: string;
+  readonly Values?: readonly string[];
+}
+
+/** Answers one SDK command from the simulated account; unknown commands fail with a clear error. */
+export function answerCommand(
+  account: SimulatedAccount,
+  clientName: string,
+  commandName: string,
+  input: Input,
+  identityArn: string,
+): Output {
+  const key = `${clientName}:${commandName}`;
+  const handler = HANDLERS[key];
+  if (!handler) {
+    throw new SimulatedApiError(
+      'UnsupportedOperation',
+      `The simulated account does not answer ${commandName} (${clientName}); supported: ${Object.keys(HANDLERS).join(', ')}`,
+    );
+  }
+  return handler(account, input, identityArn);
+}
+
+type Handler = (account: SimulatedAccount, input: Input, identityArn: string) => Output;
+
+const HANDLERS: Readonly<Record<string, Handler>> = {
+  'EC2Client:DescribeSubnetsCommand': describeSubnets,
+  'EC2Client:DescribeNetworkInterfacesCommand': describeNetworkInterfaces,
+  'EC2Client:DescribeInstancesCommand': describeInstances,
+  'EC2Client:DescribeInstanceTypesCommand': describeInstanceTypes,
+  'EC2Client:GetSubnetCidrReservationsCommand': getSubnetCidrReservations,
+  'AutoScalingClient:DescribeAutoScalingGroupsCommand': describeAutoScalingGroups,
+  'AutoScalingClient:SetDesiredCapacityCommand': setDesiredCapacity,
+  'AutoScalingClient:UpdateAutoScalingGroupCommand': updateAutoScalingGroup,
+  'AutoScalingClient:DescribeScalingActivitiesCommand': () => ({ Activities: [] }),
+  'EKSClient:ListClustersCommand': listClusters,
+  'EKSClient:ListNodegroupsCommand': listNodegroups,
+  'EKSClient:DescribeNodegroupCommand': describeNodegroup,
+  'EKSClient:DescribeAddonCommand': describeAddon,
+  'SNSClient:PublishCommand': publish,
+  'EventBridgeClient:PutEventsCommand': putEvents,
+};
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+function filtersOf(input: Input): Filter[] {
+  return Array.isArray(input.Filters) ? (input.Filters as Filter[]) : [];
+}
+
+/** EC2 filter values accept `*` and `?` wildcards. */
+function globMatch(pattern: string, value: string): boolean {
+  const regex = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
+  return regex.test(value);
+}
+
+function tagFilterMatches(
+  name: string,
+  values: readonly string[],
+  tags: Readonly<Record<string, string>>,
+): boolean | null {
+  if (name === 'tag-key') return values.some((v) => Object.keys(tags).some((k) => globMatch(v, k)));
+  if (name === 'tag-value') return values.some((v) => Object.values(tags).some((t) => globMatch(v, t)));
+  if (name.startsWith('tag:')) {
+    const tag = tags[name.slice(4)];
+    return tag !== undefined && values.some((v) => globMatch(v, tag));
+  }
+  return null;
+}
+
+function matchesAll(
+  filters: readonly Filter[],
+  fields: Readonly<Record<string, readonly string[]>>,
+  tags: Readonly<Record<string, string>>,
+  operation: string,
+): boolean {
+  for (const filter of filters) {
+    const name = filter.Name ?? '';
+    const values = filter.Values ?? [];
+    const byTag = tagFilterMatches(name, values, tags);
+    if (byTag !== null) {
+      if (!byTag) return false;
+      continue;
+    }
+    const field = fields[name];
+    if (!field) {
+      throw new SimulatedApiError(
+        'InvalidParameterValue',
+        `The filter '${name}' is invalid for ${operation}`,
+      );
+    }
+    if (!values.some((v) => field.some((f) => globMatch(v, f)))) return false;
+  }
+  return true;
+}
+
+/** MaxResults / NextToken pagination; the token is the offset of the next item. */
+function paginate<T>(items: readonly T[], input: Input, maxKey: string, tokenKey: string, maxLimit = 1000) {
+  const max = typeof input[maxKey] === 'number' ? Math.min(input[maxKey] as number, maxLimit) : maxLimit;
+  const token = input[tokenKey];
+  let start = 0;
+  if (typeof token === 'string' && token.length > 0) {
+    start = Number.parseInt(
+      Buffer.from(token, 'base64')
+        .toString('utf8')
+        .replace(/^offset:/, ''),
+      10,
+    );
+    if (!Number.isInteger(start) || start < 0 || start > items.length) {
+      throw new SimulatedApiError('InvalidPaginationToken', `The pagination token '${token}' is invalid`);
+    }
+  }
+  const page = items.slice(start, start + max);
+  const next =
+    start + max < items.length ? Buffer.from(`offset:${start + max}`).toString('base64') : undefined;
+  return { page, next };
+}
+
+function tagList(tags: Readonly<Record<string, string>>) {
+  return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+}
+
+function describeSubnets(account: SimulatedAccount, input: Input): Output {
+  account.ec2.admit('DescribeSubnets');
+  const ids = strings(input.SubnetIds);
+  for (const id of ids) account.ec2.subnet(id);
+  const subnets = [...account.ec2.subnets.values()].filter(
+    (s) =>
+      (ids.length === 0 || ids.includes(s.id)) &&
+      matchesAll(
+        filtersOf(input),
+        {
+          'subnet-id': [s.id],
+          'vpc-id': [s.vpcId],
+          'availability-zone': [s.availabilityZone],
+          'cidr-block': [
+            s.addresses.cidr ? cidrText(s.addresses.cidr.base, s.addresses.cidr.prefixLength) : '',
+          ],
+        },
+        s.tags,
+        'DescribeSubnets',
+      ),
+  );
+  const { page, next } = paginate(subnets, input, 'MaxResults', 'NextToken');
+  return {
+    Subnets: page.map((s) => ({
+      SubnetId: s.id,
+      VpcId: s.vpcId,
+      AvailabilityZone: s.availabilityZone,
+      AvailabilityZoneId: s.availabilityZoneId,
+      CidrBlock: cidrText(s.addresses.cidr.base, s.addresses.cidr.prefixLength),
+      AvailableIpAddressCount: s.addresses.availableIpCount,
+      State: 'available',
+      OwnerId: account.scenario.account.accountId,
+      SubnetArn: `arn:aws:ec2:${account.scenario.account.region}:${account.scenario.account.accountId}:subnet/${s.id}`,
+      Tags: tagList(s.tags),
+    })),
+    NextToken: next,
+  };
+}
+
+function cidrText(base: number, prefixLength: number): string {
+  return `${[24, 16, 8, 0].map((shift) => Math.floor(base / 2 ** shift) % 256).join('.')}/${prefixLength}`;
+}
+
+function eniOutput(account: SimulatedAccount, eni: SimNetworkInterface): Output {
+  const subnet = account.ec2.subnet(eni.subnetId);
+  return {
+    NetworkInterfaceId: eni.id,
+    SubnetId: eni.subnetId,
+    VpcId: subnet.vpcId,
+    AvailabilityZone: subnet.availabilityZone,
+    Description: eni.description,
+    InterfaceType: eni.interfaceType,
+    OwnerId: account.scenario.account.accountId,
+    Status: eni.attachment ? 'in-use' : 'available',
+    PrivateIpAddress: eni.primaryIp,
+    PrivateIpAddresses: [
+      { PrivateIpAddress: eni.primaryIp, Primary: true },
+      ...eni.secondaryIps.map((ip) => ({ PrivateIpAddress: ip, Primary: false })),
+    ],
+    Ipv4Prefixes: eni.prefixes.map((Ipv4Prefix) => ({ Ipv4Prefix })),
+    Attachment: eni.attachment
+      ? {
+          AttachmentId: eni.attachment.attachmentId,
+          AttachTime: new Date(eni.attachment.attachTimeMs),
+          DeviceIndex: eni.attachment.deviceIndex,
+          NetworkCardIndex: 0,
+          InstanceId: eni.attachment.instanceId,
+          InstanceOwnerId: account.scenario.account.accountId,
+          Status: 'attached',
+          DeleteOnTermination: eni.attachment.deleteOnTermination,
+        }
+      : undefined,
+    TagSet: tagList(eni.tags),
+  };
+}
+
+function describeNetworkInterfaces(account: SimulatedAccount, input: Input): Output {
+  const filters = filtersOf(input);
+  const ids = strings(input.NetworkInterfaceIds);
+  // Unfiltered, unpaginated calls have their own, smaller bucket (DOMAIN.md section 3).
+  const unfiltered = filters.length === 0 && ids.length === 0 && input.MaxResults === undefined;
+  account.ec2.admit(unfiltered ? 'DescribeNetworkInterfaces:unfiltered' : 'DescribeNetworkInterfaces');
+  for (const id of ids) account.ec2.networkInterface(id);
+  const enis = [...account.ec2.networkInterfaces.values()].filter((eni) => {
+    if (ids.length > 0 && !ids.includes(eni.id)) return false;
+    const subnet = account.ec2.subnet(eni.subnetId);
+    return matchesAll(
+      filters,
+      {
+        'subnet-id': [eni.subnetId],
+        'vpc-id': [subnet.vpcId],
+        'availability-zone': [subnet.availabilityZone],
+        'network-interface-id': [eni.id],
+        'attachment.status': [eni.attachment ? 'attached' : 'detached'],
+        'attachment.instance-id': eni.attachment ? [eni.attachment.instanceId] : [],
+        status: [eni.attachment ? 'in-use' : 'available'],
+        description: [eni.description],
+        'interface-type': [eni.interfaceType],
+      },
+      eni.tags,
+      'DescribeNetworkInterfaces',
+    );
+  });
+  const { page, next } = paginate(enis, input, 'MaxResults', 'NextToken');
+  return { NetworkInterfaces: page.map((eni) => eniOutput(account, eni)), NextToken: next };
+}
+
+function describeInstances(account: SimulatedAccount, input: Input): Output {
+  account.ec2.admit('DescribeInstances');
+  const ids = strings(input.InstanceIds);
+  for (const id of ids) account.ec2.instance(id);
+  const instances = [...account.ec2.instances.values()].filter(
+    (i) =>
+      i.state !== 'terminated' &&
+      (ids.length === 0 || ids.includes(i.id)) &&
+      matchesAll(
+        filtersOf(input),
+        {
+          'instance-id': [i.id],
+          'instance-state-name': [i.state],
+          'instance-type': [i.instanceType],
+          'subnet-id': [i.subnetId],
+          'availability-zone': [account.ec2.subnet(i.subnetId).availabilityZone],
+        },
+        i.tags,
+        'DescribeInstances',
+      ),
+  );
+  const { page, next } = paginate(instances, input, 'MaxResults', 'NextToken');
+  return {
+    Reservations: page.map((i) => ({
+      ReservationId: `r-${i.id.slice(2)}`,
+      OwnerId: account.scenario.account.accountId,
+      Instances: [
+        {
+          InstanceId: i.id,
+          InstanceType: i.instanceType,
+          LaunchTime: new Date(i.launchTimeMs),
+          State: {
+            Name: i.state,
+            Code: { pending: 0, running: 16, 'shutting-down': 32, terminated: 48 }[i.state],
+          },
+          SubnetId: i.subnetId,
+          VpcId: account.ec2.subnet(i.subnetId).vpcId,
+          Placement: { AvailabilityZone: account.ec2.subnet(i.subnetId).availabilityZone },
+          NetworkInterfaces: i.networkInterfaceIds
+            .filter((id): id is string => id !== null)
+            .map((id) => eniOutput(account, account.ec2.networkInterface(id))),
+          Tags: tagList(i.tags),
+        },
+      ],
+    })),
+    NextToken: next,
+  };
+}
+
+function describeInstanceTypes(account: SimulatedAccount, input: Input): Output {
+  account.ec2.admit('DescribeInstanceTypes');
+  const wanted = strings(input.InstanceTypes);
+  const types = (wanted.length > 0 ? wanted : simulatorInstanceTypes()).map((type) => {
+    const limits = findSimulatorInstanceLimits(type);
+    if (!limits) {
+      throw new SimulatedApiError(
+        'InvalidInstanceType',
+        `The following supplied instance types do not exist: [${type}]`,
+      );
+    }
+    return limits;
+  });
+  const { page, next } = paginate(types, input, 'MaxResults', 'NextToken', 100);
+  return {
+    InstanceTypes: page.map((l) => ({
+      InstanceType: l.instanceType,
+      Hypervisor: l.hypervisor ?? undefined,
+      BareMetal: l.bareMetal,
+      VCpuInfo: { DefaultVCpus: l.vcpus },
+      NetworkInfo: {
+        MaximumNetworkInterfaces: l.maxEnis,
+        Ipv4AddressesPerInterface: l.ipv4PerEni,
+        DefaultNetworkCardIndex: 0,
+        NetworkCards: [{ NetworkCardIndex: 0, MaximumNetworkInterfaces: l.maxEnis }],
+      },
+    })),
+    NextToken: next,
+  };
+}
+
+function getSubnetCidrReservations(account: SimulatedAccount, input: Input): Output {
+  account.ec2.admit('GetSubnetCidrReservations');
+  const subnetId = typeof input.SubnetId === 'string' ? input.SubnetId : '';
+  const subnet = account.ec2.subnet(subnetId);
+  const reservations = subnet.addresses.cidrReservations.filter((r) =>
+    matchesAll(
+      filtersOf(input),
+      { 'reservation-type': [r.type], 'subnet-id': [subnetId] },
+      {},
+      'GetSubnetCidrReservations',
+    ),
+  );
+  const { page, next } = paginate(reservations, input, 'MaxResults', 'NextToken');
+  return {
+    SubnetIpv4CidrReservations: page.map((r) => ({
+      SubnetCidrReservationId: r.id,
+      SubnetId: subnetId,
+      Cidr: r.cidr,
+      ReservationType: r.type,
+      OwnerId: account.scenario.account.accountId,
+    })),
+    SubnetIpv6CidrReservations: [],
+    NextToken: next,
+  };
+}
+
+function describeAutoScalingGroups(account: SimulatedAccount, input: Input): Output {
+  const names = strings(input.AutoScalingGroupNames);
+  const groups = [...account.groups.values()].filter(
+    (g) =>
+      (names.length === 0 || names.includes(g.spec.name)) &&
+      filtersOf(input).every((f) => tagFilterMatches(f.Name ?? '', f.Values ?? [], g.tags) ?? false),
+  );
+  const { page, next } = paginate(groups, input, 'MaxRecords', 'NextToken', 100);
+  return {
+    AutoScalingGroups: page.map((g) => ({
+      AutoScalingGroupName: g.spec.name,
+      AutoScalingGroupARN: g.arn,
+      MinSize: g.minSize,
+      MaxSize: g.maxSize,
+      DesiredCapacity: g.desiredCapacity,
+      DefaultCooldown: 300,
+      AvailabilityZones: [...new Set(g.spec.subnets.map((s) => account.ec2.subnet(s).availabilityZone))],
+      VPCZoneIdentifier: g.spec.subnets.join(','),
+      HealthCheckType: 'EC2',
+      CreatedTime: new Date(account.startEpochMs - 86_400_000),
+      Instances: g.members.map((m) => ({
+        InstanceId: m.instanceId,
+        InstanceType: g.spec.instanceType,
+        AvailabilityZone: m.availabilityZone,
+        LifecycleState: m.lifecycle,
+        HealthStatus: 'Healthy',
+        ProtectedFromScaleIn: false,
+      })),
+      Tags: Object.entries(g.tags).map(([Key, Value]) => ({
+        Key,
+        Value,
+        ResourceId: g.spec.name,
+        ResourceType: 'auto-scaling-group',
+        PropagateAtLaunch: true,
+      })),
+    })),
+    NextToken: next,
+  };
+}
+
+function requiredString(input: Input, key: string): string {
+  const value = input[key];
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new SimulatedApiError('ValidationError', `${key} is required`);
+  }
+  return value;
+}
+
+function setDesiredCapacity(account: SimulatedAccount, input: Input, identityArn: string): Output {
+  const desired = input.DesiredCapacity;
+  if (typeof desired !== 'number')
+    throw new SimulatedApiError('ValidationError', 'DesiredCapacity is required');
+  account.setDesiredCapacity(
+    requiredString(input, 'AutoScalingGroupName'),
+    desired,
+    input.HonorCooldown === true,
+    identityArn,
+  );
+  return {};
+}
+
+function updateAutoScalingGroup(account: SimulatedAccount, input: Input, identityArn: string): Output {
+  const sizes: { minSize?: number; maxSize?: number; desiredCapacity?: number } = {};
+  if (typeof input.MinSize === 'number') sizes.minSize = input.MinSize;
+  if (typeof input.MaxSize === 'number') sizes.maxSize = input.MaxSize;
+  if (typeof input.DesiredCapacity === 'number') sizes.desiredCapacity = input.DesiredCapacity;
+  account.updateAutoScalingGroup(requiredString(input, 'AutoScalingGroupName'), sizes, identityArn);
+  return {};
+}
+
+function clusterFor(account: SimulatedAccount, name: unknown): string {
+  if (name !== account.scenario.cluster.name) {
+    throw new SimulatedApiError(
+      'ResourceNotFoundException',
+      `No cluster found for name: ${String(name)}.`,
+      404,
+    );
+  }
+  return account.scenario.cluster.name;
+}
+
+function listClusters(account: SimulatedAccount, input: Input): Output {
+  const { page, next } = paginate([account.scenario.cluster.name], input, 'maxResults', 'nextToken', 100);
+  return { clusters: page, nextToken: next };
+}
+
+function listNodegroups(account: SimulatedAccount, input: Input): Output {
+  clusterFor(account, input.clusterName);
+  const names = [...account.groups.values()]
+    .map((g) => g.spec.nodegroupName)
+    .filter((n): n is string => n !== null);
+  const { page, next } = paginate(names, input, 'maxResults', 'nextToken', 100);
+  return { nodegroups: page, nextToken: next };
+}
+
+function describeNodegroup(account: SimulatedAccount, input: Input): Output {
+  const clusterName = clusterFor(account, input.clusterName);
+  const group = [...account.groups.values()].find((g) => g.spec.nodegroupName === input.nodegroupName);
+  if (!group) {
+    throw new SimulatedApiError(
+      'ResourceNotFoundException',
+      `No node group found for name: ${String(input.nodegroupName)}.`,
+      404,
+    );
+  }
+  return {
+    nodegroup: {
+      nodegroupName: group.spec.nodegroupName,
+      clusterName,
+      status: 'ACTIVE',
+      capacityType: 'ON_DEMAND',
+      scalingConfig: { minSize: group.minSize, maxSize: group.maxSize, desiredSize: group.desiredCapacity },
+      instanceTypes: [group.spec.instanceType],
+      subnets: [...group.spec.subnets],
+      resources: { autoScalingGroups: [{ name: group.spec.name }] },
+      health: { issues: [] },
+      tags: { ...group.spec.tags },
+    },
+  };
+}
+
+/** The add-on's `configurationValues`: the scenario's non-default CNI settings as env strings. */
+function describeAddon(account: SimulatedAccount, input: Input): Output {
+  const clusterName = clusterFor(account, input.clusterName);
+  const cni = account.scenario.cluster.cni;
+  if (input.addonName !== 'vpc-cni' || !cni.managedAddon) {
+    throw new SimulatedApiError(
+      'ResourceNotFoundException',
+      `No addon: ${String(input.addonName)} found in cluster: ${clusterName}`,
+      404,
+    );
+  }
+  const env: Record<string, string> = {};
+  if (cni.prefixDelegation) env.ENABLE_PREFIX_DELEGATION = 'true';
+  if (cni.warmEniTarget !== 1) env.WARM_ENI_TARGET = String(cni.warmEniTarget);
+  if (cni.warmIpTarget > 0) env.WARM_IP_TARGET = String(cni.warmIpTarget);
+  if (cni.minimumIpTarget > 0) env.MINIMUM_IP_TARGET = String(cni.minimumIpTarget);
+  if (cni.prefixDelegation) env.WARM_PREFIX_TARGET = String(cni.warmPrefixTarget);
+  if (cni.customNetworking) env.AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG = 'true';
+  if (cni.podEni) env.ENABLE_POD_ENI = 'true';
+  if (cni.maxEni !== null) env.MAX_ENI = String(cni.maxEni);
+  if (!cni.subnetDiscovery) env.ENABLE_SUBNET_DISCOVERY = 'false';
+  return {
+    addon: {
+      addonName: 'vpc-cni',
+      clusterName,
+      status: 'ACTIVE',
+      addonVersion: 'v1.20.4-eksbuild.1',
+      configurationValues: Object.keys(env).length > 0 ? JSON.stringify({ env }) : '',
+    },
+  };
+}
+
+function publish(account: SimulatedAccount, input: Input, identityArn: string): Output {
+  const message = typeof input.Message === 'string' ? input.Message : '';
+  const topicArn = typeof input.TopicArn === 'string' ? input.TopicArn : '';
+  if (!topicArn || !message)
+    throw new SimulatedApiError('InvalidParameter', 'TopicArn and Message are required');
+  const subject = typeof input.Subject === 'string' ? input.Subject : null;
+  return { MessageId: account.publishSns(topicArn, message, subject, identityArn) };
+}
+
+function putEvents(account: SimulatedAccount, input: Input): Output {
+  const entries = Array.isArray(input.Entries) ? (input.Entries as Input[]) : [];
+  const results = entries.map((entry) => {
+    let detail: Record<string, unknown> = {};
+    try {
+      detail = JSON.parse(typeof entry.Detail === 'string' ? entry.Detail : '{}') as Record<string, unknown>;
+    } catch {
+      return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
+    }
+    const eventId = account.putEvent({
+      source: String(entry.Source ?? ''),
+      detailType: String(entry.DetailType ?? ''),
+      detail,
+      resources: strings(entry.Resources),
+    });
+    return { EventId: eventId };
+  });
+  return { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results };
+}

@@ -1,0 +1,52 @@
+/** An Auto Scaling group as the guard needs it. */
+export interface ScalingGroup {
+  readonly name: string;
+  readonly desiredCapacity: number;
+  readonly minSize: number;
+  readonly maxSize: number;
+  readonly instances: readonly {
+    readonly instanceId: string;
+    readonly lifecycleState: string;
+    readonly instanceType?: string;
+    readonly availabilityZone?: string;
+  }[];
+  readonly tags: Readonly<Record<string, string>>;
+  readonly subnetIds: readonly string[];
+}
+
+/** Reads and paces Auto Scaling groups. */
+export interface ScalingGroups {
+  /** Groups by name; names that do not exist are absent from the result. */
+  describe(names: readonly string[]): Promise<ScalingGroup[]>;
+  /** Every group carrying the tag (paginated, filtered server-side). */
+  listTagged(tagKey: string, tagValue: string): Promise<ScalingGroup[]>;
+  setDesiredCapacity(name: string, desiredCapacity: number): Promise<void>;
+  /** Sets MaxSize; lowers the desired capacity to `desiredCapacity` in the same call when given. */
+  setMaxSize(name: string, maxSize: number, desiredCapacity?: number): Promise<void>;
+}
+
+/** Sees ENI attachments made in the account and Region. */
+export interface AttachObserver {
+  /** Attach times (ms) of ENIs attached after `sinceMs`, except those on the given instances. */
+  attachTimesSince(sinceMs: number, excludeInstanceIds: ReadonlySet<string>): Promise<number[]>;
+}
+
+/** A fact the guard announces on the event bus. */
+export interface GuardEvent {
+  readonly detailType: string;
+  readonly detail: Readonly<Record<string, unknown>>;
+  readonly resources?: readonly string[];
+}
+
+export interface EventPublisher {
+  publish(events: readonly GuardEvent[]): Promise<void>;
+}
+
+/** Reads the kill switch (takes effect without a redeploy). */
+export interface KillSwitch {
+  isOn(): Promise<boolean>;
+}
+
+export interface Clock {
+  nowMs(): number;
+}

@@ -1,0 +1,19 @@
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SSMClient } from '@aws-sdk/client-ssm';
+
+/** Client options of every function: adaptive retries so throttling slows the guard down instead of failing it. */
+export const CLIENT_OPTIONS = { retryMode: 'adaptive', maxAttempts: 6 } as const;
+
+/** The stagger functions' SDK clients, built once per container. */
+export function buildStaggerClients() {
+  return {
+    ec2: new EC2Client(CLIENT_OPTIONS),
+    autoScaling: new AutoScalingClient(CLIENT_OPTIONS),
+    eventBridge: new EventBridgeClient(CLIENT_OPTIONS),
+    dynamodb: new DynamoDBClient(CLIENT_OPTIONS),
+    ssm: new SSMClient(CLIENT_OPTIONS),
+  };
+}

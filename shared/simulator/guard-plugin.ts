@@ -1,0 +1,43 @@
+import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { EKSClient } from '@aws-sdk/client-eks';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { EventBridgeEnvelope } from './eventbridge-events.js';
+
+export type { EventBridgeEnvelope } from './eventbridge-events.js';
+
+/** Real SDK v3 clients whose requests the simulated account answers (see `connectToSimulator`). */
+export interface GuardClients {
+  readonly ec2: EC2Client;
+  readonly autoScaling: AutoScalingClient;
+  readonly eks: EKSClient;
+  readonly sns: SNSClient;
+  readonly eventBridge: EventBridgeClient;
+}
+
+export interface GuardContext {
+  /** Simulated wall-clock time (epoch ms): compare it with `Attachment.AttachTime`. */
+  nowMs(): number;
+  readonly clients: GuardClients;
+}
+
+export interface GuardSchedule {
+  readonly name: string;
+  readonly everySec: number;
+  run(ctx: GuardContext): Promise<void>;
+}
+
+/**
+ * A guard plugged into a simulation: the loop awaits each callback at its simulated time, and the
+ * guard's own work takes no simulated time.
+ */
+export interface SimulatedGuard {
+  readonly name: string;
+  /** identity ARN the guard's calls carry in CloudTrail events */
+  readonly identityArn: string;
+  start(ctx: GuardContext): Promise<void>;
+  /** every EventBridge event on the default bus, after its delivery delay */
+  onEvent(event: EventBridgeEnvelope, ctx: GuardContext): Promise<void>;
+  readonly schedules: readonly GuardSchedule[];
+}

@@ -1,0 +1,262 @@
+import type { SimulatedAccount } from './simulated-account.js';
+
+export interface SubnetSample {
+  readonly subnetId: string;
+  readonly freeIps: number;
+  readonly freePrefixBlocks: number;
+}
+
+/** One minute of the run; counters cover the minute, levels are read at its end. */
+export interface TimelineRow {
+  readonly minute: number;
+  readonly attachesOk: number;
+  /** Attach calls refused with RequestLimitExceeded (action bucket or the account's attach budget). */
+  readonly attachesThrottled: number;
+  readonly attachCalls: number;
+  readonly nodesReady: number;
+  readonly nodesDesired: number;
+  readonly podsRunning: number;
+  readonly podsWaitingForIp: number;
+  readonly subnets: readonly SubnetSample[];
+  readonly throttledByAction: Readonly<Record<string, number>>;
+  /** SNS publishes. */
+  readonly alerts: number;
+}
+
+export interface SimulationSummary {
+  /** Most AttachNetworkInterface calls (any outcome, every consumer) in any rolling 60 s window. */
+  readonly peakAttachCallsIn60s: number;
+  /** Most successful attachments in any rolling 60 s window. */
+  readonly peakAttachesIn60s: number;
+  readonly attachBudgetPerMin: number;
+  readonly totalAttaches: number;
+  readonly throttledAttaches: number;
+  readonly totalAttachCalls: number;
+  readonly throttledCallsByAction: Readonly<Record<string, number>>;
+  /** From the first scale action until every desired node is Ready with all its pods running; null: never. */
+  readonly timeUntilAllPodsRunSec: number | null;
+  readonly podMinutesWaitingForIp: number;
+  readonly peakPodsWaitingForIp: number;
+  readonly firstAllocationFailureSec: number | null;
+  readonly firstAllocationFailure: string | null;
+  readonly alerts: number;
+  readonly nodesReadyAtEnd: number;
+  readonly nodesDesiredAtEnd: number;
+  readonly eventsEmitted: Readonly<Record<string, number>>;
+  readonly notes: readonly string[];
+}
+
+export interface SimulationReport {
+  readonly scenario: string;
+  readonly description: string;
+  readonly seed: number;
+  readonly guard: string | null;
+  readonly durationMin: number;
+  readonly startTime: string;
+  readonly summary: SimulationSummary;
+  readonly timeline: readonly TimelineRow[];
+}
+
+/**
+ * Peak count of timestamps in any window (t - windowMs, t], exactly, over sorted times.
+ *
+ * @example
+ * peakInWindow([0, 10_000, 59_999, 60_000], 60_000) // 3
+ */
+export function peakInWindow(sortedTimesMs: readonly number[], windowMs: number): number {
+  let peak = 0;
+  let start = 0;
+  for (let end = 0; end < sortedTimesMs.length; end++) {
+    const t = sortedTimesMs[end] as number;
+    while ((sortedTimesMs[start] as number) <= t - windowMs) start++;
+    peak = Math.max(peak, end - start + 1);
+  }
+  return peak;
+}
+
+/** Collects the timeline and the summary while the simulation runs. */
+export class MetricsRecorder {
+  private readonly rows: TimelineRow[] = [];
+  private readonly events = new Map<string, number>();
+  private readonly notes: string[] = [];
+  private readonly readyByGroup = new Map<string, number>();
+  private podsBoundTotal = 0;
+  private podsRunningTotal = 0;
+  private lastMs = 0;
+  private waitingPodMs = 0;
+  private peakWaiting = 0;
+  private allRunningSinceMs: number | null = null;
+  private firstFailureMs: number | null = null;
+  private firstFailure: string | null = null;
+  private attachCursor = 0;
+  private alertCursor = 0;
+  private lastThrottled = new Map<string, number>();
+
+  constructor(private readonly account: SimulatedAccount) {}
+
+  /** Reads the starting state once the scenario's nodes exist. */
+  start(): void {
+    for (const node of this.account.nodes.values()) {
+      this.podsBoundTotal += node.ipamd.podsBound;
+      this.podsRunningTotal += node.ipamd.podsRunning;
+      if (node.ready)
+        this.readyByGroup.set(node.group.spec.name, (this.readyByGroup.get(node.group.spec.name) ?? 0) + 1);
+    }
+    this.afterEvent();
+  }
+
+  advanceTo(timeMs: number): void {
+    if (timeMs > this.lastMs) {
+      this.waitingPodMs += (this.podsBoundTotal - this.podsRunningTotal) * (timeMs - this.lastMs);
+      this.lastMs = timeMs;
+    }
+  }
+
+  afterEvent(): void {
+    const waiting = this.podsBoundTotal - this.podsRunningTotal;
+    if (waiting > this.peakWaiting) this.peakWaiting = waiting;
+    let wanted = 0;
+    let settled = true;
+    for (const group of this.account.groups.values()) {
+      wanted += group.desiredCapacity * group.spec.podsPerNode;
+      if ((this.readyByGroup.get(group.spec.name) ?? 0) !== group.desiredCapacity) settled = false;
+    }
+    settled = settled && this.podsRunningTotal === wanted;
+    if (!settled) this.allRunningSinceMs = null;
+    else if (this.allRunningSinceMs === null) this.allRunningSinceMs = this.account.nowSimMs;
+  }
+
+  podsBound(count: number): void {
+    this.podsBoundTotal += count;
+  }
+
+  podsStarted(count: number): void {
+    this.podsRunningTotal += count;
+  }
+
+  podsRemoved(bound: number, running: number): void {
+    this.podsBoundTotal -= bound;
+    this.podsRunningTotal -= running;
+  }
+
+  nodeReady(group: string): void {
+    this.readyByGroup.set(group, (this.readyByGroup.get(group) ?? 0) + 1);
+  }
+
+  nodeGone(group: string): void {
+    this.readyByGroup.set(group, (this.readyByGroup.get(group) ?? 0) - 1);
+  }
+
+  countEvent(detailType: string): void {
+    this.events.set(detailType, (this.events.get(detailType) ?? 0) + 1);
+  }
+
+  allocationFailure(code: string, subnetId: string): void {
+    if (this.firstFailureMs !== null || this.account.nowSimMs < 0) return;
+    this.firstFailureMs = this.account.nowSimMs;
+    this.firstFailure = `${code} in ${subnetId}`;
+  }
+
+  note(text: string): void {
+    this.notes.push(`t=${Math.round(this.account.nowSimMs / 1000)}s ${text}`);
+  }
+
+  /** Closes the minute that ends now. */
+  sample(): void {
+    const ec2 = this.account.ec2;
+    const records = ec2.attachRecords;
+    let ok = 0;
+    let throttled = 0;
+    let calls = 0;
+    for (; this.attachCursor < records.length; this.attachCursor++) {
+      const record = records[this.attachCursor];
+      if (!record) continue;
+      calls++;
+      if (record.outcome === 'ok') ok++;
+      else if (record.outcome === 'throttled' || record.outcome === 'over-budget') throttled++;
+    }
+    const throttledByAction: Record<string, number> = {};
+    for (const [action, count] of [...ec2.throttledByAction.entries()].sort(([a], [b]) =>
+      a.localeCompare(b),
+    )) {
+      const delta = count - (this.lastThrottled.get(action) ?? 0);
+      if (delta > 0) throttledByAction[action] = delta;
+    }
+    this.lastThrottled = new Map(ec2.throttledByAction);
+    const alerts = this.account.snsPublishes.length - this.alertCursor;
+    this.alertCursor = this.account.snsPublishes.length;
+    let nodesDesired = 0;
+    for (const group of this.account.groups.values()) nodesDesired += group.desiredCapacity;
+    let nodesReady = 0;
+    for (const count of this.readyByGroup.values()) nodesReady += count;
+    this.rows.push({
+      minute: this.rows.length + 1,
+      attachesOk: ok,
+      attachesThrottled: throttled,
+      attachCalls: calls,
+      nodesReady,
+      nodesDesired,
+      podsRunning: this.podsRunningTotal,
+      podsWaitingForIp: this.podsBoundTotal - this.podsRunningTotal,
+      subnets: ec2.subnetUsage(),
+      throttledByAction,
+      alerts,
+    });
+  }
+
+  report(): SimulationReport {
+    const scenario = this.account.scenario;
+    const records = this.account.ec2.attachRecords;
+    const callTimes = records.map((r) => r.timeMs);
+    const okTimes = records.filter((r) => r.outcome === 'ok').map((r) => r.timeMs);
+    const firstActionMs =
+      scenario.actions.length > 0 ? Math.min(...scenario.actions.map((a) => a.atSec * 1000)) : 0;
+    const throttledCallsByAction: Record<string, number> = {};
+    for (const [action, count] of [...this.account.ec2.throttledByAction.entries()].sort(([a], [b]) =>
+      a.localeCompare(b),
+    )) {
+      throttledCallsByAction[action] = count;
+    }
+    let nodesDesiredAtEnd = 0;
+    for (const group of this.account.groups.values()) nodesDesiredAtEnd += group.desiredCapacity;
+    let nodesReadyAtEnd = 0;
+    for (const count of this.readyByGroup.values()) nodesReadyAtEnd += count;
+    const eventsEmitted: Record<string, number> = {};
+    for (const [type, count] of [...this.events.entries()].sort(([a], [b]) => a.localeCompare(b)))
+      eventsEmitted[type] = count;
+    const allRunning = this.allRunningSinceMs;
+    return {
+      scenario: scenario.name,
+      description: scenario.description,
+      seed: this.account.options.seed,
+      guard: this.account.guard?.name ?? null,
+      durationMin: this.account.endMs / 60_000,
+      startTime: scenario.startTime,
+      summary: {
+        peakAttachCallsIn60s: peakInWindow(callTimes, 60_000),
+        peakAttachesIn60s: peakInWindow(okTimes, 60_000),
+        attachBudgetPerMin: scenario.account.attachBudgetPerMin,
+        totalAttaches: okTimes.length,
+        throttledAttaches: records.filter((r) => r.outcome === 'throttled' || r.outcome === 'over-budget')
+          .length,
+        totalAttachCalls: records.length,
+        throttledCallsByAction,
+        timeUntilAllPodsRunSec:
+          allRunning === null
+            ? null
+            : Math.max(0, Math.round((Math.max(allRunning, firstActionMs) - firstActionMs) / 1000)),
+        podMinutesWaitingForIp: Math.round((this.waitingPodMs / 60_000) * 10) / 10,
+        peakPodsWaitingForIp: this.peakWaiting,
+        firstAllocationFailureSec:
+          this.firstFailureMs === null ? null : Math.round(this.firstFailureMs / 1000),
+        firstAllocationFailure: this.firstFailure,
+        alerts: this.account.snsPublishes.length,
+        nodesReadyAtEnd,
+        nodesDesiredAtEnd,
+        eventsEmitted,
+        notes: [...this.notes],
+      },
+      timeline: this.rows.map((row) => ({ ...row })),
+    };
+  }
+}

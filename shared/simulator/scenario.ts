@@ -1,0 +1,531 @@
+import { InvalidIpv4Error, parseCidr } from '../domain/ipv4.js';
+import { findSimulatorInstanceLimits } from './instance-catalog.js';
+
+/** A range drawn uniformly with the seeded PRNG. */
+export interface SecondsRange {
+  readonly min: number;
+  readonly max: number;
+}
+
+export interface ScenarioCni {
+  /** true: the EKS managed add-on (DescribeAddon answers); false: self-managed (ResourceNotFoundException). */
+  readonly managedAddon: boolean;
+  readonly prefixDelegation: boolean;
+  readonly warmEniTarget: number;
+  readonly warmIpTarget: number;
+  readonly minimumIpTarget: number;
+  readonly warmPrefixTarget: number;
+  readonly customNetworking: boolean;
+  readonly podEni: boolean;
+  readonly maxEni: number | null;
+  /** ENABLE_SUBNET_DISCOVERY (default true). */
+  readonly subnetDiscovery: boolean;
+  /** Custom networking: the ENIConfig subnet per Availability Zone. */
+  readonly eniConfigSubnets: Readonly<Record<string, string>>;
+}
+
+export interface ScenarioSubnet {
+  readonly id: string;
+  readonly cidr: string;
+  readonly availabilityZone: string;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly reservations: readonly { readonly cidr: string; readonly type: 'prefix' | 'explicit' }[];
+  /** Addresses already used by something else when the scenario starts. */
+  readonly preAllocated: {
+    readonly count: number;
+    readonly pattern: 'scattered' | 'packed' | 'one-per-block';
+  } | null;
+}
+
+export interface ScenarioGroup {
+  readonly name: string;
+  /** EKS managed node group name, or null for a self-managed group. */
+  readonly nodegroupName: string | null;
+  readonly instanceType: string;
+  readonly subnets: readonly string[];
+  readonly minSize: number;
+  readonly maxSize: number;
+  readonly desiredCapacity: number;
+  readonly tags: Readonly<Record<string, string>>;
+  /** Application pods (pod networking) each node receives once Ready. */
+  readonly podsPerNode: number;
+  /** kubelet maxPods; null: the EKS formula (DOMAIN.md section 1). */
+  readonly maxPods: number | null;
+}
+
+export interface ScenarioTiming {
+  /** From RunInstances to node Ready. */
+  readonly bootSec: SecondsRange;
+  /** ipamd starts this long before the node is Ready. */
+  readonly ipamdLeadSec: number;
+  /** From a successful attach until ipamd sees the ENI and its IPs (instance metadata). */
+  readonly eniReadySec: SecondsRange;
+  /** From a desired-capacity change until Auto Scaling launches or terminates. */
+  readonly scalingReactionSec: SecondsRange;
+  readonly autoScalingEventDelaySec: number;
+  readonly cloudTrailDelaySec: number;
+  readonly customEventDelaySec: number;
+  /** From termination start until the instance is gone and its addresses are free. */
+  readonly terminateSec: number;
+  /** Auto Scaling retries failed launches after this long. */
+  readonly launchRetrySec: number;
+}
+
+export interface ExternalConsumer {
+  readonly name: string;
+  readonly subnetId: string;
+  readonly attachesPerMin: number;
+  readonly fromSec: number;
+  readonly toSec: number | null;
+  /** Each of its ENIs is detached and deleted after this long. */
+  readonly eniLifetimeSec: number;
+}
+
+export interface ScaleAction {
+  readonly atSec: number;
+  readonly group: string;
+  readonly desired: number;
+  readonly via: 'set-desired' | 'scale-request';
+}
+
+export interface Scenario {
+  readonly name: string;
+  readonly description: string;
+  readonly durationMin: number;
+  /** Wall-clock time of simulated second 0 (ISO 8601). */
+  readonly startTime: string;
+  readonly account: {
+    readonly accountId: string;
+    readonly region: string;
+    readonly attachBudgetPerMin: number;
+    /** Who the scenario's own scale actions appear as in CloudTrail. */
+    readonly operatorArn: string;
+  };
+  readonly cluster: { readonly name: string; readonly cni: ScenarioCni };
+  readonly vpc: { readonly vpcId: string; readonly subnets: readonly ScenarioSubnet[] };
+  readonly groups: readonly ScenarioGroup[];
+  /** Pods the scheduler binds per second, cluster-wide. */
+  readonly schedulerPodsPerSec: number;
+  readonly timing: ScenarioTiming;
+  readonly externalConsumers: readonly ExternalConsumer[];
+  readonly actions: readonly ScaleAction[];
+}
+
+export class ScenarioValidationError extends Error {
+  override readonly name = 'ScenarioValidationError';
+}
+
+type Json = unknown;
+
+/** Reads one JSON object, remembers the keys it consumed and rejects the rest. */
+class ObjectReader {
+  private readonly used = new Set<string>();
+
+  constructor(
+    private readonly value: Record<string, Json>,
+    readonly path: string,
+  ) {}
+
+  static of(value: Json, path: string): ObjectReader {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw invalid(path, value, 'an object');
+    }
+    return new ObjectReader(value as Record<string, Json>, path);
+  }
+
+  raw(key: string): Json {
+    this.used.add(key);
+    return this.value[key];
+  }
+
+  has(key: string): boolean {
+    return this.value[key] !== undefined;
+  }
+
+  string(key: string, fallback?: string, pattern?: RegExp, form = 'a string'): string {
+    const value = this.raw(key);
+    if (value === undefined && fallback !== undefined) return fallback;
+    if (typeof value !== 'string' || value.length === 0 || (pattern && !pattern.test(value))) {
+      throw invalid(`${this.path}.${key}`, value, form);
+    }
+    return value;
+  }
+
+  number(key: string, min: number, max: number, fallback?: number, integer = true): number {
+    const value = this.raw(key);
+    if (value === undefined && fallback !== undefined) return fallback;
+    const form = `${integer ? 'a whole number' : 'a number'} in ${min}..${max}`;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+      throw invalid(`${this.path}.${key}`, value, form);
+    }
+    if (integer && !Number.isInteger(value)) throw invalid(`${this.path}.${key}`, value, form);
+    return value;
+  }
+
+  optionalNumber(key: string, min: number, max: number, integer = true): number | null {
+    if (!this.has(key)) {
+      this.used.add(key);
+      return null;
+    }
+    return this.number(key, min, max, undefined, integer);
+  }
+
+  optionalString(key: string): string | null {
+    if (!this.has(key)) {
+      this.used.add(key);
+      return null;
+    }
+    return this.string(key);
+  }
+
+  boolean(key: string, fallback: boolean): boolean {
+    const value = this.raw(key);
+    if (value === undefined) return fallback;
+    if (typeof value !== 'boolean') throw invalid(`${this.path}.${key}`, value, 'true or false');
+    return value;
+  }
+
+  stringMap(key: string): Record<string, string> {
+    const value = this.raw(key);
+    if (value === undefined) return {};
+    const reader = ObjectReader.of(value, `${this.path}.${key}`);
+    const out: Record<string, string> = {};
+    for (const entryKey of Object.keys(value as object)) out[entryKey] = reader.string(entryKey);
+    return out;
+  }
+
+  array(key: string, fallback?: Json[]): Json[] {
+    const value = this.raw(key);
+    if (value === undefined && fallback !== undefined) return fallback;
+    if (!Array.isArray(value)) throw invalid(`${this.path}.${key}`, value, 'an array');
+    return value;
+  }
+
+  range(key: string, fallback: SecondsRange, max: number): SecondsRange {
+    if (!this.has(key)) {
+      this.used.add(key);
+      return fallback;
+    }
+    const reader = ObjectReader.of(this.raw(key), `${this.path}.${key}`);
+    const range = {
+      min: reader.number('min', 0, max, undefined, false),
+      max: reader.number('max', 0, max, undefined, false),
+    };
+    reader.done();
+    if (range.max < range.min)
+      throw invalid(`${this.path}.${key}.max`, range.max, `a number >= min (${range.min})`);
+    return range;
+  }
+
+  done(): void {
+    for (const key of Object.keys(this.value)) {
+      if (!this.used.has(key)) {
+        throw new ScenarioValidationError(
+          `${this.path}.${key}: unknown key (expected one of: ${[...this.used].sort().join(', ')})`,
+        );
+      }
+    }
+  }
+}
+
+function invalid(path: string, value: Json, form: string): ScenarioValidationError {
+  const shown = value === undefined ? 'missing' : JSON.stringify(value);
+  return new ScenarioValidationError(`${path}: ${shown} is not valid (expected ${form})`);
+}
+
+const DEFAULT_TIMING: ScenarioTiming = {
+  bootSec: { min: 45, max: 75 },
+  ipamdLeadSec: 10,
+  eniReadySec: { min: 2, max: 6 },
+  scalingReactionSec: { min: 1, max: 4 },
+  autoScalingEventDelaySec: 2,
+  cloudTrailDelaySec: 30,
+  customEventDelaySec: 0.5,
+  terminateSec: 30,
+  launchRetrySec: 30,
+};
+
+/**
+ * Validates a parsed scenario file and fills in defaults. Errors name the JSON path, the value and
+ * the expected form; unknown keys are rejected so a typo fails.
+ *
+ * @example
+ * parseScenario(JSON.parse(readFileSync('scenarios/black-friday.json', 'utf8')))
+ */
+export function parseScenario(json: Json): Scenario {
+  const root = ObjectReader.of(json, '$');
+  const name = root.string('name', undefined, /^[a-z0-9][a-z0-9-]*$/, 'a kebab-case name');
+  const description = root.string('description', name);
+  const durationMin = root.number('durationMin', 1, 7 * 24 * 60, 30);
+  const startTime = root.string(
+    'startTime',
+    '2025-11-28T08:00:00.000Z',
+    /^\d{4}-\d\d-\d\dT/,
+    'an ISO 8601 time',
+  );
+  if (Number.isNaN(Date.parse(startTime))) throw invalid('$.startTime', startTime, 'an ISO 8601 time');
+
+  const accountReader = ObjectReader.of(root.raw('account') ?? {}, '$.account');
+  const account = {
+    accountId: accountReader.string('accountId', '111122223333', /^\d{12}$/, 'a 12-digit account id'),
+    region: accountReader.string(
+      'region',
+      'us-east-1',
+      /^[a-z]{2}(-[a-z]+)+-\d$/,
+      'a Region such as us-east-1',
+    ),
+    attachBudgetPerMin: accountReader.number('attachBudgetPerMin', 1, 100_000, 40),
+    operatorArn: '',
+  };
+  account.operatorArn = accountReader.string(
+    'operatorArn',
+    `arn:aws:iam::${account.accountId}:user/operator`,
+    /^arn:aws[a-z-]*:(iam|sts)::\d{12}:/,
+    'an IAM or STS ARN',
+  );
+  accountReader.done();
+
+  const vpcReader = ObjectReader.of(root.raw('vpc'), '$.vpc');
+  const vpcId = vpcReader.string('vpcId', 'vpc-0a1b2c3d4e5f60001', /^vpc-[0-9a-f]+$/, 'vpc-<hex>');
+  const subnets = vpcReader
+    .array('subnets')
+    .map((value, index) => parseSubnet(value, `$.vpc.subnets[${index}]`));
+  vpcReader.done();
+  if (subnets.length === 0) throw invalid('$.vpc.subnets', [], 'at least one subnet');
+  const subnetIds = new Set<string>();
+  for (const [index, subnet] of subnets.entries()) {
+    if (subnetIds.has(subnet.id))
+      throw invalid(`$.vpc.subnets[${index}].id`, subnet.id, 'a unique subnet id');
+    subnetIds.add(subnet.id);
+  }
+  const azOf = new Map(subnets.map((s) => [s.id, s.availabilityZone]));
+
+  const clusterReader = ObjectReader.of(root.raw('cluster') ?? {}, '$.cluster');
+  const clusterName = clusterReader.string(
+    'name',
+    'shop',
+    /^[A-Za-z0-9][A-Za-z0-9_-]*$/,
+    'an EKS cluster name',
+  );
+  const cni = parseCni(clusterReader.raw('cni') ?? {}, '$.cluster.cni', azOf);
+  clusterReader.done();
+
+  const groups = root
+    .array('groups')
+    .map((value, index) => parseGroup(value, `$.groups[${index}]`, azOf, cni));
+  if (groups.length === 0) throw invalid('$.groups', [], 'at least one group');
+  const groupNames = new Set(groups.map((g) => g.name));
+  if (groupNames.size !== groups.length)
+    throw invalid(
+      '$.groups',
+      groups.map((g) => g.name),
+      'unique group names',
+    );
+
+  const schedulerPodsPerSec = root.number('schedulerPodsPerSec', 0.01, 10_000, 50, false);
+
+  const timingReader = ObjectReader.of(root.raw('timing') ?? {}, '$.timing');
+  const timing: ScenarioTiming = {
+    bootSec: timingReader.range('bootSec', DEFAULT_TIMING.bootSec, 3600),
+    ipamdLeadSec: timingReader.number('ipamdLeadSec', 0, 600, DEFAULT_TIMING.ipamdLeadSec, false),
+    eniReadySec: timingReader.range('eniReadySec', DEFAULT_TIMING.eniReadySec, 600),
+    scalingReactionSec: timingReader.range('scalingReactionSec', DEFAULT_TIMING.scalingReactionSec, 600),
+    autoScalingEventDelaySec: timingReader.number('autoScalingEventDelaySec', 0, 3600, 2, false),
+    cloudTrailDelaySec: timingReader.number('cloudTrailDelaySec', 0, 3600, 30, false),
+    customEventDelaySec: timingReader.number('customEventDelaySec', 0, 3600, 0.5, false),
+    terminateSec: timingReader.number('terminateSec', 0, 3600, 30, false),
+    launchRetrySec: timingReader.number('launchRetrySec', 1, 3600, 30, false),
+  };
+  timingReader.done();
+  if (timing.ipamdLeadSec > timing.bootSec.min) {
+    throw invalid(
+      '$.timing.ipamdLeadSec',
+      timing.ipamdLeadSec,
+      `a number <= bootSec.min (${timing.bootSec.min})`,
+    );
+  }
+
+  const externalConsumers = root.array('externalConsumers', []).map((value, index) => {
+    const path = `$.externalConsumers[${index}]`;
+    const reader = ObjectReader.of(value, path);
+    const consumer: ExternalConsumer = {
+      name: reader.string('name'),
+      subnetId: reader.string('subnetId'),
+      attachesPerMin: reader.number('attachesPerMin', 0, 10_000, undefined, false),
+      fromSec: reader.number('fromSec', 0, 1e9, 0, false),
+      toSec: reader.optionalNumber('toSec', 0, 1e9, false),
+      eniLifetimeSec: reader.number('eniLifetimeSec', 1, 1e9, 300, false),
+    };
+    reader.done();
+    if (!azOf.has(consumer.subnetId))
+      throw invalid(`${path}.subnetId`, consumer.subnetId, `one of ${[...azOf.keys()].join(', ')}`);
+    return consumer;
+  });
+
+  const actions = root.array('actions', []).map((value, index) => {
+    const path = `$.actions[${index}]`;
+    const reader = ObjectReader.of(value, path);
+    const action: ScaleAction = {
+      atSec: reader.number('atSec', 0, 1e9, undefined, false),
+      group: reader.string('group'),
+      desired: reader.number('desired', 0, 100_000),
+      via: reader.string(
+        'via',
+        'set-desired',
+        /^(set-desired|scale-request)$/,
+        "'set-desired' or 'scale-request'",
+      ) as ScaleAction['via'],
+    };
+    reader.done();
+    if (!groupNames.has(action.group))
+      throw invalid(`${path}.group`, action.group, `one of ${[...groupNames].join(', ')}`);
+    return action;
+  });
+  root.done();
+
+  return {
+    name,
+    description,
+    durationMin,
+    startTime: new Date(Date.parse(startTime)).toISOString(),
+    account,
+    cluster: { name: clusterName, cni },
+    vpc: { vpcId, subnets },
+    groups,
+    schedulerPodsPerSec,
+    timing,
+    externalConsumers,
+    actions,
+  };
+}
+
+function parseSubnet(value: Json, path: string): ScenarioSubnet {
+  const reader = ObjectReader.of(value, path);
+  const id = reader.string('id', undefined, /^subnet-[0-9a-z-]+$/, 'subnet-<id>');
+  const cidr = reader.string('cidr');
+  try {
+    const parsed = parseCidr(cidr);
+    if (parsed.prefixLength < 16 || parsed.prefixLength > 28) throw new InvalidIpv4Error('size');
+  } catch {
+    throw invalid(`${path}.cidr`, cidr, 'an IPv4 network a.b.c.d/16 to /28');
+  }
+  const availabilityZone = reader.string(
+    'availabilityZone',
+    undefined,
+    /^[a-z]{2}(-[a-z]+)+-\d[a-z]$/,
+    'an AZ such as us-east-1a',
+  );
+  const tags = reader.stringMap('tags');
+  const reservations = reader.array('reservations', []).map((r, index) => {
+    const rPath = `${path}.reservations[${index}]`;
+    const rReader = ObjectReader.of(r, rPath);
+    const reservation = {
+      cidr: rReader.string('cidr'),
+      type: rReader.string('type', undefined, /^(prefix|explicit)$/, "'prefix' or 'explicit'") as
+        | 'prefix'
+        | 'explicit',
+    };
+    rReader.done();
+    try {
+      parseCidr(reservation.cidr);
+    } catch {
+      throw invalid(`${rPath}.cidr`, reservation.cidr, 'an IPv4 CIDR inside the subnet');
+    }
+    return reservation;
+  });
+  let preAllocated: ScenarioSubnet['preAllocated'] = null;
+  if (reader.has('preAllocated')) {
+    const pReader = ObjectReader.of(reader.raw('preAllocated'), `${path}.preAllocated`);
+    preAllocated = {
+      count: pReader.number('count', 0, 65_536),
+      pattern: pReader.string(
+        'pattern',
+        'scattered',
+        /^(scattered|packed|one-per-block)$/,
+        "'scattered', 'packed' or 'one-per-block'",
+      ) as 'scattered' | 'packed' | 'one-per-block',
+    };
+    pReader.done();
+  } else {
+    reader.raw('preAllocated');
+  }
+  reader.done();
+  return { id, cidr, availabilityZone, tags, reservations, preAllocated };
+}
+
+function parseCni(value: Json, path: string, azOf: ReadonlyMap<string, string>): ScenarioCni {
+  const reader = ObjectReader.of(value, path);
+  const cni: ScenarioCni = {
+    managedAddon: reader.boolean('managedAddon', true),
+    prefixDelegation: reader.boolean('prefixDelegation', false),
+    warmEniTarget: reader.number('warmEniTarget', 0, 100, 1),
+    warmIpTarget: reader.number('warmIpTarget', 0, 10_000, 0),
+    minimumIpTarget: reader.number('minimumIpTarget', 0, 10_000, 0),
+    warmPrefixTarget: reader.number('warmPrefixTarget', 0, 100, 1),
+    customNetworking: reader.boolean('customNetworking', false),
+    podEni: reader.boolean('podEni', false),
+    maxEni: reader.optionalNumber('maxEni', 1, 100),
+    subnetDiscovery: reader.boolean('subnetDiscovery', true),
+    eniConfigSubnets: reader.stringMap('eniConfigSubnets'),
+  };
+  reader.done();
+  for (const [az, subnetId] of Object.entries(cni.eniConfigSubnets)) {
+    if (azOf.get(subnetId) !== az) {
+      throw invalid(`${path}.eniConfigSubnets.${az}`, subnetId, `a subnet of $.vpc.subnets in ${az}`);
+    }
+  }
+  return cni;
+}
+
+function parseGroup(
+  value: Json,
+  path: string,
+  azOf: ReadonlyMap<string, string>,
+  cni: ScenarioCni,
+): ScenarioGroup {
+  const reader = ObjectReader.of(value, path);
+  const name = reader.string('name', undefined, /^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'an Auto Scaling group name');
+  const nodegroupName = reader.optionalString('nodegroupName');
+  const instanceType = reader.string('instanceType');
+  if (!findSimulatorInstanceLimits(instanceType)) {
+    throw invalid(`${path}.instanceType`, instanceType, 'an instance type the simulator knows');
+  }
+  const subnets = reader.array('subnets').map((s, index) => {
+    if (typeof s !== 'string' || !azOf.has(s)) {
+      throw invalid(`${path}.subnets[${index}]`, s, `one of ${[...azOf.keys()].join(', ')}`);
+    }
+    return s;
+  });
+  if (subnets.length === 0) throw invalid(`${path}.subnets`, [], 'at least one subnet');
+  if (cni.customNetworking) {
+    for (const subnetId of subnets) {
+      const az = azOf.get(subnetId) as string;
+      if (!cni.eniConfigSubnets[az]) {
+        throw invalid(
+          '$.cluster.cni.eniConfigSubnets',
+          cni.eniConfigSubnets,
+          `an ENIConfig subnet for ${az}`,
+        );
+      }
+    }
+  }
+  const minSize = reader.number('minSize', 0, 100_000);
+  const maxSize = reader.number('maxSize', minSize, 100_000);
+  const desiredCapacity = reader.number('desiredCapacity', minSize, maxSize);
+  const tags = reader.stringMap('tags');
+  const podsPerNode = reader.number('podsPerNode', 0, 1000);
+  const maxPods = reader.optionalNumber('maxPods', 1, 1000);
+  reader.done();
+  return {
+    name,
+    nodegroupName,
+    instanceType,
+    subnets,
+    minSize,
+    maxSize,
+    desiredCapacity,
+    tags,
+    podsPerNode,
+    maxPods,
+  };
+}

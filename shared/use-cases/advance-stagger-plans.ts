@@ -1,0 +1,142 @@
+import { BUDGET_WINDOW_MS, planningWindowMs, pruneSpends } from '../domain/attach-budget.js';
+import { decideSteps, type StepAction } from '../domain/stagger-plan.js';
+import { ConcurrentUpdateError } from '../ports/guard-state-store.js';
+import type { GuardEvent, ScalingGroup } from '../ports/scaling-groups.js';
+import { applyCapacity, planEvent } from './react-to-scale-signals.js';
+import { MAX_COMMIT_ATTEMPTS, type StaggerDeps } from './stagger-deps.js';
+
+export interface StepOutcome {
+  readonly groupName: string;
+  readonly action: StepAction['kind'];
+  readonly capacity?: number;
+  readonly reason?: string;
+  /** For a waiting plan: when the budget has room again (null when nothing holds it back). */
+  readonly nextCheckAtMs?: number | null;
+}
+
+export class StepperConflictError extends Error {
+  override readonly name = 'StepperConflictError';
+}
+
+/**
+ * One stepper tick: advances every open plan under the shared budget, completes the finished ones, and fails
+ * open (target at once, configured MaxSize restored) on the kill switch or past a plan's deadline. State is
+ * committed before any group is touched; a group whose capacity lags its plan (a crash between the write and
+ * the call) is brought back in line on every tick.
+ */
+export async function advanceStaggerPlans(deps: StaggerDeps): Promise<StepOutcome[]> {
+  const killSwitch = await deps.killSwitch.isOn();
+  for (let attempt = 1; attempt <= MAX_COMMIT_ATTEMPTS; attempt += 1) {
+    const nowMs = deps.clock.nowMs();
+    const [ledger, stored] = await Promise.all([deps.store.readLedger(), deps.store.listPlans()]);
+    if (stored.length === 0) return [];
+    const groups = new Map(
+      (await deps.groups.describe(stored.map((p) => p.value.groupName))).map((g) => [g.name, g]),
+    );
+    const exclude = new Set([...groups.values()].flatMap((g) => g.instances.map((i) => i.instanceId)));
+    const others = await deps.observer.attachTimesSince(nowMs - BUDGET_WINDOW_MS, exclude);
+    const policy = deps.settings.policy;
+    const actions = decideSteps(
+      stored.map((p) => p.value),
+      {
+        nowMs,
+        policy,
+        spends: ledger.value,
+        otherAttachTimesMs: others,
+        deadlineGraceMs: deps.settings.deadlineGraceMs,
+      },
+      killSwitch,
+    );
+    const versionOf = new Map(stored.map((p) => [p.value.groupName, p.version]));
+    const spends = actions.flatMap((a) => (a.kind === 'advance' ? [a.spend] : []));
+    try {
+      await deps.store.commit({
+        ledgerVersion: ledger.version,
+        ledger:
+          spends.length > 0
+            ? [...pruneSpends(ledger.value, nowMs, planningWindowMs(policy)), ...spends]
+            : null,
+        putPlans: actions.flatMap((a) =>
+          a.kind === 'advance'
+            ? [{ plan: a.plan, expectedVersion: versionOf.get(a.plan.groupName) ?? 0 }]
+            : [],
+        ),
+        deletePlans: actions.flatMap((a) =>
+          a.kind === 'complete'
+            ? [{ groupName: a.plan.groupName, expectedVersion: versionOf.get(a.plan.groupName) ?? 0 }]
+            : [],
+        ),
+      });
+    } catch (error) {
+      if (error instanceof ConcurrentUpdateError && attempt < MAX_COMMIT_ATTEMPTS) continue;
+      throw error;
+    }
+    return applyActions(deps, actions, groups);
+  }
+  throw new StepperConflictError(`state kept changing over ${MAX_COMMIT_ATTEMPTS} attempts`);
+}
+
+async function applyActions(
+  deps: StaggerDeps,
+  actions: readonly StepAction[],
+  groups: ReadonlyMap<string, ScalingGroup>,
+): Promise<StepOutcome[]> {
+  const outcomes: StepOutcome[] = [];
+  const events: GuardEvent[] = [];
+  for (const action of actions) {
+    const group = groups.get(action.plan.groupName);
+    switch (action.kind) {
+      case 'advance':
+        if (group) await applyCapacity(deps, action.plan, action.capacity, group);
+        events.push(
+          planEvent('Stagger Step Applied', action.plan, {
+            capacity: action.capacity,
+            attaches: action.spend.attaches,
+          }),
+        );
+        outcomes.push({ groupName: action.plan.groupName, action: 'advance', capacity: action.capacity });
+        break;
+      case 'wait':
+        // Reconcile: the plan was written but the group was not set (crash), or the call was lost.
+        if (group && action.plan.mode === 'desired' && group.desiredCapacity < action.plan.allowedCapacity) {
+          await deps.groups.setDesiredCapacity(action.plan.groupName, action.plan.allowedCapacity);
+        }
+        if (group && action.plan.mode === 'ceiling' && group.maxSize !== action.plan.allowedCapacity) {
+          await applyCapacity(deps, action.plan, action.plan.allowedCapacity, group);
+        }
+        outcomes.push({
+          groupName: action.plan.groupName,
+          action: 'wait',
+          capacity: action.plan.allowedCapacity,
+          nextCheckAtMs: action.nextCheckAtMs,
+        });
+        break;
+      case 'complete': {
+        if (group) {
+          if (action.plan.mode === 'desired' && group.desiredCapacity < action.capacity) {
+            await deps.groups.setDesiredCapacity(action.plan.groupName, action.capacity);
+          }
+          if (action.restoreMaxSize !== null && group.maxSize !== action.restoreMaxSize) {
+            await deps.groups.setMaxSize(action.plan.groupName, action.restoreMaxSize);
+          }
+        }
+        events.push(planEvent('Stagger Plan Completed', action.plan, { reason: action.reason }));
+        outcomes.push({
+          groupName: action.plan.groupName,
+          action: 'complete',
+          capacity: action.capacity,
+          reason: action.reason,
+        });
+        break;
+      }
+      default:
+        assertNever(action);
+    }
+  }
+  if (events.length > 0) await deps.events.publish(events);
+  return outcomes;
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unexpected action ${JSON.stringify(value)}`);
+}

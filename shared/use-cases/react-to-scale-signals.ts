@@ -1,0 +1,225 @@
+import { BUDGET_WINDOW_MS, planningWindowMs, pruneSpends } from '../domain/attach-budget.js';
+import {
+  decideIntent,
+  type IntentDecision,
+  type ScaleIntent,
+  type StaggerPlan,
+} from '../domain/stagger-plan.js';
+import type { CoalescedSignals, GroupWork } from '../events/coalesce-signals.js';
+import { ConcurrentUpdateError } from '../ports/guard-state-store.js';
+import type { GuardEvent, ScalingGroup } from '../ports/scaling-groups.js';
+import { countInstances, isOptedIn, profileGroup } from './group-profile.js';
+import { MAX_COMMIT_ATTEMPTS, type StaggerDeps } from './stagger-deps.js';
+
+/** What the reactor did for one group, for the log and the tests. */
+export type GroupOutcome =
+  | { readonly groupName: string; readonly outcome: 'not-found' | 'not-opted-in' | 'no-intent' }
+  | {
+      readonly groupName: string;
+      readonly outcome: IntentDecision['kind'];
+      readonly capacity?: number;
+      readonly target?: number;
+    };
+
+export class ReactorConflictError extends Error {
+  override readonly name = 'ReactorConflictError';
+}
+
+/**
+ * Handles one batch of scale signals, one group at a time: reads the group, decides from the latest intent
+ * (stale, pass through, cancel, or hold under a plan), writes the plan and the budget spend in one transaction
+ * BEFORE touching the group, then applies the capacity and announces it. Re-running the same batch changes
+ * nothing: an intent already applied is stale.
+ */
+export async function reactToScaleSignals(
+  deps: StaggerDeps,
+  batch: CoalescedSignals,
+): Promise<GroupOutcome[]> {
+  const names = [...batch.groups.keys()];
+  if (names.length === 0) return [];
+  const described = new Map((await deps.groups.describe(names)).map((g) => [g.name, g]));
+  const outcomes: GroupOutcome[] = [];
+  for (const work of batch.groups.values()) {
+    const group = described.get(work.groupName);
+    if (!group) {
+      outcomes.push({ groupName: work.groupName, outcome: 'not-found' });
+      continue;
+    }
+    if (!isOptedIn(group, deps.settings.optInTagKey, deps.settings.optInTagValue)) {
+      outcomes.push({ groupName: work.groupName, outcome: 'not-opted-in' });
+      continue;
+    }
+    outcomes.push(await reactForGroup(deps, work, group));
+  }
+  return outcomes;
+}
+
+function intentFrom(work: GroupWork, group: ScalingGroup, nowMs: number): ScaleIntent | undefined {
+  const desired = work.latestDesired;
+  if (desired && work.latestIntent === desired) {
+    return {
+      groupName: group.name,
+      requestedCapacity: desired.desired,
+      origin: { eventId: desired.eventId, via: desired.via, intentAtMs: desired.intentAtMs },
+      ...(desired.maxSize === undefined ? {} : { maxSize: desired.maxSize }),
+    };
+  }
+  // Bounds changes, launches from scaling policies or scheduled actions (no CloudTrail call): the group's own
+  // desired capacity is the intent, as of now.
+  const lastEventId = work.eventIds.at(-1);
+  if (lastEventId === undefined) return undefined;
+  const bounds = work.latestIntent?.kind === 'bounds-set' ? work.latestIntent : undefined;
+  return {
+    groupName: group.name,
+    requestedCapacity: group.desiredCapacity,
+    origin: {
+      eventId: lastEventId,
+      via: bounds ? bounds.via : 'observed',
+      intentAtMs: bounds?.intentAtMs ?? nowMs,
+    },
+    ...(bounds?.maxSize === undefined ? {} : { maxSize: bounds.maxSize }),
+  };
+}
+
+async function reactForGroup(deps: StaggerDeps, work: GroupWork, group: ScalingGroup): Promise<GroupOutcome> {
+  const nowMs = deps.clock.nowMs();
+  const intent = intentFrom(work, group, nowMs);
+  if (!intent) return { groupName: group.name, outcome: 'no-intent' };
+  const profile = await profileGroup(group, deps.catalog);
+  const { inService, pending } = countInstances(group);
+  const policy = deps.settings.policy;
+
+  for (let attempt = 1; attempt <= MAX_COMMIT_ATTEMPTS; attempt += 1) {
+    const [ledger, stored, plans] = await Promise.all([
+      deps.store.readLedger(),
+      deps.store.readPlan(group.name),
+      deps.store.listPlans(),
+    ]);
+    const paced = await deps.groups.describe(
+      plans.map((p) => p.value.groupName).filter((n) => n !== group.name),
+    );
+    const exclude = new Set(
+      [...group.instances, ...paced.flatMap((g) => g.instances)].map((i) => i.instanceId),
+    );
+    const others = await deps.observer.attachTimesSince(nowMs - BUDGET_WINDOW_MS, exclude);
+    const decision = decideIntent(
+      stored?.value,
+      intent,
+      {
+        groupName: group.name,
+        desiredCapacity: group.desiredCapacity,
+        minSize: group.minSize,
+        maxSize: group.maxSize,
+        inServiceCount: inService,
+        pendingCount: pending,
+      },
+      profile.mode,
+      profile.attachesPerNode,
+      {
+        nowMs,
+        policy,
+        spends: ledger.value,
+        otherAttachTimesMs: others,
+        deadlineGraceMs: deps.settings.deadlineGraceMs,
+      },
+    );
+    const ledgerAfter = (spend: { atMs: number; attaches: number; groupName: string } | null) =>
+      spend ? [...pruneSpends(ledger.value, nowMs, planningWindowMs(policy)), spend] : null;
+    try {
+      switch (decision.kind) {
+        case 'stale':
+          return { groupName: group.name, outcome: 'stale' };
+        case 'pass-through':
+          await deps.store.commit({
+            ledgerVersion: ledger.version,
+            ledger: ledgerAfter(decision.spend),
+            putPlans: [],
+            deletePlans: [],
+          });
+          return { groupName: group.name, outcome: 'pass-through', capacity: intent.requestedCapacity };
+        case 'cancel':
+          await deps.store.commit({
+            ledgerVersion: ledger.version,
+            ledger: null,
+            putPlans: [],
+            deletePlans: [{ groupName: group.name, expectedVersion: stored?.version ?? 0 }],
+          });
+          if (decision.restoreMaxSize !== null)
+            await deps.groups.setMaxSize(group.name, decision.restoreMaxSize);
+          await deps.events.publish([
+            planEvent('Stagger Plan Cancelled', decision.plan, { reason: 'scale-in' }),
+          ]);
+          return { groupName: group.name, outcome: 'cancel' };
+        case 'hold':
+          await deps.store.commit({
+            ledgerVersion: ledger.version,
+            ledger: ledgerAfter(decision.spend),
+            putPlans: [{ plan: decision.plan, expectedVersion: stored?.version ?? 0 }],
+            deletePlans: [],
+          });
+          await applyCapacity(deps, decision.plan, decision.capacityNow, group);
+          await deps.events.publish([
+            planEvent(decision.created ? 'Stagger Plan Created' : 'Stagger Plan Updated', decision.plan, {
+              capacityNow: decision.capacityNow,
+            }),
+          ]);
+          return {
+            groupName: group.name,
+            outcome: 'hold',
+            capacity: decision.capacityNow,
+            target: decision.plan.targetCapacity,
+          };
+        default:
+          return assertNever(decision);
+      }
+    } catch (error) {
+      if (!(error instanceof ConcurrentUpdateError) || attempt === MAX_COMMIT_ATTEMPTS) throw error;
+    }
+  }
+  throw new ReactorConflictError(`${group.name}: state kept changing over ${MAX_COMMIT_ATTEMPTS} attempts`);
+}
+
+/** Sets the capacity a plan allows: the desired capacity, or the MaxSize ceiling (lowering desired with it). */
+export async function applyCapacity(
+  deps: StaggerDeps,
+  plan: StaggerPlan,
+  capacity: number,
+  group: Pick<ScalingGroup, 'desiredCapacity' | 'name'>,
+): Promise<void> {
+  if (plan.mode === 'desired') {
+    if (group.desiredCapacity !== capacity) await deps.groups.setDesiredCapacity(plan.groupName, capacity);
+    return;
+  }
+  await deps.groups.setMaxSize(
+    plan.groupName,
+    capacity,
+    group.desiredCapacity > capacity ? capacity : undefined,
+  );
+}
+
+/** A Stagger Plan event for the bus. */
+export function planEvent(
+  detailType: string,
+  plan: StaggerPlan,
+  extra: Record<string, unknown> = {},
+): GuardEvent {
+  return {
+    detailType,
+    resources: [plan.groupName],
+    detail: {
+      autoScalingGroupName: plan.groupName,
+      mode: plan.mode,
+      targetCapacity: plan.targetCapacity,
+      allowedCapacity: plan.allowedCapacity,
+      attachesPerNode: plan.attachesPerNode,
+      deadline: new Date(plan.deadlineMs).toISOString(),
+      origin: plan.origin,
+      stepsApplied: plan.steps.length,
+      ...extra,
+    },
+  };
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unexpected decision ${JSON.stringify(value)}`);
+}

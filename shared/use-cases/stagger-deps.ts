@@ -1,0 +1,32 @@
+import type { AttachBudgetPolicy } from '../domain/attach-budget.js';
+import type { GuardStateStore } from '../ports/guard-state-store.js';
+import type { InstanceCatalog } from '../ports/instance-catalog.js';
+import type {
+  AttachObserver,
+  Clock,
+  EventPublisher,
+  KillSwitch,
+  ScalingGroups,
+} from '../ports/scaling-groups.js';
+
+/** What the scale reactor and the stagger stepper need, injected by the handler (or the simulator). */
+export interface StaggerDeps {
+  readonly groups: ScalingGroups;
+  readonly observer: AttachObserver;
+  readonly store: GuardStateStore;
+  readonly events: EventPublisher;
+  readonly catalog: InstanceCatalog;
+  readonly killSwitch: KillSwitch;
+  readonly clock: Clock;
+  readonly settings: StaggerSettings;
+}
+
+export interface StaggerSettings {
+  readonly policy: AttachBudgetPolicy;
+  readonly deadlineGraceMs: number;
+  readonly optInTagKey: string;
+  readonly optInTagValue: string;
+}
+
+/** Attempts at a read-decide-commit cycle before giving up to Lambda's retry. */
+export const MAX_COMMIT_ATTEMPTS = 8;

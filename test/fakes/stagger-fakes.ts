@@ -1,0 +1,162 @@
+import { InMemoryStateStore } from '../../shared/adapters/memory/in-memory-state-store.js';
+import type { InstanceLimits } from '../../shared/domain/instance-limits.js';
+import { findBundledInstanceLimits } from '../../shared/instance-types/bundled-instance-limits.js';
+import type { InstanceCatalog } from '../../shared/ports/instance-catalog.js';
+import type {
+  AttachObserver,
+  EventPublisher,
+  GuardEvent,
+  ScalingGroup,
+  ScalingGroups,
+} from '../../shared/ports/scaling-groups.js';
+import type { StaggerDeps } from '../../shared/use-cases/stagger-deps.js';
+
+/** Auto Scaling groups in memory; records every mutating call. */
+export class FakeScalingGroups implements ScalingGroups {
+  readonly groups = new Map<string, ScalingGroup>();
+  readonly calls: { op: 'setDesired' | 'setMax'; name: string; value: number; desired?: number }[] = [];
+  failNextMutation: Error | null = null;
+
+  add(group: ScalingGroup): void {
+    this.groups.set(group.name, group);
+  }
+
+  async describe(names: readonly string[]): Promise<ScalingGroup[]> {
+    return names.flatMap((n) => {
+      const g = this.groups.get(n);
+      return g ? [structuredClone(g)] : [];
+    });
+  }
+
+  async listTagged(tagKey: string, tagValue: string): Promise<ScalingGroup[]> {
+    return [...this.groups.values()].filter((g) => g.tags[tagKey] === tagValue);
+  }
+
+  private mutate(): void {
+    const failure = this.failNextMutation;
+    this.failNextMutation = null;
+    if (failure) throw failure;
+  }
+
+  async setDesiredCapacity(name: string, desiredCapacity: number): Promise<void> {
+    this.mutate();
+    this.calls.push({ op: 'setDesired', name, value: desiredCapacity });
+    const g = this.groups.get(name);
+    if (g) this.groups.set(name, { ...g, desiredCapacity });
+  }
+
+  async setMaxSize(name: string, maxSize: number, desiredCapacity?: number): Promise<void> {
+    this.mutate();
+    this.calls.push({
+      op: 'setMax',
+      name,
+      value: maxSize,
+      ...(desiredCapacity === undefined ? {} : { desired: desiredCapacity }),
+    });
+    const g = this.groups.get(name);
+    if (g) this.groups.set(name, { ...g, maxSize, desiredCapacity: desiredCapacity ?? g.desiredCapacity });
+  }
+
+  /** Brings every group's in-service instances up to its desired capacity (boot completes instantly). */
+  settle(): void {
+    for (const [name, g] of this.groups) {
+      const instances = Array.from({ length: g.desiredCapacity }, (_, i) => ({
+        instanceId: `i-${name}-${i}`,
+        lifecycleState: 'InService',
+        instanceType: g.instances[0]?.instanceType ?? 'm5.large',
+      }));
+      this.groups.set(name, { ...g, instances });
+    }
+  }
+}
+
+export class FakeObserver implements AttachObserver {
+  times: number[] = [];
+  async attachTimesSince(sinceMs: number): Promise<number[]> {
+    return this.times.filter((t) => t > sinceMs);
+  }
+}
+
+export class RecordingPublisher implements EventPublisher {
+  readonly events: GuardEvent[] = [];
+  async publish(events: readonly GuardEvent[]): Promise<void> {
+    this.events.push(...events);
+  }
+}
+
+export const bundledCatalog: InstanceCatalog = {
+  async getLimits(types) {
+    const found = new Map<string, InstanceLimits>();
+    for (const t of types) {
+      const limits = findBundledInstanceLimits(t);
+      if (limits) found.set(t, limits);
+    }
+    return found;
+  },
+};
+
+export function buildGroup(
+  overrides: Partial<ScalingGroup> & { inService?: number; instanceType?: string } = {},
+): ScalingGroup {
+  const { inService = 50, instanceType = 'm5.large', ...rest } = overrides;
+  const name = rest.name ?? 'shop-general';
+  return {
+    name,
+    desiredCapacity: inService,
+    minSize: 0,
+    maxSize: 500,
+    instances: Array.from({ length: inService }, (_, i) => ({
+      instanceId: `i-${name}-${i}`,
+      lifecycleState: 'InService',
+      instanceType,
+    })),
+    tags: { 'capacity-guard/enabled': 'true' },
+    subnetIds: ['subnet-a', 'subnet-b', 'subnet-c'],
+    ...rest,
+  };
+}
+
+export interface FakeWorld {
+  readonly deps: StaggerDeps;
+  readonly groups: FakeScalingGroups;
+  readonly store: InMemoryStateStore;
+  readonly observer: FakeObserver;
+  readonly publisher: RecordingPublisher;
+  now: number;
+  killSwitch: boolean;
+}
+
+export function buildWorld(overrides: { spreadSec?: number; attachesPerMin?: number } = {}): FakeWorld {
+  const groups = new FakeScalingGroups();
+  const store = new InMemoryStateStore();
+  const observer = new FakeObserver();
+  const publisher = new RecordingPublisher();
+  const world = {
+    groups,
+    store,
+    observer,
+    publisher,
+    now: Date.UTC(2026, 10, 27, 8, 0, 0),
+    killSwitch: false,
+  } as FakeWorld;
+  (world as { deps: StaggerDeps }).deps = {
+    groups,
+    observer,
+    store,
+    events: publisher,
+    catalog: bundledCatalog,
+    killSwitch: { isOn: async () => world.killSwitch },
+    clock: { nowMs: () => world.now },
+    settings: {
+      policy: {
+        attachesPerMin: overrides.attachesPerMin ?? 40,
+        safetyMargin: 0,
+        spreadSec: overrides.spreadSec ?? 5,
+      },
+      deadlineGraceMs: 300_000,
+      optInTagKey: 'capacity-guard/enabled',
+      optInTagValue: 'true',
+    },
+  };
+  return world;
+}

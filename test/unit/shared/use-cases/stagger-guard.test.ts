@@ -1,0 +1,197 @@
+import { peakInRollingWindow } from '../../../../shared/domain/attach-budget.js';
+import { coalesceSignals } from '../../../../shared/events/coalesce-signals.js';
+import type { DesiredSetSignal } from '../../../../shared/events/scale-signal.js';
+import { nextWakeMs } from '../../../../shared/runtime/stagger-stepper.js';
+import { advanceStaggerPlans } from '../../../../shared/use-cases/advance-stagger-plans.js';
+import { reactToScaleSignals } from '../../../../shared/use-cases/react-to-scale-signals.js';
+import { buildGroup, buildWorld, type FakeWorld } from '../../../fakes/stagger-fakes.js';
+
+function desiredSet(overrides: Partial<DesiredSetSignal> = {}): DesiredSetSignal {
+  return {
+    kind: 'desired-set',
+    eventId: 'evt-1',
+    groupName: 'shop-general',
+    desired: 200,
+    intentAtMs: Date.UTC(2026, 10, 27, 7, 59, 50),
+    via: 'SetDesiredCapacity',
+    ...overrides,
+  };
+}
+
+async function react(world: FakeWorld, ...signals: DesiredSetSignal[]) {
+  return reactToScaleSignals(world.deps, coalesceSignals(signals));
+}
+
+/**
+ * Runs the stepper the way its handler does (next tick when the budget has room again, at least every 60 s),
+ * letting nodes boot in between. Returns the seconds from start to the last step applied.
+ */
+async function stepUntilDone(world: FakeWorld, limitSec = 3600): Promise<number> {
+  const start = world.now;
+  let lastStep = start;
+  let next = world.now + 1_000;
+  while ((await world.store.listPlans()).length > 0) {
+    world.now = next;
+    world.groups.settle();
+    const outcomes = await advanceStaggerPlans(world.deps);
+    if (outcomes.some((o) => o.action === 'advance')) lastStep = world.now;
+    next = nextWakeMs(outcomes, world.now, 15_000) ?? world.now + 60_000;
+    if (world.now - start > limitSec * 1000) throw new Error('plans did not finish');
+  }
+  return (lastStep - start) / 1000;
+}
+
+function spendsOf(world: FakeWorld) {
+  return world.store.commits
+    .flatMap((c) => c.ledger ?? [])
+    .filter((s, i, all) => all.findIndex((o) => o.atMs === s.atMs && o.groupName === s.groupName) === i);
+}
+
+describe('scale reactor and stagger stepper', () => {
+  it('holds a 50 -> 200 m5.large jump to what the budget allows and records the target before acting', async () => {
+    // Prepare
+    const world = buildWorld();
+    world.groups.add(buildGroup({ desiredCapacity: 200 }));
+    // Act
+    const outcomes = await react(world, desiredSet());
+    // Assess
+    expect(outcomes).toEqual([{ groupName: 'shop-general', outcome: 'hold', capacity: 70, target: 200 }]);
+    expect(world.groups.calls).toEqual([{ op: 'setDesired', name: 'shop-general', value: 70 }]);
+    const [plan] = await world.store.listPlans();
+    expect(plan?.value).toMatchObject({
+      targetCapacity: 200,
+      allowedCapacity: 70,
+      attachesPerNode: 2,
+      mode: 'desired',
+    });
+    expect(world.store.commits).toHaveLength(1);
+    expect(world.publisher.events.map((e) => e.detailType)).toEqual(['Stagger Plan Created']);
+  });
+
+  it('a duplicated delivery changes nothing', async () => {
+    const world = buildWorld();
+    world.groups.add(buildGroup({ desiredCapacity: 200 }));
+    await react(world, desiredSet());
+    const outcomes = await react(world, desiredSet());
+    expect(outcomes).toEqual([{ groupName: 'shop-general', outcome: 'stale' }]);
+    expect(world.groups.calls).toHaveLength(1);
+    expect(world.store.commits).toHaveLength(1);
+  });
+
+  it('the stepper reaches the target within 10% of the budget bound and never plans a window above 40', async () => {
+    const world = buildWorld();
+    world.groups.add(buildGroup({ desiredCapacity: 200 }));
+    await react(world, desiredSet());
+    const seconds = await stepUntilDone(world);
+    const group = (await world.groups.describe(['shop-general']))[0];
+    expect(group?.desiredCapacity).toBe(200);
+    expect(seconds).toBeLessThanOrEqual(420 * 1.1);
+    expect(peakInRollingWindow(spendsOf(world))).toBeLessThanOrEqual(40);
+    expect(world.publisher.events.at(-1)?.detailType).toBe('Stagger Plan Completed');
+  });
+
+  it('the latest intent wins: a newer target replaces the plan, an older one is stale, a scale-in cancels it', async () => {
+    const world = buildWorld();
+    world.groups.add(buildGroup({ desiredCapacity: 200 }));
+    await react(world, desiredSet());
+    expect(await react(world, desiredSet({ eventId: 'evt-0', intentAtMs: 0, desired: 400 }))).toEqual([
+      { groupName: 'shop-general', outcome: 'stale' },
+    ]);
+    const newer = await react(world, desiredSet({ eventId: 'evt-2', intentAtMs: world.now, desired: 120 }));
+    expect(newer[0]).toMatchObject({ outcome: 'hold', target: 120 });
+    const cancel = await react(
+      world,
+      desiredSet({ eventId: 'evt-3', intentAtMs: world.now + 1, desired: 40 }),
+    );
+    expect(cancel).toEqual([{ groupName: 'shop-general', outcome: 'cancel' }]);
+    expect(await world.store.listPlans()).toEqual([]);
+  });
+
+  it('groups not opted in are never touched', async () => {
+    const world = buildWorld();
+    world.groups.add(buildGroup({ desiredCapacity: 200, tags: {} }));
+    expect(await react(world, desiredSet())).toEqual([
+      { groupName: 'shop-general', outcome: 'not-opted-in' },
+    ]);
+    expect(world.groups.calls).toEqual([]);
+  });
+
+  it('a crash between the plan write and the Auto Scaling call is repaired by the next tick', async () => {
+    const world = buildWorld();
+    world.groups.add(buildGroup({ desiredCapacity: 50 }));
+    world.groups.failNextMutation = new Error('Lambda killed');
+    await expect(react(world, desiredSet())).rejects.toThrow('Lambda killed');
+    expect((await world.store.listPlans())[0]?.value.allowedCapacity).toBe(70);
+    world.now += 5_000;
+    await advanceStaggerPlans(world.deps);
+    expect(world.groups.calls).toContainEqual({ op: 'setDesired', name: 'shop-general', value: 70 });
+    await stepUntilDone(world);
+    expect((await world.groups.describe(['shop-general']))[0]?.desiredCapacity).toBe(200);
+  });
+
+  it('fails open: the kill switch sets the target at once', async () => {
+    const world = buildWorld();
+    world.groups.add(buildGroup({ desiredCapacity: 200 }));
+    await react(world, desiredSet());
+    world.killSwitch = true;
+    world.now += 1_000;
+    const outcomes = await advanceStaggerPlans(world.deps);
+    expect(outcomes).toEqual([
+      { groupName: 'shop-general', action: 'complete', capacity: 200, reason: 'kill-switch' },
+    ]);
+    expect(world.groups.calls.at(-1)).toEqual({ op: 'setDesired', name: 'shop-general', value: 200 });
+  });
+
+  it('fails open past the deadline', async () => {
+    const world = buildWorld();
+    world.groups.add(buildGroup({ desiredCapacity: 200 }));
+    await react(world, desiredSet());
+    const plan = (await world.store.listPlans())[0]?.value;
+    world.now = (plan?.deadlineMs ?? 0) + 1;
+    const outcomes = await advanceStaggerPlans(world.deps);
+    expect(outcomes[0]).toMatchObject({ action: 'complete', reason: 'deadline', capacity: 200 });
+  });
+
+  it('ceiling mode for an autoscaler-owned group: steps MaxSize, restores it at the end', async () => {
+    const world = buildWorld();
+    world.groups.add(
+      buildGroup({
+        desiredCapacity: 80,
+        maxSize: 300,
+        tags: { 'capacity-guard/enabled': 'true', 'k8s.io/cluster-autoscaler/enabled': 'true' },
+      }),
+    );
+    await react(world, desiredSet({ desired: 80 }));
+    expect(world.groups.calls[0]).toEqual({ op: 'setMax', name: 'shop-general', value: 70, desired: 70 });
+    await stepUntilDone(world);
+    expect(world.groups.calls.at(-1)).toEqual({ op: 'setMax', name: 'shop-general', value: 300 });
+  });
+
+  it('two groups scaling at once share the budget and never exceed it together', async () => {
+    const world = buildWorld();
+    world.groups.add(buildGroup({ name: 'a', desiredCapacity: 100 }));
+    world.groups.add(buildGroup({ name: 'b', desiredCapacity: 100 }));
+    await react(
+      world,
+      desiredSet({ groupName: 'a', desired: 100, eventId: 'ea' }),
+      desiredSet({ groupName: 'b', desired: 100, eventId: 'eb' }),
+    );
+    await stepUntilDone(world);
+    expect(peakInRollingWindow(spendsOf(world))).toBeLessThanOrEqual(40);
+    const a = world.groups.calls.filter((c) => c.name === 'a').length;
+    const b = world.groups.calls.filter((c) => c.name === 'b').length;
+    expect(Math.abs(a - b)).toBeLessThanOrEqual(2);
+  });
+
+  it('concurrent reactors never overspend the budget (optimistic concurrency)', async () => {
+    const world = buildWorld();
+    const names = Array.from({ length: 12 }, (_, i) => `g${i}`);
+    for (const name of names) world.groups.add(buildGroup({ name, desiredCapacity: 60 }));
+    await Promise.all(
+      names.map((name) => react(world, desiredSet({ groupName: name, desired: 60, eventId: `e-${name}` }))),
+    );
+    const spends = (await world.store.readLedger()).value;
+    expect(spends.reduce((sum, s) => sum + s.attaches, 0)).toBeLessThanOrEqual(40);
+    expect(await world.store.listPlans()).toHaveLength(names.length - 2);
+  });
+});

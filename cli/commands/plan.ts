@@ -16,8 +16,8 @@ import { lookupInstanceTypes } from '../instance-lookup.js';
 const help = `Usage: capacity-guard plan --instance-type T --from A --to B [options]
 
 The schedule the guard follows to scale a node group from A to B nodes without exceeding the account's
-ENI attach budget in any rolling 60 s window (steps are kept ${DEFAULT_GUARD_SETTINGS.spreadSec} s further apart than a window,
-the spread allowed for node boot times).
+ENI attach budget in any rolling 60 s window. By default steps are kept ${DEFAULT_GUARD_SETTINGS.spreadSec} s further apart than a
+window, the guard's allowance for the spread of node boot times.
 
 Options:
   --instance-type T                  the group's instance type
@@ -25,9 +25,11 @@ Options:
   --pods-per-node N                  pods each new node will run (default: a full node, the worst case)
   --cni KEY=VALUE                    a VPC CNI setting (repeatable), e.g. --cni WARM_IP_TARGET=2
   --cap none|mng|auto-mode           kubelet maxPods cap policy (default none)
-  --budget N                         effective attaches per minute (default ${DEFAULT_GUARD_SETTINGS.attachesPerMin}; no further margin applied)
-  --observed-attaches-per-min N      attaches other consumers make meanwhile (default 0)
-  --spread-sec S                     allowance for attach-time spread (default ${DEFAULT_GUARD_SETTINGS.spreadSec})
+  --budget N                         effective attaches per minute, no further margin or spread applied
+                                     (default: the guard's ${DEFAULT_GUARD_SETTINGS.attachesPerMin} with its ${DEFAULT_GUARD_SETTINGS.spreadSec} s spread)
+  --observed-attaches-per-min N      attaches other consumers make meanwhile (default 0); the guard reserves
+                                     ${DEFAULT_GUARD_SETTINGS.othersBurstFactor} times that for their bursts
+  --spread-sec S                     allowance for attach-time spread (default ${DEFAULT_GUARD_SETTINGS.spreadSec}, or 0 with --budget)
   --json                             { attachesPerNode, totalAttaches, steps: [{ atSec, desired, attaches }],
                                        durationSec, peakAttachesPerMin, lowerBoundSec }`;
 
@@ -84,14 +86,18 @@ export const planCommand: CliCommand = {
       values['observed-attaches-per-min'] === undefined
         ? 0
         : parseIntegerFlag('observed-attaches-per-min', values['observed-attaches-per-min'], 0, budget - 1);
+    // An explicit --budget is the effective budget: no spread allowance on top unless asked for.
     const spreadSec =
-      values['spread-sec'] === undefined
-        ? DEFAULT_GUARD_SETTINGS.spreadSec
-        : parseIntegerFlag('spread-sec', values['spread-sec'], 0, 600);
+      values['spread-sec'] !== undefined
+        ? parseIntegerFlag('spread-sec', values['spread-sec'], 0, 600)
+        : values.budget !== undefined
+          ? 0
+          : DEFAULT_GUARD_SETTINGS.spreadSec;
     const policy: AttachBudgetPolicy = validateBudgetPolicy({
       attachesPerMin: budget,
       safetyMargin: 0,
       spreadSec,
+      othersBurstFactor: DEFAULT_GUARD_SETTINGS.othersBurstFactor,
     });
     const attachesPerNode = nodeHoldings(limits, cni.config, podsPerNode, cap).attaches;
     const schedule = planStagger({

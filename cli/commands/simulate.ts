@@ -1,7 +1,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createSimulatedCapacityGuard } from '../../shared/adapters/simulated/capacity-guard-plugin.js';
 import { runScenario } from '../../shared/adapters/simulated/run-scenario.js';
+import type { SimulatedGuard } from '../../shared/simulator/guard-plugin.js';
 import type { SimulationReport } from '../../shared/simulator/metrics.js';
 import { renderReportSvg } from '../../shared/simulator/report-chart.js';
 import { formatComparison, formatReport } from '../../shared/simulator/report-text.js';
@@ -80,11 +82,18 @@ function progressReporter(
   };
 }
 
-async function runOnce(io: CliIo, scenario: Scenario, seed: number, durationMin: number | undefined) {
-  const progress = progressReporter(io, `simulating ${scenario.name}`);
+async function runOnce(
+  io: CliIo,
+  scenario: Scenario,
+  seed: number,
+  durationMin: number | undefined,
+  guard: SimulatedGuard | undefined,
+) {
+  const progress = progressReporter(io, `simulating ${scenario.name}${guard ? ' (guarded)' : ''}`);
   try {
     return await runScenario(scenario, {
       seed,
+      ...(guard ? { guard } : {}),
       ...(durationMin !== undefined ? { durationMin } : {}),
       ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
     });
@@ -113,11 +122,23 @@ export const simulateCommand: CliCommand = {
         ? undefined
         : parseIntegerFlag('duration-min', values['duration-min'], 1, 7 * 24 * 60);
     const scenario = loadScenario(values.scenario ?? 'black-friday');
-    if (!values['no-guard']) io.stderr('guard not available: running unguarded\n');
-    const report: SimulationReport = await runOnce(io, scenario, seed, durationMin);
+    if (values.compare && values['no-guard']) {
+      throw new UsageError(
+        'simulate: --compare already runs both with and without the guard; drop --no-guard',
+      );
+    }
+    if (values.compare) {
+      const guarded = await runOnce(io, scenario, seed, durationMin, createSimulatedCapacityGuard());
+      const unguarded = await runOnce(io, scenario, seed, durationMin, undefined);
+      if (values.svg) writeFileSync(values.svg, await renderReportSvg(guarded));
+      if (values.json) io.stdout(`${JSON.stringify({ guarded, unguarded }, null, 2)}\n`);
+      else io.stdout(formatComparison([guarded, unguarded]));
+      return 0;
+    }
+    const guard = values['no-guard'] ? undefined : createSimulatedCapacityGuard();
+    const report: SimulationReport = await runOnce(io, scenario, seed, durationMin, guard);
     if (values.svg) writeFileSync(values.svg, await renderReportSvg(report));
     if (values.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
-    else if (values.compare) io.stdout(formatComparison([report]));
     else io.stdout(formatReport(report));
     return 0;
   },

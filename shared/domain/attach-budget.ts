@@ -17,6 +17,11 @@ export interface AttachBudgetPolicy {
    * fall inside their spread, no real 60 s window holds more than the budget.
    */
   readonly spreadSec: number;
+  /**
+   * Other consumers' attaches seen in the last 60 s are reserved for the next window too, multiplied by this
+   * factor (>= 1) because their attaches come in bursts, not evenly; 1 assumes a perfectly steady consumer.
+   */
+  readonly othersBurstFactor?: number;
 }
 
 /** One spend recorded in the ledger: attaches the guard expects from one step of one group. */
@@ -51,6 +56,10 @@ export function validateBudgetPolicy(policy: AttachBudgetPolicy): AttachBudgetPo
   }
   if (!(policy.spreadSec >= 0 && policy.spreadSec <= 600)) {
     throw new BudgetPolicyError(`spreadSec: ${policy.spreadSec} is out of range (expected 0..600 seconds)`);
+  }
+  const factor = policy.othersBurstFactor ?? 1;
+  if (!(factor >= 1 && factor <= 5)) {
+    throw new BudgetPolicyError(`othersBurstFactor: ${factor} is out of range (expected 1..5)`);
   }
   return policy;
 }
@@ -91,7 +100,8 @@ export function spentInWindow(spends: readonly AttachSpend[], nowMs: number, win
 
 /**
  * Attaches that may be started at `nowMs`: the effective budget less the guard's own spends in the planning
- * window and the attaches other consumers made in the last 60 s (observed through `Attachment.AttachTime`).
+ * window and the attaches other consumers made in the last 60 s (observed through `Attachment.AttachTime`),
+ * scaled by `othersBurstFactor`.
  *
  * @example
  * roomAt([], [], 0, { attachesPerMin: 40, safetyMargin: 0, spreadSec: 0 }) // 40
@@ -103,7 +113,8 @@ export function roomAt(
   policy: AttachBudgetPolicy,
 ): number {
   const own = spentInWindow(spends, nowMs, planningWindowMs(policy));
-  const others = otherAttachTimesMs.filter((t) => t > nowMs - BUDGET_WINDOW_MS && t <= nowMs).length;
+  const seen = otherAttachTimesMs.filter((t) => t > nowMs - BUDGET_WINDOW_MS && t <= nowMs).length;
+  const others = Math.ceil(seen * (policy.othersBurstFactor ?? 1));
   return Math.max(0, effectiveBudget(policy) - own - others);
 }
 

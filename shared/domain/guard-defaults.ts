@@ -8,7 +8,9 @@ export const DEFAULT_GUARD_SETTINGS = Object.freeze({
   /** Fraction of the budget left unplanned for unpredicted attaches. */
   safetyMargin: 0,
   /** Allowance for the spread of actual attach times after a step (boot variance, CNI 5 s cycles). */
-  spreadSec: 5,
+  spreadSec: 10,
+  /** Reserve for other consumers: their attaches of the last 60 s times this factor. */
+  othersBurstFactor: 1.5,
   /** Time a plan may run beyond its schedule before the guard sets the target at once. */
   deadlineGraceSec: 300,
   /** Tag that opts an Auto Scaling group in. */

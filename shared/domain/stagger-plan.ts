@@ -142,19 +142,16 @@ export function decideIntent(
       ? { kind: 'cancel', plan, restoreMaxSize: plan.mode === 'ceiling' ? plan.configuredMaxSize : null }
       : { kind: 'pass-through', reason: 'scale-in or no change', spend: null };
   }
-  const alreadySpent = plan ? 0 : group.pendingCount * attachesPerNode;
-  const base = plan ? Math.max(plan.allowedCapacity, running) : running + group.pendingCount;
-  const spends =
-    alreadySpent > 0 ? [...ctx.spends, spend(ctx.nowMs, alreadySpent, group.groupName)] : ctx.spends;
-  const room = roomAt(spends, ctx.otherAttachTimesMs, ctx.nowMs, ctx.policy);
-  const ownInWindow = spentInWindow(spends, ctx.nowMs, planningWindowMs(ctx.policy));
+  // Instances launched before the guard saw the intent have not booted yet: they count as wanted nodes, and
+  // holding the group below them cancels their launches before they attach anything.
+  const base = plan ? Math.max(plan.allowedCapacity, running) : running;
+  const room = roomAt(ctx.spends, ctx.otherAttachTimesMs, ctx.nowMs, ctx.policy);
+  const ownInWindow = spentInWindow(ctx.spends, ctx.nowMs, planningWindowMs(ctx.policy));
   const wantedNodes = Math.max(0, target - base);
   const nodesNow = Math.min(wantedNodes, nodesForRoom(room, attachesPerNode, ownInWindow === 0));
   const capacityNow = base + nodesNow;
   const attachesNow = nodesNow * attachesPerNode;
-  const stepSpend = attachesNow > 0 ? spend(ctx.nowMs, attachesNow + alreadySpent, group.groupName) : null;
-  const initialSpend =
-    stepSpend ?? (alreadySpent > 0 ? spend(ctx.nowMs, alreadySpent, group.groupName) : null);
+  const initialSpend = attachesNow > 0 ? spend(ctx.nowMs, attachesNow, group.groupName) : null;
   if (!plan && capacityNow >= target) {
     return { kind: 'pass-through', reason: 'within budget', spend: initialSpend };
   }

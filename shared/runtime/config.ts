@@ -1,3 +1,4 @@
+import { DEFAULT_ALERT_POLICIES } from '../domain/alert-policy.js';
 import { DEFAULT_GUARD_SETTINGS } from '../domain/guard-defaults.js';
 
 /** The guard's settings, read once per container from the environment. */
@@ -8,6 +9,7 @@ export interface GuardConfig {
   readonly attachesPerMin: number;
   readonly safetyMargin: number;
   readonly spreadSec: number;
+  readonly othersBurstFactor: number;
   readonly deadlineGraceSec: number;
   readonly optInTagKey: string;
   readonly optInTagValue: string;
@@ -17,6 +19,8 @@ export interface GuardConfig {
   readonly selfRoleArns: readonly string[];
   /** Seconds between sub-minute steps inside one stepper invocation. */
   readonly stepIntervalSec: number;
+  /** The capacity auditor's settings. */
+  readonly audit: AuditConfig;
 }
 
 export class ConfigError extends Error {
@@ -77,6 +81,14 @@ export function parseConfig(env: Env): GuardConfig {
     ),
     safetyMargin: number(env, 'ATTACH_SAFETY_MARGIN', DEFAULT_GUARD_SETTINGS.safetyMargin, 0, 0.5, false),
     spreadSec: number(env, 'ATTACH_SPREAD_SEC', DEFAULT_GUARD_SETTINGS.spreadSec, 0, 600, false),
+    othersBurstFactor: number(
+      env,
+      'ATTACH_OTHERS_BURST_FACTOR',
+      DEFAULT_GUARD_SETTINGS.othersBurstFactor,
+      1,
+      5,
+      false,
+    ),
     deadlineGraceSec: number(
       env,
       'PLAN_DEADLINE_GRACE_SEC',
@@ -95,5 +107,188 @@ export function parseConfig(env: Env): GuardConfig {
         .filter((s) => s.length > 0),
     ),
     stepIntervalSec: number(env, 'STEP_INTERVAL_SEC', 15, 5, 60, true),
+    audit: parseAuditConfig(env),
   });
+}
+
+/** The capacity auditor's settings (alert thresholds default to `DEFAULT_ALERT_POLICIES`). */
+export interface AuditConfig {
+  /** CLUSTER_NAMES: EKS clusters to audit; empty means every cluster in the Region. */
+  readonly clusterNames: readonly string[];
+  /** ASG_NAMES: self-managed node groups audited without the opt-in tag. */
+  readonly autoScalingGroupNames: readonly string[];
+  /** CNI_OVERRIDES: `{ "<cluster>" | "*": { "WARM_IP_TARGET": "2", … } }`. */
+  readonly cniOverrides: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** ENI_CONFIG_SUBNETS: custom networking, `{ "<cluster>": { "<availability zone>": "subnet-…" } }`. */
+  readonly eniConfigSubnets: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  readonly sampleTtlDays: number;
+  readonly reminderIntervalMin: number;
+  readonly forecastWindowMin: number;
+  readonly subnetWarningPercent: number;
+  readonly subnetCriticalPercent: number;
+  readonly subnetCriticalIps: number;
+  readonly prefixWarningBlocks: number;
+  readonly prefixCriticalBlocks: number;
+  readonly warningMinutes: number;
+  readonly criticalMinutes: number;
+  readonly groupWarningNodes: number;
+  readonly groupCriticalNodes: number;
+}
+
+function list(env: Env, key: string): readonly string[] {
+  return Object.freeze(
+    (env[key] ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0),
+  );
+}
+
+/** A JSON object of objects of strings, e.g. `{"prod": {"WARM_IP_TARGET": "2"}}`. */
+function nestedStrings(env: Env, key: string, example: string): Record<string, Record<string, string>> {
+  const raw = env[key]?.trim();
+  if (!raw) return {};
+  const invalid = (why: string, cause?: unknown) =>
+    new ConfigError(`${key}: '${raw}' is invalid: ${why} (expected JSON such as ${example})`, { cause });
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (error) {
+    throw invalid('not JSON', error);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalid('not an object');
+  const result: Record<string, Record<string, string>> = {};
+  for (const [outer, inner] of Object.entries(parsed)) {
+    if (typeof inner !== 'object' || inner === null || Array.isArray(inner)) {
+      throw invalid(`"${outer}" is not an object`);
+    }
+    const values: Record<string, string> = {};
+    for (const [name, value] of Object.entries(inner)) {
+      if (typeof value !== 'string') throw invalid(`"${outer}"."${name}" is not a string`);
+      values[name] = value;
+    }
+    result[outer] = Object.freeze(values);
+  }
+  return Object.freeze(result);
+}
+
+function ordered(lowKey: string, low: number, highKey: string, high: number): void {
+  if (low >= high) {
+    throw new ConfigError(`${lowKey}: ${low} is invalid (expected below ${highKey}, which is ${high})`);
+  }
+}
+
+/** The auditor's part of the environment; names the key, the value and the accepted form on any error. */
+export function parseAuditConfig(env: Env): AuditConfig {
+  const subnet = DEFAULT_ALERT_POLICIES['subnet-ips'];
+  const prefix = DEFAULT_ALERT_POLICIES['subnet-prefix-blocks'];
+  const group = DEFAULT_ALERT_POLICIES['node-group-headroom'];
+  const config: AuditConfig = {
+    clusterNames: list(env, 'CLUSTER_NAMES'),
+    autoScalingGroupNames: list(env, 'ASG_NAMES'),
+    cniOverrides: nestedStrings(env, 'CNI_OVERRIDES', '{"prod": {"WARM_IP_TARGET": "2"}}'),
+    eniConfigSubnets: nestedStrings(env, 'ENI_CONFIG_SUBNETS', '{"prod": {"eu-west-1a": "subnet-0abc"}}'),
+    sampleTtlDays: number(env, 'SAMPLE_TTL_DAYS', 14, 1, 365, true),
+    reminderIntervalMin: number(
+      env,
+      'REMINDER_INTERVAL_MIN',
+      subnet.renotifyIntervalMs / 60_000,
+      0,
+      10_080,
+      true,
+    ),
+    forecastWindowMin: number(env, 'FORECAST_WINDOW_MIN', 360, 30, 1440, true),
+    subnetWarningPercent: number(
+      env,
+      'ALERT_SUBNET_WARNING_PERCENT',
+      subnet.warning.headroomPercentBelow ?? 20,
+      0,
+      100,
+      false,
+    ),
+    subnetCriticalPercent: number(
+      env,
+      'ALERT_SUBNET_CRITICAL_PERCENT',
+      subnet.critical.headroomPercentBelow ?? 10,
+      0,
+      100,
+      false,
+    ),
+    subnetCriticalIps: number(
+      env,
+      'ALERT_SUBNET_CRITICAL_IPS',
+      subnet.critical.headroomBelow ?? 16,
+      0,
+      65_536,
+      true,
+    ),
+    prefixWarningBlocks: number(
+      env,
+      'ALERT_PREFIX_WARNING_BLOCKS',
+      prefix.warning.headroomBelow ?? 8,
+      0,
+      4096,
+      true,
+    ),
+    prefixCriticalBlocks: number(
+      env,
+      'ALERT_PREFIX_CRITICAL_BLOCKS',
+      prefix.critical.headroomBelow ?? 2,
+      0,
+      4096,
+      true,
+    ),
+    warningMinutes: number(
+      env,
+      'ALERT_WARNING_MINUTES',
+      subnet.warning.minutesToExhaustionBelow ?? 120,
+      0,
+      10_080,
+      true,
+    ),
+    criticalMinutes: number(
+      env,
+      'ALERT_CRITICAL_MINUTES',
+      subnet.critical.minutesToExhaustionBelow ?? 30,
+      0,
+      10_080,
+      true,
+    ),
+    groupWarningNodes: number(
+      env,
+      'ALERT_GROUP_WARNING_NODES',
+      group.warning.headroomBelow ?? 5,
+      0,
+      10_000,
+      true,
+    ),
+    groupCriticalNodes: number(
+      env,
+      'ALERT_GROUP_CRITICAL_NODES',
+      group.critical.headroomBelow ?? 1,
+      0,
+      10_000,
+      true,
+    ),
+  };
+  ordered(
+    'ALERT_SUBNET_CRITICAL_PERCENT',
+    config.subnetCriticalPercent,
+    'ALERT_SUBNET_WARNING_PERCENT',
+    config.subnetWarningPercent,
+  );
+  ordered(
+    'ALERT_PREFIX_CRITICAL_BLOCKS',
+    config.prefixCriticalBlocks,
+    'ALERT_PREFIX_WARNING_BLOCKS',
+    config.prefixWarningBlocks,
+  );
+  ordered('ALERT_CRITICAL_MINUTES', config.criticalMinutes, 'ALERT_WARNING_MINUTES', config.warningMinutes);
+  ordered(
+    'ALERT_GROUP_CRITICAL_NODES',
+    config.groupCriticalNodes,
+    'ALERT_GROUP_WARNING_NODES',
+    config.groupWarningNodes,
+  );
+  return Object.freeze(config);
 }

@@ -57,6 +57,7 @@ export function buildStaggerDeps(
         attachesPerMin: config.attachesPerMin,
         safetyMargin: config.safetyMargin,
         spreadSec: config.spreadSec,
+        othersBurstFactor: config.othersBurstFactor,
       },
       deadlineGraceMs: config.deadlineGraceSec * 1000,
       optInTagKey: config.optInTagKey,

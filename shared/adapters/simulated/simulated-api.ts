@@ -229,6 +229,7 @@ function describeNetworkInterfaces(account: SimulatedAccount, input: Input): Out
         'network-interface-id': [eni.id],
         'attachment.status': [eni.attachment ? 'attached' : 'detached'],
         'attachment.instance-id': eni.attachment ? [eni.attachment.instanceId] : [],
+        'attachment.attach-time': eni.attachment ? [new Date(eni.attachment.attachTimeMs).toISOString()] : [],
         status: [eni.attachment ? 'in-use' : 'available'],
         description: [eni.description],
         'interface-type': [eni.interfaceType],

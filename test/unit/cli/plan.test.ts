@@ -44,7 +44,24 @@ describe('capacity-guard plan', () => {
     expect(schedule.steps.reduce((sum, s) => sum + s.attaches, 0)).toBe(300);
   });
 
-  it('leaves room for attaches other consumers make', async () => {
+  it('without --budget it follows the deployed defaults: 40 per minute with the boot-time spread allowance', async () => {
+    const run = await runCapacityGuard(
+      'plan',
+      '--instance-type',
+      'm5.large',
+      '--from',
+      '50',
+      '--to',
+      '200',
+      '--json',
+    );
+    const schedule = JSON.parse(run.stdout) as Schedule;
+    const gaps = schedule.steps.slice(1).map((s, i) => s.atSec - (schedule.steps[i]?.atSec ?? 0));
+    expect(new Set(gaps)).toEqual(new Set([70]));
+    expect(schedule.durationSec).toBe(490);
+  });
+
+  it('leaves room for attaches other consumers make, and more for their bursts', async () => {
     const run = await runCapacityGuard(
       'plan',
       '--instance-type',
@@ -60,8 +77,8 @@ describe('capacity-guard plan', () => {
       '--json',
     );
     const schedule = JSON.parse(run.stdout) as Schedule;
-    expect(Math.max(...schedule.steps.map((s) => s.attaches))).toBeLessThanOrEqual(25);
-    expect(schedule.peakAttachesPerMin).toBeLessThanOrEqual(25);
+    expect(Math.max(...schedule.steps.map((s) => s.attaches))).toBeLessThanOrEqual(40 - Math.ceil(15 * 1.5));
+    expect(schedule.peakAttachesPerMin).toBeLessThanOrEqual(40 - 15);
   });
 
   it('a scale-in is a single step', async () => {

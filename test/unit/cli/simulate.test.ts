@@ -23,9 +23,9 @@ describe('capacity-guard simulate', () => {
     const code = await runCli(['simulate', '--scenario', file, '--seed', '3'], io);
     // Assess
     expect(code).toBe(0);
-    expect(stdout()).toMatch(/Scenario tiny \(seed 3, 5 min, unguarded\)/);
+    expect(stdout()).toMatch(/Scenario tiny \(seed 3, 5 min, guard: capacity-guard\)/);
     expect(stdout()).toMatch(/peak attach calls in any 60 s/);
-    expect(stderr()).toBe('guard not available: running unguarded\n');
+    expect(stderr()).toBe('');
   });
 
   it('prints identical JSON for the same seed and writes an SVG chart', async () => {

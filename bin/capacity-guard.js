@@ -8,5 +8,7 @@ if (!existsSync(bundle)) {
   process.stderr.write("capacity-guard: the CLI is not built yet; run 'npm run build' first\n");
   process.exit(2);
 }
+// The SDK clients here answer a simulator or read-only audits; its Node-version notice would only clutter output.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 process.argv[1] = bundle;
 await import(bundle);

@@ -1,0 +1,150 @@
+import fc from 'fast-check';
+import { planningWindowMs, spentInWindow } from '../../../../shared/domain/attach-budget.js';
+import {
+  decideIntent,
+  decideSteps,
+  type GroupSnapshot,
+  type StaggerPlan,
+} from '../../../../shared/domain/stagger-plan.js';
+
+const policy = { attachesPerMin: 40, safetyMargin: 0, spreadSec: 10, othersBurstFactor: 1.5 };
+const NOW = 1_000_000;
+
+function buildPlan(overrides: Partial<StaggerPlan> = {}): StaggerPlan {
+  return {
+    groupName: 'g',
+    mode: 'desired',
+    targetCapacity: 200,
+    startCapacity: 50,
+    allowedCapacity: 70,
+    configuredMaxSize: 300,
+    attachesPerNode: 2,
+    origin: { eventId: 'e', via: 'SetDesiredCapacity', intentAtMs: NOW - 10_000 },
+    createdAtMs: NOW - 10_000,
+    deadlineMs: NOW + 600_000,
+    steps: [],
+    ...overrides,
+  };
+}
+
+function buildSnapshot(overrides: Partial<GroupSnapshot> = {}): GroupSnapshot {
+  return {
+    groupName: 'g',
+    desiredCapacity: 200,
+    minSize: 0,
+    maxSize: 300,
+    inServiceCount: 50,
+    pendingCount: 0,
+    ...overrides,
+  };
+}
+
+const ctx = (
+  spends = [] as { atMs: number; attaches: number; groupName: string }[],
+  others: number[] = [],
+) => ({
+  nowMs: NOW,
+  policy,
+  spends,
+  otherAttachTimesMs: others,
+  deadlineGraceMs: 60_000,
+});
+
+describe('decideIntent', () => {
+  it('passes a change the budget can absorb straight through', () => {
+    const decision = decideIntent(
+      undefined,
+      { groupName: 'g', requestedCapacity: 60, origin: { eventId: 'e', via: 'x', intentAtMs: NOW } },
+      buildSnapshot(),
+      'desired',
+      2,
+      ctx(),
+    );
+    expect(decision).toMatchObject({
+      kind: 'pass-through',
+      reason: 'within budget',
+      spend: { attaches: 20 },
+    });
+  });
+
+  it('caps the target at the configured MaxSize', () => {
+    const decision = decideIntent(
+      undefined,
+      { groupName: 'g', requestedCapacity: 900, origin: { eventId: 'e', via: 'x', intentAtMs: NOW } },
+      buildSnapshot(),
+      'desired',
+      2,
+      ctx(),
+    );
+    expect(decision.kind === 'hold' && decision.plan.targetCapacity).toBe(300);
+  });
+
+  it('reserves other consumers times the burst factor', () => {
+    const others = Array.from({ length: 10 }, (_, i) => NOW - i * 1000);
+    const decision = decideIntent(
+      undefined,
+      { groupName: 'g', requestedCapacity: 200, origin: { eventId: 'e', via: 'x', intentAtMs: NOW } },
+      buildSnapshot(),
+      'desired',
+      2,
+      ctx([], others),
+    );
+    expect(decision.kind === 'hold' && decision.capacityNow).toBe(50 + Math.floor((40 - 15) / 2));
+  });
+});
+
+describe('decideSteps', () => {
+  it('waits while the window is full and says when room comes back', () => {
+    const [action] = decideSteps(
+      [buildPlan()],
+      ctx([{ atMs: NOW - 5_000, attaches: 40, groupName: 'g' }]),
+      false,
+    );
+    expect(action).toMatchObject({ kind: 'wait', nextCheckAtMs: NOW - 5_000 + planningWindowMs(policy) });
+  });
+
+  it('never grants more than the room, whatever the plans, spends and other consumers (property)', () => {
+    const planArb = fc.record({
+      groupName: fc.string({ minLength: 1, maxLength: 4 }),
+      need: fc.integer({ min: 1, max: 100 }),
+      attachesPerNode: fc.integer({ min: 1, max: 6 }),
+    });
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(planArb, { selector: (p) => p.groupName, minLength: 1, maxLength: 5 }),
+        fc.array(
+          fc.record({ ago: fc.integer({ min: 0, max: 120_000 }), attaches: fc.integer({ min: 1, max: 20 }) }),
+          {
+            maxLength: 5,
+          },
+        ),
+        fc.array(fc.integer({ min: 0, max: 59_000 }), { maxLength: 20 }),
+        (plans, spendSpecs, otherAgo) => {
+          const spends = spendSpecs.map((s) => ({ atMs: NOW - s.ago, attaches: s.attaches, groupName: 'x' }));
+          const others = otherAgo.map((ago) => NOW - ago);
+          const built = plans.map((p) =>
+            buildPlan({
+              groupName: p.groupName,
+              allowedCapacity: 0,
+              targetCapacity: p.need,
+              attachesPerNode: p.attachesPerNode,
+            }),
+          );
+          const actions = decideSteps(built, ctx(spends, others), false);
+          const granted = actions.reduce((sum, a) => sum + (a.kind === 'advance' ? a.spend.attaches : 0), 0);
+          const own = spentInWindow(spends, NOW, planningWindowMs(policy));
+          const reserved = Math.ceil(others.length * 1.5);
+          const room = Math.max(0, 40 - own - reserved);
+          const loneAllowed = own === 0 && room > 0 ? Math.max(...built.map((p) => p.attachesPerNode)) : 0;
+          expect(granted).toBeLessThanOrEqual(Math.max(room, loneAllowed));
+          for (const action of actions) {
+            if (action.kind === 'advance')
+              expect(action.capacity).toBeLessThanOrEqual(action.plan.targetCapacity);
+          }
+          expect(actions).toHaveLength(built.length);
+        },
+      ),
+      { seed: 3, numRuns: 300 },
+    );
+  });
+});

@@ -1,0 +1,184 @@
+import {
+  type EC2Client,
+  type Filter,
+  GetSubnetCidrReservationsCommand,
+  type GetSubnetCidrReservationsCommandOutput,
+  type NetworkInterface,
+  paginateDescribeNetworkInterfaces,
+  paginateDescribeSubnets,
+  type Subnet,
+} from '@aws-sdk/client-ec2';
+import { ReservationType, type SubnetCidrReservation } from '../../domain/subnet-address-map.js';
+import type {
+  NetworkInterfaceAddresses,
+  SubnetInfo,
+  SubnetInventory,
+  SubnetQuery,
+} from '../../ports/subnet-inventory.js';
+
+/** EC2 accepts at most 200 values in one filter (EC2 API reference, "Filter"). */
+export const MAX_FILTER_VALUES = 200;
+/** Largest `MaxResults` DescribeSubnets, DescribeNetworkInterfaces and GetSubnetCidrReservations accept. */
+const PAGE_SIZE = 1000;
+
+/** An EC2 call made for the subnet inventory failed, or answered without a field the guard needs. */
+export class SubnetInventoryError extends Error {
+  override readonly name = 'SubnetInventoryError';
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
+  return chunks;
+}
+
+function tagsOf(tags: readonly { Key?: string; Value?: string }[] | undefined): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const tag of tags ?? []) if (tag.Key !== undefined) result[tag.Key] = tag.Value ?? '';
+  return result;
+}
+
+/** A `DescribeSubnets` entry (SDK or AWS CLI JSON) as the port's `SubnetInfo`. */
+export function toSubnetInfo(subnet: Subnet): SubnetInfo {
+  const { SubnetId, VpcId, CidrBlock, AvailabilityZone, AvailableIpAddressCount } = subnet;
+  if (!SubnetId || !VpcId || !CidrBlock || !AvailabilityZone || AvailableIpAddressCount === undefined) {
+    throw new SubnetInventoryError(
+      `DescribeSubnets answered subnet '${SubnetId ?? '?'}' without SubnetId, VpcId, CidrBlock, AvailabilityZone or AvailableIpAddressCount`,
+    );
+  }
+  return {
+    subnetId: SubnetId,
+    vpcId: VpcId,
+    cidr: CidrBlock,
+    availabilityZone: AvailabilityZone,
+    availableIpCount: AvailableIpAddressCount,
+    ...(subnet.OwnerId === undefined ? {} : { ownerId: subnet.OwnerId }),
+    tags: tagsOf(subnet.Tags),
+  };
+}
+
+/** A `DescribeNetworkInterfaces` entry (SDK or AWS CLI JSON); null without an ID or subnet. */
+export function toAddresses(eni: NetworkInterface): NetworkInterfaceAddresses | null {
+  if (!eni.NetworkInterfaceId || !eni.SubnetId) return null;
+  const privateIps = (eni.PrivateIpAddresses ?? [])
+    .map((entry) => entry.PrivateIpAddress)
+    .filter((ip): ip is string => typeof ip === 'string');
+  if (privateIps.length === 0 && eni.PrivateIpAddress) privateIps.push(eni.PrivateIpAddress);
+  const attachTime = eni.Attachment?.AttachTime;
+  return {
+    networkInterfaceId: eni.NetworkInterfaceId,
+    subnetId: eni.SubnetId,
+    privateIps,
+    prefixes: (eni.Ipv4Prefixes ?? [])
+      .map((entry) => entry.Ipv4Prefix)
+      .filter((prefix): prefix is string => typeof prefix === 'string'),
+    instanceId: eni.Attachment?.InstanceId ?? null,
+    deviceIndex: eni.Attachment?.DeviceIndex ?? null,
+    attachTimeMs: attachTime === undefined ? null : new Date(attachTime).getTime(),
+  };
+}
+
+function toReservationType(value: string | undefined, cidr: string): ReservationType {
+  if (value === ReservationType.prefix || value === ReservationType.explicit) return value;
+  throw new SubnetInventoryError(
+    `GetSubnetCidrReservations answered reservation ${cidr} with type '${String(value)}' (expected prefix or explicit)`,
+  );
+}
+
+/**
+ * Subnets, ENIs and CIDR reservations from EC2. Subnet IDs go into `subnet-id` filters (at most 200 values
+ * per call) rather than `SubnetIds`, so an unknown ID is simply absent instead of failing the whole call,
+ * and one DescribeNetworkInterfaces pass covers up to 200 subnets.
+ */
+export class Ec2SubnetInventory implements SubnetInventory {
+  constructor(private readonly ec2: EC2Client) {}
+
+  async describeSubnets(query: SubnetQuery): Promise<SubnetInfo[]> {
+    const vpcFilters: Filter[] = chunk(query.vpcIds ?? [], MAX_FILTER_VALUES).map((Values) => ({
+      Name: 'vpc-id',
+      Values,
+    }));
+    if (query.subnetIds !== undefined && query.subnetIds.length === 0) return [];
+    if (query.vpcIds !== undefined && query.vpcIds.length === 0) return [];
+    const subnetBatches =
+      query.subnetIds === undefined ? [undefined] : chunk([...new Set(query.subnetIds)], MAX_FILTER_VALUES);
+    const vpcBatches = vpcFilters.length === 0 ? [undefined] : vpcFilters;
+    const found = new Map<string, SubnetInfo>();
+    for (const subnetIds of subnetBatches) {
+      for (const vpcFilter of vpcBatches) {
+        const Filters: Filter[] = [];
+        if (subnetIds !== undefined) Filters.push({ Name: 'subnet-id', Values: subnetIds });
+        if (vpcFilter !== undefined) Filters.push(vpcFilter);
+        try {
+          for await (const page of paginateDescribeSubnets(
+            { client: this.ec2, pageSize: PAGE_SIZE },
+            { Filters },
+          )) {
+            for (const subnet of page.Subnets ?? []) {
+              const info = toSubnetInfo(subnet);
+              found.set(info.subnetId, info);
+            }
+          }
+        } catch (error) {
+          if (error instanceof SubnetInventoryError) throw error;
+          throw new SubnetInventoryError(`EC2 DescribeSubnets failed (filters ${JSON.stringify(Filters)})`, {
+            cause: error,
+          });
+        }
+      }
+    }
+    return [...found.values()];
+  }
+
+  async listNetworkInterfaces(subnetIds: readonly string[]): Promise<NetworkInterfaceAddresses[]> {
+    const result: NetworkInterfaceAddresses[] = [];
+    for (const Values of chunk([...new Set(subnetIds)], MAX_FILTER_VALUES)) {
+      try {
+        for await (const page of paginateDescribeNetworkInterfaces(
+          { client: this.ec2, pageSize: PAGE_SIZE },
+          { Filters: [{ Name: 'subnet-id', Values }] },
+        )) {
+          for (const eni of page.NetworkInterfaces ?? []) {
+            const addresses = toAddresses(eni);
+            if (addresses !== null) result.push(addresses);
+          }
+        }
+      } catch (error) {
+        throw new SubnetInventoryError(
+          `EC2 DescribeNetworkInterfaces failed for subnets ${Values.join(', ')}`,
+          {
+            cause: error,
+          },
+        );
+      }
+    }
+    return result;
+  }
+
+  /** GetSubnetCidrReservations takes one subnet per call and has no SDK paginator: NextToken is followed here. */
+  async listCidrReservations(subnetId: string): Promise<SubnetCidrReservation[]> {
+    const result: SubnetCidrReservation[] = [];
+    let NextToken: string | undefined;
+    do {
+      let page: GetSubnetCidrReservationsCommandOutput;
+      try {
+        page = await this.ec2.send(
+          new GetSubnetCidrReservationsCommand({ SubnetId: subnetId, MaxResults: PAGE_SIZE, NextToken }),
+        );
+      } catch (error) {
+        throw new SubnetInventoryError(`EC2 GetSubnetCidrReservations failed for ${subnetId}`, {
+          cause: error,
+        });
+      }
+      for (const reservation of page.SubnetIpv4CidrReservations ?? []) {
+        if (!reservation.Cidr) continue;
+        result.push({
+          cidr: reservation.Cidr,
+          type: toReservationType(reservation.ReservationType, reservation.Cidr),
+        });
+      }
+      NextToken = page.NextToken || undefined;
+    } while (NextToken !== undefined);
+    return result;
+  }
+}

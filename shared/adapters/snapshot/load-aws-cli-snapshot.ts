@@ -1,0 +1,240 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { NetworkInterface, Subnet } from '@aws-sdk/client-ec2';
+import type { InstanceLimits } from '../../domain/instance-limits.js';
+import { ReservationType, type SubnetCidrReservation } from '../../domain/subnet-address-map.js';
+import {
+  type DescribedInstanceType,
+  toInstanceLimitsRow,
+} from '../../instance-types/instance-limits-rows.js';
+import type { CniAddon } from '../../ports/cluster-directory.js';
+import type { ScalingGroup } from '../../ports/scaling-groups.js';
+import type { NetworkInterfaceAddresses, SubnetInfo } from '../../ports/subnet-inventory.js';
+import { toAddresses, toSubnetInfo } from '../aws/ec2-subnet-inventory.js';
+import { InMemoryClusterDirectory } from '../memory/in-memory-cluster-directory.js';
+import { InMemoryInstanceCatalog } from '../memory/in-memory-instance-catalog.js';
+import { InMemoryScalingGroups } from '../memory/in-memory-scaling-groups.js';
+import { InMemorySubnetInventory } from '../memory/in-memory-subnet-inventory.js';
+
+/** The files of a snapshot: what `aws … --output json` prints for each call. */
+export const SnapshotFile = {
+  subnets: 'describe-subnets.json',
+  networkInterfaces: 'describe-network-interfaces.json',
+  autoScalingGroups: 'describe-auto-scaling-groups.json',
+  instanceTypes: 'describe-instance-types.json',
+  cidrReservations: 'get-subnet-cidr-reservations.json',
+  addon: 'describe-addon.json',
+} as const;
+
+/** A snapshot file is missing or does not hold what its AWS CLI command prints. */
+export class SnapshotError extends Error {
+  override readonly name = 'SnapshotError';
+}
+
+export interface AwsCliSnapshot {
+  readonly subnets: InMemorySubnetInventory;
+  readonly clusters: InMemoryClusterDirectory;
+  readonly scalingGroups: InMemoryScalingGroups;
+  readonly instanceCatalog: InMemoryInstanceCatalog;
+  /** Every Auto Scaling group in the snapshot: all of them are audited. */
+  readonly autoScalingGroupNames: readonly string[];
+  readonly accountId: string | null;
+  readonly region: string | null;
+}
+
+type Json = Record<string, unknown>;
+
+function isRecord(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+async function readJson(dir: string, file: string, optional: boolean): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(join(dir, file), 'utf8');
+  } catch (error) {
+    if (optional && (error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new SnapshotError(`${file}: cannot be read in ${dir} (${(error as Error).message})`, {
+      cause: error,
+    });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new SnapshotError(`${file}: not valid JSON (${(error as Error).message})`, { cause: error });
+  }
+}
+
+function arrayField(file: string, document: unknown, field: string, command: string): Json[] {
+  const items = isRecord(document) ? document[field] : undefined;
+  if (!Array.isArray(items)) {
+    throw new SnapshotError(`${file}: expected an object with a ${field} array (the output of '${command}')`);
+  }
+  items.forEach((item, index) => {
+    if (!isRecord(item)) throw new SnapshotError(`${file}: ${field}[${index}] is not an object`);
+  });
+  return items as Json[];
+}
+
+function convert<T>(file: string, where: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    throw new SnapshotError(`${file}: ${where}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+function num(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+function toScalingGroup(file: string, group: Json, index: number): ScalingGroup {
+  const name = str(group.AutoScalingGroupName);
+  if (name === undefined) {
+    throw new SnapshotError(`${file}: AutoScalingGroups[${index}].AutoScalingGroupName is missing`);
+  }
+  const tags: Record<string, string> = {};
+  for (const tag of Array.isArray(group.Tags) ? group.Tags : []) {
+    if (isRecord(tag) && typeof tag.Key === 'string')
+      tags[tag.Key] = typeof tag.Value === 'string' ? tag.Value : '';
+  }
+  return {
+    name,
+    desiredCapacity: num(group.DesiredCapacity),
+    minSize: num(group.MinSize),
+    maxSize: num(group.MaxSize),
+    instances: (Array.isArray(group.Instances) ? group.Instances : []).filter(isRecord).map((instance) => ({
+      instanceId: str(instance.InstanceId) ?? '',
+      lifecycleState: str(instance.LifecycleState) ?? 'Unknown',
+      ...(str(instance.InstanceType) ? { instanceType: str(instance.InstanceType) } : {}),
+      ...(str(instance.AvailabilityZone) ? { availabilityZone: str(instance.AvailabilityZone) } : {}),
+    })),
+    tags,
+    subnetIds: (str(group.VPCZoneIdentifier) ?? '')
+      .split(',')
+      .map((id) => id.trim())
+      .filter((id) => id.length > 0),
+  };
+}
+
+function toReservations(file: string, document: unknown): Map<string, SubnetCidrReservation[]> {
+  const responses = Array.isArray(document) ? document : [document];
+  const result = new Map<string, SubnetCidrReservation[]>();
+  responses.forEach((response, index) => {
+    const entries = arrayField(
+      file,
+      response,
+      'SubnetIpv4CidrReservations',
+      'aws ec2 get-subnet-cidr-reservations',
+    );
+    entries.forEach((entry, entryIndex) => {
+      const where = `[${index}].SubnetIpv4CidrReservations[${entryIndex}]`;
+      const subnetId = str(entry.SubnetId);
+      const cidr = str(entry.Cidr);
+      const type = entry.ReservationType;
+      if (subnetId === undefined || cidr === undefined) {
+        throw new SnapshotError(`${file}: ${where} needs SubnetId and Cidr`);
+      }
+      if (type !== ReservationType.prefix && type !== ReservationType.explicit) {
+        throw new SnapshotError(
+          `${file}: ${where}.ReservationType '${String(type)}' is not prefix or explicit`,
+        );
+      }
+      const list = result.get(subnetId) ?? [];
+      list.push({ cidr, type });
+      result.set(subnetId, list);
+    });
+  });
+  return result;
+}
+
+function toAddon(file: string, document: unknown): Map<string, CniAddon> {
+  const addon = isRecord(document) ? document.addon : undefined;
+  if (!isRecord(addon)) {
+    throw new SnapshotError(
+      `${file}: expected an object with an addon object (the output of 'aws eks describe-addon')`,
+    );
+  }
+  const value = {
+    addonVersion: str(addon.addonVersion) ?? null,
+    configurationValues: str(addon.configurationValues) ?? '',
+  };
+  // One add-on, whatever cluster a group names: a snapshot is normally taken from one cluster.
+  return new Map([['*', value]]);
+}
+
+/**
+ * Reads a directory of AWS CLI JSON outputs into in-memory ports, so the same capacity audit runs on them.
+ * Required: describe-subnets, describe-network-interfaces, describe-auto-scaling-groups,
+ * describe-instance-types; optional: get-subnet-cidr-reservations (an array of responses, one per subnet)
+ * and describe-addon (the `vpc-cni` add-on).
+ *
+ * @throws SnapshotError naming the file for a missing or malformed file.
+ */
+export async function loadAwsCliSnapshot(dir: string): Promise<AwsCliSnapshot> {
+  const F = SnapshotFile;
+  const subnetDoc = await readJson(dir, F.subnets, false);
+  const subnets: SubnetInfo[] = arrayField(F.subnets, subnetDoc, 'Subnets', 'aws ec2 describe-subnets').map(
+    (subnet, index) => convert(F.subnets, `Subnets[${index}]`, () => toSubnetInfo(subnet as Subnet)),
+  );
+  const eniDoc = await readJson(dir, F.networkInterfaces, false);
+  const enis: NetworkInterfaceAddresses[] = arrayField(
+    F.networkInterfaces,
+    eniDoc,
+    'NetworkInterfaces',
+    'aws ec2 describe-network-interfaces',
+  ).map((eni, index) => {
+    const addresses = toAddresses(eni as NetworkInterface);
+    if (addresses === null) {
+      throw new SnapshotError(
+        `${F.networkInterfaces}: NetworkInterfaces[${index}] needs NetworkInterfaceId and SubnetId`,
+      );
+    }
+    if (addresses.attachTimeMs !== null && Number.isNaN(addresses.attachTimeMs)) {
+      throw new SnapshotError(
+        `${F.networkInterfaces}: NetworkInterfaces[${index}].Attachment.AttachTime is not a date`,
+      );
+    }
+    return addresses;
+  });
+  const asgDoc = await readJson(dir, F.autoScalingGroups, false);
+  const groups = arrayField(
+    F.autoScalingGroups,
+    asgDoc,
+    'AutoScalingGroups',
+    'aws autoscaling describe-auto-scaling-groups',
+  ).map((group, index) => toScalingGroup(F.autoScalingGroups, group, index));
+  const typesDoc = await readJson(dir, F.instanceTypes, false);
+  const limits = new Map<string, InstanceLimits>();
+  arrayField(F.instanceTypes, typesDoc, 'InstanceTypes', 'aws ec2 describe-instance-types').forEach(
+    (info, index) => {
+      const conversion = toInstanceLimitsRow(info as DescribedInstanceType);
+      if (conversion.kind === 'incomplete') {
+        throw new SnapshotError(
+          `${F.instanceTypes}: InstanceTypes[${index}] (${conversion.instanceType}) lacks ${conversion.missingFields.join(', ')}`,
+        );
+      }
+      limits.set(conversion.row.instanceType, conversion.row);
+    },
+  );
+  const reservationsDoc = await readJson(dir, F.cidrReservations, true);
+  const reservations =
+    reservationsDoc === undefined ? new Map() : toReservations(F.cidrReservations, reservationsDoc);
+  const addonDoc = await readJson(dir, F.addon, true);
+  const addons = addonDoc === undefined ? new Map<string, CniAddon>() : toAddon(F.addon, addonDoc);
+
+  const first = subnets[0];
+  return {
+    subnets: new InMemorySubnetInventory(subnets, enis, reservations),
+    clusters: new InMemoryClusterDirectory([], addons, []),
+    scalingGroups: new InMemoryScalingGroups(groups),
+    instanceCatalog: new InMemoryInstanceCatalog(limits),
+    autoScalingGroupNames: groups.map((group) => group.name),
+    accountId: first?.ownerId ?? null,
+    region: first === undefined ? null : first.availabilityZone.replace(/[a-z]$/, ''),
+  };
+}

@@ -1,0 +1,25 @@
+/** The auditor's CloudWatch metrics (namespace `CapacityGuard`). */
+export const AuditMetricName = {
+  freeIps: 'FreeIps',
+  freePrefixBlocks: 'FreePrefixBlocks',
+  headroomNodes: 'HeadroomNodes',
+  minutesToExhaustion: 'MinutesToExhaustion',
+  attachBudgetUsed: 'AttachBudgetUsed',
+} as const;
+export type AuditMetricName = (typeof AuditMetricName)[keyof typeof AuditMetricName];
+
+export const MetricUnitName = { count: 'Count', percent: 'Percent', none: 'None' } as const;
+export type MetricUnitName = (typeof MetricUnitName)[keyof typeof MetricUnitName];
+
+export interface MetricPoint {
+  readonly name: AuditMetricName;
+  readonly unit: MetricUnitName;
+  readonly value: number;
+  /** E.g. `{ SubnetId: 'subnet-…' }`; points with equal dimensions are emitted together. */
+  readonly dimensions: Readonly<Record<string, string>>;
+}
+
+/** Emits metric points (EMF in Lambda). */
+export interface MetricsSink {
+  emit(points: readonly MetricPoint[]): Promise<void>;
+}

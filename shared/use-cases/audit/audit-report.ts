@@ -1,0 +1,75 @@
+import type { AlertKind, NotificationKind, Severity } from '../../domain/alert-policy.js';
+import type { Recommendation } from '../../domain/recommendations.js';
+
+export const AuditMode = { headroom: 'headroom', full: 'full' } as const;
+export type AuditMode = (typeof AuditMode)[keyof typeof AuditMode];
+
+export interface SubnetReport {
+  readonly subnetId: string;
+  readonly cidr: string;
+  readonly availabilityZone: string;
+  /** `AvailableIpAddressCount`. */
+  readonly availableIps: number;
+  /** Addresses pending nodes will take at boot (prefixes outside prefix reservations count 16 each). */
+  readonly inFlightIps: number;
+  readonly headroomIps: number;
+  /** Free aligned /28 blocks; null when the subnet's addresses could not be mapped. */
+  readonly freePrefixBlocks: number | null;
+  readonly fragmentationScore: number | null;
+  /** Sooner of the address and /28 forecasts, within their horizon; 0 when pending demand already exhausts it. */
+  readonly minutesToExhaustion: number | null;
+  readonly status: Severity;
+}
+
+export interface NodeGroupReport {
+  /** `<cluster>/<nodegroup>` for EKS managed node groups, else the Auto Scaling group name. */
+  readonly name: string;
+  readonly cluster: string | null;
+  readonly autoScalingGroups: readonly string[];
+  readonly instanceType: string | null;
+  readonly pendingNodes: number;
+  /** Nodes the group can add, each filled to its expected pods, before a subnet runs out; null if unknown. */
+  readonly headroomNodes: number | null;
+  /** Nodes that can still boot (holding their boot-time addresses only). */
+  readonly headroomNodesAtBoot: number | null;
+  readonly limitingSubnetId: string | null;
+  readonly status: Severity;
+}
+
+export interface AlertReport {
+  readonly key: string;
+  readonly kind: AlertKind;
+  readonly subjectId: string;
+  readonly cluster: string | null;
+  readonly severity: Severity;
+  readonly previousSeverity: Severity;
+  /** What this run announced for the alert; null when nothing changed and no reminder was due. */
+  readonly notification: NotificationKind | null;
+  /** True when the notification went to the alert publisher. */
+  readonly published: boolean;
+  readonly headroom: number;
+  readonly minutesToExhaustion: number | null;
+  readonly title: string | null;
+}
+
+export interface AttachBudgetReport {
+  /** AttachNetworkInterface calls seen in the last 60 s on the audited subnets (secondary ENIs only). */
+  readonly attachesLastMinute: number;
+  readonly attachesPerMin: number;
+  readonly usedPercent: number;
+}
+
+export interface AuditReport {
+  readonly mode: AuditMode;
+  readonly generatedAt: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly subnets: readonly SubnetReport[];
+  readonly nodeGroups: readonly NodeGroupReport[];
+  readonly alerts: readonly AlertReport[];
+  /** Filled in `full` mode only. */
+  readonly recommendations: readonly Recommendation[];
+  readonly attachBudget: AttachBudgetReport;
+  /** Things the audit could not see or had to assume. */
+  readonly warnings: readonly string[];
+}

@@ -1,0 +1,247 @@
+import type { MaxPodsCap } from '../../domain/cni-capacity.js';
+import type { CniConfig } from '../../domain/cni-config.js';
+import { applyCniSettings, CniConfigError, parseAddonConfiguration } from '../../domain/cni-config-parse.js';
+import { DEFAULT_GUARD_SETTINGS } from '../../domain/guard-defaults.js';
+import type { ClusterDirectory, ManagedNodeGroup } from '../../ports/cluster-directory.js';
+import type { ScalingGroup, ScalingGroups } from '../../ports/scaling-groups.js';
+import type { AuditSettings } from './audit-settings.js';
+
+/** How a node group came to be audited. */
+export const GroupSource = { eks: 'eks', tag: 'tag', config: 'config' } as const;
+export type GroupSource = (typeof GroupSource)[keyof typeof GroupSource];
+
+/** A node group as the audit sees it: one EKS managed node group, or one self-managed Auto Scaling group. */
+export interface AuditedGroup {
+  readonly name: string;
+  readonly clusterName: string | null;
+  readonly source: GroupSource;
+  readonly autoScalingGroups: readonly ScalingGroup[];
+  readonly instanceType: string | null;
+  readonly subnetIds: readonly string[];
+  readonly desiredCapacity: number;
+  readonly inServiceCount: number;
+  readonly maxSize: number;
+  readonly cni: CniConfig;
+  /** EKS managed node groups cap max pods (`max-pods-calculator.sh`); self-managed groups use the formula. */
+  readonly maxPodsCap: MaxPodsCap;
+  /** `capacity-guard/pods-per-node` tag, when set. */
+  readonly podsPerNodeTag: number | null;
+  readonly healthIssueCodes: readonly string[];
+}
+
+export interface DiscoveryDeps {
+  readonly clusters: ClusterDirectory;
+  readonly scalingGroups: Pick<ScalingGroups, 'describe' | 'listTagged'>;
+  readonly settings: AuditSettings;
+}
+
+export interface Discovery {
+  readonly groups: readonly AuditedGroup[];
+  readonly warnings: readonly string[];
+}
+
+/**
+ * The cluster an Auto Scaling group belongs to, from the tags EKS and the usual tooling put on it
+ * (DOMAIN.md §4): `eks:cluster-name`, `kubernetes.io/cluster/<name>`, `k8s.io/cluster-autoscaler/<name>`.
+ */
+export function clusterOfTags(tags: Readonly<Record<string, string>>): string | null {
+  const named = tags['eks:cluster-name'];
+  if (named) return named;
+  for (const key of Object.keys(tags)) {
+    const owned = /^kubernetes\.io\/cluster\/(.+)$/.exec(key);
+    if (owned?.[1]) return owned[1];
+  }
+  for (const key of Object.keys(tags)) {
+    const autoscaler = /^k8s\.io\/cluster-autoscaler\/(.+)$/.exec(key);
+    if (autoscaler?.[1] && autoscaler[1] !== 'enabled') return autoscaler[1];
+  }
+  return null;
+}
+
+function mostCommon(values: readonly string[]): string | null {
+  const counts = new Map<string, number>();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  let best: string | null = null;
+  for (const [value, count] of counts) if (best === null || count > (counts.get(best) ?? 0)) best = value;
+  return best;
+}
+
+function podsPerNodeOf(groups: readonly ScalingGroup[], warnings: string[]): number | null {
+  for (const group of groups) {
+    const raw = group.tags[DEFAULT_GUARD_SETTINGS.podsPerNodeTagKey];
+    if (raw === undefined) continue;
+    const value = Number(raw);
+    if (Number.isInteger(value) && value >= 0) return value;
+    warnings.push(
+      `${group.name}: tag ${DEFAULT_GUARD_SETTINGS.podsPerNodeTagKey}='${raw}' is not a whole number >= 0; ignored`,
+    );
+  }
+  return null;
+}
+
+function inService(groups: readonly ScalingGroup[]): number {
+  return groups.reduce(
+    (sum, group) => sum + group.instances.filter((i) => i.lifecycleState === 'InService').length,
+    0,
+  );
+}
+
+class CniResolver {
+  private readonly cache = new Map<string, Promise<CniConfig>>();
+
+  constructor(
+    private readonly deps: DiscoveryDeps,
+    private readonly warnings: string[],
+  ) {}
+
+  resolve(clusterName: string | null): Promise<CniConfig> {
+    const key = clusterName ?? '';
+    let found = this.cache.get(key);
+    if (found === undefined) {
+      found = this.load(clusterName);
+      this.cache.set(key, found);
+    }
+    return found;
+  }
+
+  private async load(clusterName: string | null): Promise<CniConfig> {
+    const { settings, clusters } = this.deps;
+    const overrides =
+      (clusterName === null ? undefined : settings.cniOverrides[clusterName]) ?? settings.cniOverrides['*'];
+    let parsed = applyCniSettings({});
+    if (clusterName !== null) {
+      const addon = await clusters.getCniAddon(clusterName);
+      if (addon === null) {
+        if (overrides === undefined) {
+          this.warnings.push(
+            `${clusterName}: no vpc-cni add-on (self-managed CNI) and no CNI override; assuming the CNI defaults`,
+          );
+        }
+      } else {
+        try {
+          parsed = parseAddonConfiguration(addon.configurationValues);
+        } catch (error) {
+          if (!(error instanceof CniConfigError)) throw error;
+          this.warnings.push(`${clusterName}: vpc-cni ${error.message}; assuming the CNI defaults`);
+        }
+      }
+    } else if (overrides === undefined) {
+      // No cluster: nothing to read the settings from.
+      parsed = applyCniSettings({});
+    }
+    if (overrides !== undefined) {
+      try {
+        parsed = applyCniSettings(overrides, parsed.config);
+      } catch (error) {
+        if (!(error instanceof CniConfigError)) throw error;
+        this.warnings.push(`${clusterName ?? '*'}: CNI override ${error.message}; override ignored`);
+      }
+    }
+    for (const warning of parsed.warnings) this.warnings.push(`${clusterName ?? '*'}: ${warning.message}`);
+    return parsed.config;
+  }
+}
+
+function groupsByName(groups: readonly ScalingGroup[]): Map<string, ScalingGroup> {
+  return new Map(groups.map((group) => [group.name, group]));
+}
+
+/**
+ * Finds the node groups to audit: EKS managed node groups of the configured (or every) cluster, Auto
+ * Scaling groups with the opt-in tag, and Auto Scaling groups named in the settings. An Auto Scaling group
+ * behind a managed node group is audited once, as that node group. Each group gets its cluster's CNI
+ * settings: the `vpc-cni` add-on's `configurationValues`, then the configured overrides.
+ */
+export async function discoverGroups(deps: DiscoveryDeps): Promise<Discovery> {
+  const { settings, clusters, scalingGroups } = deps;
+  const warnings: string[] = [];
+  const cni = new CniResolver(deps, warnings);
+
+  const clusterNames =
+    settings.clusterNames.length > 0 ? settings.clusterNames : await clusters.listClusters();
+  const managed: ManagedNodeGroup[] = [];
+  for (const clusterName of clusterNames) managed.push(...(await clusters.listNodeGroups(clusterName)));
+
+  const tagged = settings.optInTag
+    ? await scalingGroups.listTagged(settings.optInTag.key, settings.optInTag.value)
+    : [];
+  const managedAsgNames = managed.flatMap((group) => group.autoScalingGroupNames);
+  const taggedNames = new Set(tagged.map((group) => group.name));
+  const toDescribe = [...new Set([...managedAsgNames, ...settings.autoScalingGroupNames])].filter(
+    (name) => !taggedNames.has(name),
+  );
+  const described = toDescribe.length > 0 ? await scalingGroups.describe(toDescribe) : [];
+  const asgs = groupsByName([...tagged, ...described]);
+  for (const name of settings.autoScalingGroupNames) {
+    if (!asgs.has(name)) warnings.push(`Auto Scaling group ${name} (configured) does not exist; skipped`);
+  }
+
+  const groups: AuditedGroup[] = [];
+  const claimed = new Set<string>();
+  for (const node of managed) {
+    const owned = node.autoScalingGroupNames
+      .map((name) => asgs.get(name))
+      .filter((group): group is ScalingGroup => group !== undefined);
+    for (const group of owned) claimed.add(group.name);
+    const instanceTypes = owned.flatMap((group) =>
+      group.instances.map((i) => i.instanceType).filter((t): t is string => t !== undefined),
+    );
+    if (node.instanceTypes.length > 1) {
+      warnings.push(
+        `${node.clusterName}/${node.nodegroupName}: several instance types (${node.instanceTypes.join(', ')}); ` +
+          'headroom is counted with the most common one',
+      );
+    }
+    const subnetIds =
+      node.subnetIds.length > 0 ? node.subnetIds : [...new Set(owned.flatMap((group) => group.subnetIds))];
+    groups.push({
+      name: `${node.clusterName}/${node.nodegroupName}`,
+      clusterName: node.clusterName,
+      source: GroupSource.eks,
+      autoScalingGroups: owned,
+      instanceType: mostCommon(instanceTypes) ?? node.instanceTypes[0] ?? null,
+      subnetIds,
+      desiredCapacity:
+        owned.length > 0
+          ? owned.reduce((sum, group) => sum + group.desiredCapacity, 0)
+          : (node.scaling?.desiredSize ?? 0),
+      inServiceCount: inService(owned),
+      maxSize:
+        owned.length > 0
+          ? owned.reduce((sum, group) => sum + group.maxSize, 0)
+          : (node.scaling?.maxSize ?? 0),
+      cni: await cni.resolve(node.clusterName),
+      maxPodsCap: 'mng',
+      podsPerNodeTag: podsPerNodeOf(owned, warnings),
+      healthIssueCodes: node.healthIssues.map((issue) => issue.code),
+    });
+  }
+
+  for (const group of asgs.values()) {
+    if (claimed.has(group.name)) continue;
+    const clusterName = clusterOfTags(group.tags);
+    const instanceType =
+      mostCommon(group.instances.map((i) => i.instanceType).filter((t): t is string => t !== undefined)) ??
+      group.tags['capacity-guard/instance-type'] ??
+      null;
+    groups.push({
+      name:
+        group.tags['eks:nodegroup-name'] && clusterName
+          ? `${clusterName}/${group.tags['eks:nodegroup-name']}`
+          : group.name,
+      clusterName,
+      source: taggedNames.has(group.name) ? GroupSource.tag : GroupSource.config,
+      autoScalingGroups: [group],
+      instanceType,
+      subnetIds: group.subnetIds,
+      desiredCapacity: group.desiredCapacity,
+      inServiceCount: inService([group]),
+      maxSize: group.maxSize,
+      cni: await cni.resolve(clusterName),
+      maxPodsCap: group.tags['eks:nodegroup-name'] ? 'mng' : 'none',
+      podsPerNodeTag: podsPerNodeOf([group], warnings),
+      healthIssueCodes: [],
+    });
+  }
+  return { groups, warnings };
+}

@@ -7,7 +7,7 @@ import {
   roomAt,
   spentInWindow,
 } from './attach-budget.js';
-import { planStagger } from './stagger-planner.js';
+import { nodesForRoom, planStagger } from './stagger-planner.js';
 
 /** How the guard paces a group: by its desired capacity, or by a temporary MaxSize ceiling (autoscaler-owned). */
 export const PACING_MODES = ['desired', 'ceiling'] as const;
@@ -291,10 +291,4 @@ function byAge(a: StaggerPlan, b: StaggerPlan): number {
 
 function spend(atMs: number, attaches: number, groupName: string): AttachSpend {
   return { atMs, attaches, groupName };
-}
-
-function nodesForRoom(room: number, attachesPerNode: number, windowEmpty: boolean): number {
-  if (attachesPerNode === 0) return Number.POSITIVE_INFINITY;
-  const nodes = Math.floor(room / attachesPerNode);
-  return nodes === 0 && windowEmpty && room > 0 ? 1 : nodes;
 }

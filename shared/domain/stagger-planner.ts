@@ -46,11 +46,15 @@ export class StaggerInputError extends Error {
 /**
  * Nodes the budget lets one step add: room divided by the attaches one node makes. A node that alone needs
  * more than the whole budget still goes through once the window is empty, or the plan could never finish.
+ *
+ * @example
+ * nodesForRoom(40, 2, false) // 20
+ * nodesForRoom(10, 50, true) // 1
  */
-function nodesForRoom(room: number, attachesPerNode: number, windowEmpty: boolean): number {
+export function nodesForRoom(room: number, attachesPerNode: number, windowEmpty: boolean): number {
   if (attachesPerNode === 0) return Number.POSITIVE_INFINITY;
   const nodes = Math.floor(room / attachesPerNode);
-  return nodes === 0 && windowEmpty ? 1 : nodes;
+  return nodes === 0 && windowEmpty && room > 0 ? 1 : nodes;
 }
 
 /**

@@ -17,6 +17,8 @@ export interface GuardConfig {
   readonly killSwitchParameter: string | null;
   /** IAM role ARNs of the guard's own functions: their CloudTrail calls are ignored. */
   readonly selfRoleArns: readonly string[];
+  /** Ask EC2 for recently attached ENIs only (attach-time filter) instead of every attached ENI. */
+  readonly attachTimeFilter: boolean;
   /** Seconds between sub-minute steps inside one stepper invocation. */
   readonly stepIntervalSec: number;
   /** The capacity auditor's settings. */
@@ -106,6 +108,7 @@ export function parseConfig(env: Env): GuardConfig {
         .map((s) => s.trim())
         .filter((s) => s.length > 0),
     ),
+    attachTimeFilter: (env.ATTACH_OBSERVER_TIME_FILTER ?? 'false').trim().toLowerCase() === 'true',
     stepIntervalSec: number(env, 'STEP_INTERVAL_SEC', 15, 5, 60, true),
     audit: parseAuditConfig(env),
   });

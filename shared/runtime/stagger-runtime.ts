@@ -43,7 +43,7 @@ export function buildStaggerDeps(
         })());
   return {
     groups: new AutoScalingGroupsAdapter(clients.autoScaling),
-    observer: new Ec2AttachObserver(clients.ec2, clock),
+    observer: new Ec2AttachObserver(clients.ec2, clock, config.attachTimeFilter),
     store: stateStore,
     events: new EventBridgePublisher(clients.eventBridge, config.eventBusName),
     catalog: new Ec2InstanceCatalog(clients.ec2),

@@ -16,11 +16,17 @@ export function attachTimeFilterValues(sinceMs: number, nowMs: number): string[]
   return values;
 }
 
-/** Observes recent ENI attachments through DescribeNetworkInterfaces (filtered by attach time, paginated). */
+/**
+ * Observes recent ENI attachments through DescribeNetworkInterfaces (paginated, filtered to attached ENIs).
+ * With `useTimeFilter`, EC2 is also asked to return only ENIs whose `attachment.attach-time` matches the last
+ * minutes (a documented filter; wildcard matching on it is not documented, so it is opt-in): far fewer pages in
+ * accounts with tens of thousands of ENIs.
+ */
 export class Ec2AttachObserver implements AttachObserver {
   constructor(
     private readonly client: EC2Client,
     private readonly clock: { nowMs(): number },
+    private readonly useTimeFilter = false,
   ) {}
 
   async attachTimesSince(sinceMs: number, excludeInstanceIds: ReadonlySet<string>): Promise<number[]> {
@@ -31,7 +37,9 @@ export class Ec2AttachObserver implements AttachObserver {
         {
           Filters: [
             { Name: 'attachment.status', Values: ['attached', 'attaching'] },
-            { Name: 'attachment.attach-time', Values: attachTimeFilterValues(sinceMs, this.clock.nowMs()) },
+            ...(this.useTimeFilter
+              ? [{ Name: 'attachment.attach-time', Values: attachTimeFilterValues(sinceMs, this.clock.nowMs()) }]
+              : []),
           ],
         },
       )) {

@@ -1,0 +1,204 @@
+import {
+  AutoScalingClient,
+  DescribeAutoScalingGroupsCommand,
+  SetDesiredCapacityCommand,
+  UpdateAutoScalingGroupCommand,
+} from '@aws-sdk/client-auto-scaling';
+import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DescribeNetworkInterfacesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { AutoScalingGroupsAdapter } from '../../../../../shared/adapters/aws/auto-scaling-groups.js';
+import { AwsCallError } from '../../../../../shared/adapters/aws/aws-error.js';
+import { DynamoDbStateStore } from '../../../../../shared/adapters/aws/dynamodb-state-store.js';
+import {
+  attachTimeFilterValues,
+  Ec2AttachObserver,
+} from '../../../../../shared/adapters/aws/ec2-attach-observer.js';
+import {
+  EventBridgePublisher,
+  EventPublishError,
+} from '../../../../../shared/adapters/aws/eventbridge-publisher.js';
+import { ConcurrentUpdateError } from '../../../../../shared/ports/guard-state-store.js';
+
+const NOW = Date.UTC(2026, 10, 27, 8, 41, 30);
+
+describe('Ec2AttachObserver', () => {
+  it('pages through attached ENIs and keeps recent secondary attachments not on excluded instances', async () => {
+    // Prepare
+    const ec2 = mockClient(EC2Client);
+    const eni = (id: string, atMs: number, deviceIndex: number, instanceId: string) => ({
+      NetworkInterfaceId: id,
+      Attachment: { AttachTime: new Date(atMs), DeviceIndex: deviceIndex, InstanceId: instanceId },
+    });
+    ec2
+      .on(DescribeNetworkInterfacesCommand)
+      .resolvesOnce({
+        NetworkInterfaces: [eni('a', NOW - 10_000, 1, 'i-other'), eni('b', NOW - 5_000, 0, 'i-other')],
+        NextToken: 't',
+      })
+      .resolvesOnce({
+        NetworkInterfaces: [eni('c', NOW - 90_000, 1, 'i-other'), eni('d', NOW - 1_000, 2, 'i-mine')],
+      });
+    const observer = new Ec2AttachObserver(new EC2Client({ region: 'us-east-1' }), { nowMs: () => NOW });
+    // Act
+    const times = await observer.attachTimesSince(NOW - 60_000, new Set(['i-mine']));
+    // Assess
+    expect(times).toEqual([NOW - 10_000]);
+    expect(ec2).toHaveReceivedCommandTimes(DescribeNetworkInterfacesCommand, 2);
+    expect(ec2).toHaveReceivedCommandWith(DescribeNetworkInterfacesCommand, {
+      Filters: [{ Name: 'attachment.status', Values: ['attached', 'attaching'] }],
+    });
+    ec2.restore();
+  });
+
+  it('asks EC2 for the last minutes only when the time filter is on', async () => {
+    const ec2 = mockClient(EC2Client);
+    ec2.on(DescribeNetworkInterfacesCommand).resolves({ NetworkInterfaces: [] });
+    await new Ec2AttachObserver(
+      new EC2Client({ region: 'us-east-1' }),
+      { nowMs: () => NOW },
+      true,
+    ).attachTimesSince(NOW - 60_000, new Set());
+    expect(ec2).toHaveReceivedCommandWith(DescribeNetworkInterfacesCommand, {
+      Filters: [
+        { Name: 'attachment.status', Values: ['attached', 'attaching'] },
+        { Name: 'attachment.attach-time', Values: ['2026-11-27T08:40*', '2026-11-27T08:41*'] },
+      ],
+    });
+    expect(attachTimeFilterValues(NOW - 120_000, NOW)).toHaveLength(3);
+    ec2.restore();
+  });
+});
+
+describe('AutoScalingGroupsAdapter', () => {
+  it('describes groups 100 names per call, pages, and maps instances and tags', async () => {
+    const asg = mockClient(AutoScalingClient);
+    asg.on(DescribeAutoScalingGroupsCommand).callsFake((input: { AutoScalingGroupNames?: string[] }) => ({
+      AutoScalingGroups: (input.AutoScalingGroupNames ?? []).slice(0, 2).map((name) => ({
+        AutoScalingGroupName: name,
+        DesiredCapacity: 3,
+        MinSize: 1,
+        MaxSize: 9,
+        VPCZoneIdentifier: 'subnet-a, subnet-b',
+        Tags: [{ Key: 'capacity-guard/enabled', Value: 'true' }],
+        Instances: [{ InstanceId: 'i-1', LifecycleState: 'InService', InstanceType: 'm5.large' }],
+      })),
+    }));
+    const names = Array.from({ length: 150 }, (_, i) => `g${i}`);
+    const groups = await new AutoScalingGroupsAdapter(
+      new AutoScalingClient({ region: 'us-east-1' }),
+    ).describe(names);
+    expect(asg).toHaveReceivedCommandTimes(DescribeAutoScalingGroupsCommand, 2);
+    expect(groups[0]).toEqual({
+      name: 'g0',
+      desiredCapacity: 3,
+      minSize: 1,
+      maxSize: 9,
+      instances: [{ instanceId: 'i-1', lifecycleState: 'InService', instanceType: 'm5.large' }],
+      tags: { 'capacity-guard/enabled': 'true' },
+      subnetIds: ['subnet-a', 'subnet-b'],
+    });
+    asg.restore();
+  });
+
+  it('filters by tag server-side, sets desired without cooldown, lowers desired with a ceiling', async () => {
+    const asg = mockClient(AutoScalingClient);
+    asg.on(DescribeAutoScalingGroupsCommand).resolves({ AutoScalingGroups: [] });
+    asg.on(SetDesiredCapacityCommand).resolves({});
+    asg.on(UpdateAutoScalingGroupCommand).resolves({});
+    const adapter = new AutoScalingGroupsAdapter(new AutoScalingClient({ region: 'us-east-1' }));
+    await adapter.listTagged('capacity-guard/enabled', 'true');
+    await adapter.setDesiredCapacity('g', 70);
+    await adapter.setMaxSize('g', 70, 70);
+    expect(asg).toHaveReceivedCommandWith(DescribeAutoScalingGroupsCommand, {
+      Filters: [{ Name: 'tag:capacity-guard/enabled', Values: ['true'] }],
+    });
+    expect(asg).toHaveReceivedCommandWith(SetDesiredCapacityCommand, {
+      AutoScalingGroupName: 'g',
+      DesiredCapacity: 70,
+      HonorCooldown: false,
+    });
+    expect(asg).toHaveReceivedCommandWith(UpdateAutoScalingGroupCommand, {
+      AutoScalingGroupName: 'g',
+      MaxSize: 70,
+      DesiredCapacity: 70,
+    });
+    asg.restore();
+  });
+
+  it('wraps SDK failures in an error naming the operation', async () => {
+    const asg = mockClient(AutoScalingClient);
+    asg
+      .on(SetDesiredCapacityCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'Throttling' }));
+    const adapter = new AutoScalingGroupsAdapter(
+      new AutoScalingClient({ region: 'us-east-1', maxAttempts: 1 }),
+    );
+    await expect(adapter.setDesiredCapacity('g', 1)).rejects.toThrow(AwsCallError);
+    await expect(adapter.setDesiredCapacity('g', 1)).rejects.toThrow(
+      /autoscaling:SetDesiredCapacity failed: Throttling/,
+    );
+    asg.restore();
+  });
+});
+
+describe('DynamoDbStateStore', () => {
+  it('writes the ledger and plans in one transaction guarded by versions', async () => {
+    const ddb = mockClient(DynamoDBDocumentClient);
+    ddb.on(TransactWriteCommand).resolves({});
+    const store = new DynamoDbStateStore(new DynamoDBClient({ region: 'us-east-1' }), 'guard');
+    await store.commit({
+      ledgerVersion: 3,
+      ledger: [{ atMs: 1, attaches: 2, groupName: 'g' }],
+      putPlans: [],
+      deletePlans: [{ groupName: 'g', expectedVersion: 4 }],
+    });
+    const input = ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input;
+    expect(input?.TransactItems).toHaveLength(2);
+    expect(input?.TransactItems?.[0]?.Put?.ConditionExpression).toBe('#v = :v');
+    expect(input?.TransactItems?.[1]?.Delete?.Key).toEqual({ pk: 'PLAN', sk: 'g' });
+    ddb.restore();
+  });
+
+  it('turns a failed condition into ConcurrentUpdateError', async () => {
+    const ddb = mockClient(DynamoDBDocumentClient);
+    ddb.on(TransactWriteCommand).rejects(
+      new TransactionCanceledException({
+        message: 'cancelled',
+        $metadata: {},
+        CancellationReasons: [{ Code: 'ConditionalCheckFailed' }],
+      }),
+    );
+    const store = new DynamoDbStateStore(new DynamoDBClient({ region: 'us-east-1' }), 'guard');
+    await expect(
+      store.commit({ ledgerVersion: 0, ledger: [], putPlans: [], deletePlans: [] }),
+    ).rejects.toThrow(ConcurrentUpdateError);
+    ddb.restore();
+  });
+});
+
+describe('EventBridgePublisher', () => {
+  it('sends 10 entries per call and retries rejected entries once, then reports them', async () => {
+    const events = mockClient(EventBridgeClient);
+    events
+      .on(PutEventsCommand)
+      .resolvesOnce({ FailedEntryCount: 0, Entries: [] })
+      .resolvesOnce({
+        FailedEntryCount: 1,
+        Entries: [{ ErrorCode: 'ThrottlingException' }, { EventId: 'x' }],
+      })
+      .resolvesOnce({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'ThrottlingException' }] });
+    const publisher = new EventBridgePublisher(new EventBridgeClient({ region: 'us-east-1' }), 'default');
+    const batch = Array.from({ length: 12 }, (_, i) => ({
+      detailType: 'Stagger Step Applied',
+      detail: { i },
+    }));
+    await expect(publisher.publish(batch)).rejects.toThrow(EventPublishError);
+    expect(events).toHaveReceivedCommandTimes(PutEventsCommand, 3);
+    expect(events.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries).toHaveLength(10);
+    expect(events.commandCalls(PutEventsCommand)[2]?.args[0].input.Entries).toHaveLength(1);
+    events.restore();
+  });
+});

@@ -40,6 +40,19 @@ export interface SimulationSummary {
   readonly firstAllocationFailureSec: number | null;
   readonly firstAllocationFailure: string | null;
   readonly alerts: number;
+  /** First SNS publish with `severity` WARNING or CRITICAL (the first alert of either level); null: none. */
+  readonly firstWarningSec: number | null;
+  /** First SNS publish with `severity` CRITICAL; null: none. */
+  readonly firstCriticalSec: number | null;
+  /** (firstAllocationFailureSec − firstWarningSec) / 60, one decimal; negative: the warning came after. */
+  readonly alertLeadTimeMin: number | null;
+  /**
+   * A static alarm for comparison: the end of the first minute in which any subnet's free IPs fell below
+   * {@link STATIC_ALARM_FREE_FRACTION} of its usable addresses (per-minute samples); null: never.
+   */
+  readonly staticAlarmSec: number | null;
+  /** (firstAllocationFailureSec − staticAlarmSec) / 60, one decimal. */
+  readonly staticAlarmLeadTimeMin: number | null;
   readonly nodesReadyAtEnd: number;
   readonly nodesDesiredAtEnd: number;
   readonly eventsEmitted: Readonly<Record<string, number>>;
@@ -55,6 +68,23 @@ export interface SimulationReport {
   readonly startTime: string;
   readonly summary: SimulationSummary;
   readonly timeline: readonly TimelineRow[];
+}
+
+/** The static alarm compared with the guard's alerts fires below 10 % free addresses. */
+export const STATIC_ALARM_FREE_FRACTION = 0.1;
+
+/** AWS keeps five addresses of every subnet (DOMAIN.md section 5). */
+const AWS_RESERVED_IPS = 5;
+
+/**
+ * Minutes from an alarm to the first failure, one decimal; null when either is missing.
+ *
+ * @example
+ * leadTimeMin(3600, 16_963) // 222.7
+ */
+export function leadTimeMin(alarmSec: number | null, failureSec: number | null): number | null {
+  if (alarmSec === null || failureSec === null) return null;
+  return Math.round((failureSec - alarmSec) / 6) / 10;
 }
 
 /**
@@ -225,6 +255,10 @@ export class MetricsRecorder {
     for (const [type, count] of [...this.events.entries()].sort(([a], [b]) => a.localeCompare(b)))
       eventsEmitted[type] = count;
     const allRunning = this.allRunningSinceMs;
+    const firstAllocationFailureSec =
+      this.firstFailureMs === null ? null : Math.round(this.firstFailureMs / 1000);
+    const firstWarningSec = this.firstPublishSec(['WARNING', 'CRITICAL']);
+    const staticAlarmSec = this.staticAlarmSec();
     return {
       scenario: scenario.name,
       description: scenario.description,
@@ -247,10 +281,14 @@ export class MetricsRecorder {
             : Math.max(0, Math.round((Math.max(allRunning, firstActionMs) - firstActionMs) / 1000)),
         podMinutesWaitingForIp: Math.round((this.waitingPodMs / 60_000) * 10) / 10,
         peakPodsWaitingForIp: this.peakWaiting,
-        firstAllocationFailureSec:
-          this.firstFailureMs === null ? null : Math.round(this.firstFailureMs / 1000),
+        firstAllocationFailureSec,
         firstAllocationFailure: this.firstFailure,
         alerts: this.account.snsPublishes.length,
+        firstWarningSec,
+        firstCriticalSec: this.firstPublishSec(['CRITICAL']),
+        alertLeadTimeMin: leadTimeMin(firstWarningSec, firstAllocationFailureSec),
+        staticAlarmSec,
+        staticAlarmLeadTimeMin: leadTimeMin(staticAlarmSec, firstAllocationFailureSec),
         nodesReadyAtEnd,
         nodesDesiredAtEnd,
         eventsEmitted,
@@ -258,5 +296,21 @@ export class MetricsRecorder {
       },
       timeline: this.rows.map((row) => ({ ...row })),
     };
+  }
+
+  private firstPublishSec(severities: readonly string[]): number | null {
+    const first = this.account.snsPublishes.find((p) => severities.includes(p.attributes.severity ?? ''));
+    return first === undefined ? null : Math.round(first.atMs / 1000);
+  }
+
+  private staticAlarmSec(): number | null {
+    const usable = new Map<string, number>();
+    for (const subnet of this.account.ec2.subnets.values()) {
+      usable.set(subnet.id, subnet.addresses.cidr.size - AWS_RESERVED_IPS);
+    }
+    const row = this.rows.find((r) =>
+      r.subnets.some((s) => s.freeIps < STATIC_ALARM_FREE_FRACTION * (usable.get(s.subnetId) ?? 0)),
+    );
+    return row === undefined ? null : row.minute * 60;
   }
 }

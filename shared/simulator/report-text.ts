@@ -1,8 +1,15 @@
-import type { SimulationReport, SimulationSummary } from './metrics.js';
+import { leadTimeMin, type SimulationReport, type SimulationSummary } from './metrics.js';
 
 function seconds(value: number | null): string {
   if (value === null) return 'never';
   return value >= 120 ? `${value} s (${(value / 60).toFixed(1)} min)` : `${value} s`;
+}
+
+function alarmLine(atSec: number | null, leadMin: number | null): string {
+  if (atSec === null) return 'never';
+  if (leadMin === null) return `t=${atSec} s`;
+  const when = leadMin >= 0 ? `${leadMin} min before` : `${-leadMin} min after`;
+  return `t=${atSec} s, ${when} the first failure`;
 }
 
 /** Summary lines, label and value, in a stable order. */
@@ -30,6 +37,15 @@ export function summaryLines(summary: SimulationSummary): [string, string][] {
         : `t=${summary.firstAllocationFailureSec} s ${summary.firstAllocationFailure ?? ''}`,
     ],
     ['alerts (SNS publishes)', String(summary.alerts)],
+    ['first WARNING alert', alarmLine(summary.firstWarningSec, summary.alertLeadTimeMin)],
+    [
+      'first CRITICAL alert',
+      alarmLine(
+        summary.firstCriticalSec,
+        leadTimeMin(summary.firstCriticalSec, summary.firstAllocationFailureSec),
+      ),
+    ],
+    ['static alarm (< 10 % free IPs)', alarmLine(summary.staticAlarmSec, summary.staticAlarmLeadTimeMin)],
     ['nodes ready / desired at end', `${summary.nodesReadyAtEnd} / ${summary.nodesDesiredAtEnd}`],
   ];
 }

@@ -80,6 +80,10 @@ export interface SnsPublish {
   readonly message: string;
   readonly messageId: string;
   readonly identityArn: string;
+  /** `MessageAttributes` as name → string value. */
+  readonly attributes: Readonly<Record<string, string>>;
+  /** `MessageStructure` (`json`: `message` holds one body per protocol); null when not set. */
+  readonly messageStructure: string | null;
 }
 
 export interface SimulationOptions {
@@ -277,9 +281,24 @@ export class SimulatedAccount {
 
   // ---- SNS and EventBridge API ----
 
-  publishSns(topicArn: string, message: string, subject: string | null, identityArn: string): string {
+  publishSns(
+    topicArn: string,
+    message: string,
+    subject: string | null,
+    identityArn: string,
+    extra: { attributes?: Readonly<Record<string, string>>; messageStructure?: string | null } = {},
+  ): string {
     const messageId = uuidFrom(this.eventRandom);
-    this.snsPublishes.push({ atMs: this.simMs, topicArn, subject, message, messageId, identityArn });
+    this.snsPublishes.push({
+      atMs: this.simMs,
+      topicArn,
+      subject,
+      message,
+      messageId,
+      identityArn,
+      attributes: extra.attributes ?? {},
+      messageStructure: extra.messageStructure ?? null,
+    });
     return messageId;
   }
 

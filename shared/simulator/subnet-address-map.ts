@@ -31,6 +31,7 @@ export class SubnetAddressMap {
   /** Per /28 block: addresses not free for a prefix (used, AWS-reserved, or explicitly reserved). */
   private readonly blockBusy: Uint8Array;
   private readonly reservations: SubnetCidrReservation[] = [];
+  private readonly preAllocatedIps: string[] = [];
   private freeCount = 0;
   private assignableCount = 0;
 
@@ -66,6 +67,11 @@ export class SubnetAddressMap {
 
   get cidrReservations(): readonly SubnetCidrReservation[] {
     return this.reservations;
+  }
+
+  /** Addresses taken by `preAllocate`: the subnet's other users (load balancers, databases, functions). */
+  get preAllocatedAddresses(): readonly string[] {
+    return this.preAllocatedIps;
   }
 
   /** Aligned /28 blocks free for a prefix right now. */
@@ -169,7 +175,11 @@ export class SubnetAddressMap {
    * aligned prefix is left while most single addresses stay free.
    */
   preAllocate(count: number, pattern: 'scattered' | 'packed' | 'one-per-block'): string[] {
-    if (pattern === 'scattered') return this.allocateIps(count);
+    if (pattern === 'scattered') {
+      const scattered = this.allocateIps(count);
+      this.preAllocatedIps.push(...scattered);
+      return scattered;
+    }
     const picked: string[] = [];
     const step = pattern === 'packed' ? 1 : PREFIX_SIZE;
     for (let round = 0; round < step && picked.length < count; round++) {
@@ -186,6 +196,7 @@ export class SubnetAddressMap {
         'The specified subnet does not have enough free addresses to satisfy the request.',
       );
     }
+    this.preAllocatedIps.push(...picked);
     return picked;
   }
 

@@ -38,7 +38,12 @@ export class Ec2AttachObserver implements AttachObserver {
           Filters: [
             { Name: 'attachment.status', Values: ['attached', 'attaching'] },
             ...(this.useTimeFilter
-              ? [{ Name: 'attachment.attach-time', Values: attachTimeFilterValues(sinceMs, this.clock.nowMs()) }]
+              ? [
+                  {
+                    Name: 'attachment.attach-time',
+                    Values: attachTimeFilterValues(sinceMs, this.clock.nowMs()),
+                  },
+                ]
               : []),
           ],
         },

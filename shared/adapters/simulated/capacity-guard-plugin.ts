@@ -1,3 +1,6 @@
+import { createCapacityAuditor } from '../../../functions/capacity-auditor/capacity-auditor.js';
+import type { MetricPoint } from '../../ports/metrics-sink.js';
+import { buildAuditorDeps } from '../../runtime/auditor-deps.js';
 import { parseConfig } from '../../runtime/config.js';
 import { logger } from '../../runtime/logger.js';
 import { createScaleReactor } from '../../runtime/scale-reactor.js';
@@ -6,7 +9,11 @@ import { nextWakeMs } from '../../runtime/stagger-stepper.js';
 import type { EventBridgeEnvelope } from '../../simulator/eventbridge-events.js';
 import type { GuardContext, SimulatedGuard } from '../../simulator/guard-plugin.js';
 import { advanceStaggerPlans } from '../../use-cases/advance-stagger-plans.js';
+import type { AuditMode } from '../../use-cases/audit/audit-report.js';
+import type { AuditSummary } from '../../use-cases/audit/summarize-report.js';
+import { InMemoryAuditStore } from '../memory/in-memory-audit-store.js';
 import { InMemoryStateStore } from '../memory/in-memory-state-store.js';
+import { RecordingMetricsSink } from '../memory/recording-metrics-sink.js';
 
 /** The role the simulated guard's calls are made under (its CloudTrail events carry it). */
 export const SIMULATED_GUARD_ROLE_ARN = 'arn:aws:iam::111122223333:role/capacity-guard-simulated';
@@ -17,6 +24,33 @@ const ROUTED_SOURCES = new Set(['aws.autoscaling', 'aws.eks']);
 /** SQS FIFO hands the reactor at most 10 messages per batch. */
 const SQS_BATCH_SIZE = 10;
 
+/** Name of the simulated alert topic; its ARN takes the Region and account the guard runs in. */
+export const SIMULATED_ALERT_TOPIC_NAME = 'capacity-guard-alerts';
+
+/** The deployed schedules (serverless.yml): headroom audit every 5 minutes, full audit daily. */
+const HEADROOM_AUDIT_EVERY_SEC = 300;
+const FULL_AUDIT_EVERY_SEC = 86_400;
+
+/** One run of the simulated capacity auditor, as its function returned it. */
+export interface SimulatedAuditRun {
+  /** Simulated epoch ms of the run. */
+  readonly atMs: number;
+  readonly mode: AuditMode;
+  /** The summary the function puts on the bus (`Capacity Audit Completed`). */
+  readonly summary: AuditSummary;
+  /** The CloudWatch metric points it emitted (free IPs, free /28 blocks, minutes to exhaustion, …). */
+  readonly metrics: readonly MetricPoint[];
+}
+
+export interface SimulatedAuditorOptions {
+  /** Period of the headroom audit (default 300 s). */
+  readonly headroomEverySec?: number;
+  /** Period of the full audit (default 86,400 s). */
+  readonly fullEverySec?: number;
+  /** Called after every audit run. */
+  readonly onAudit?: (run: SimulatedAuditRun) => void;
+}
+
 export interface SimulatedGuardOptions {
   /** Environment overrides, as the deployed functions would read them (e.g. ATTACH_SPREAD_SEC). */
   readonly env?: Readonly<Record<string, string>>;
@@ -24,6 +58,12 @@ export interface SimulatedGuardOptions {
   readonly bufferFlushSec?: number;
   /** Powertools log level of the guard's functions during the run (default SILENT). */
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  /** The capacity auditor on its schedules; `false` leaves it out (default: on, deployed schedules). */
+  readonly auditor?: SimulatedAuditorOptions | false;
+}
+
+function accountOfArn(arn: string): string {
+  return arn.split(':')[4] ?? '';
 }
 
 /**
@@ -42,6 +82,9 @@ export function createSimulatedCapacityGuard(options: SimulatedGuardOptions = {}
     GUARD_ROLE_ARNS: SIMULATED_GUARD_ROLE_ARN,
     ...options.env,
   });
+
+  const auditorOptions = options.auditor === false ? null : (options.auditor ?? {});
+  let auditor: ((mode: AuditMode) => Promise<void>) | undefined;
 
   const flush = async (): Promise<void> => {
     if (!reactor || buffer.length === 0) return;
@@ -83,6 +126,7 @@ export function createSimulatedCapacityGuard(options: SimulatedGuardOptions = {}
       reactor = createScaleReactor({ deps, selfRoleArns: config.selfRoleArns });
       invocationStartMs = ctx.nowMs();
       nextStepAtMs = Number.POSITIVE_INFINITY;
+      if (auditorOptions !== null) auditor = await startAuditor(ctx, auditorOptions);
     },
     async onEvent(event) {
       const routed =
@@ -93,6 +137,60 @@ export function createSimulatedCapacityGuard(options: SimulatedGuardOptions = {}
     schedules: [
       { name: 'scale-reactor-buffer', everySec: options.bufferFlushSec ?? 1, run: flush },
       { name: 'stagger-stepper', everySec: 1, run: step },
+      ...(auditorOptions === null
+        ? []
+        : [
+            {
+              name: 'capacity-auditor-headroom',
+              everySec: auditorOptions.headroomEverySec ?? HEADROOM_AUDIT_EVERY_SEC,
+              run: async () => auditor?.('headroom'),
+            },
+            {
+              name: 'capacity-auditor-full',
+              everySec: auditorOptions.fullEverySec ?? FULL_AUDIT_EVERY_SEC,
+              run: async () => auditor?.('full'),
+            },
+          ]),
     ],
   };
+
+  /**
+   * The capacity auditor's function body with the deployed wiring: SNS alerts to a topic in the guard's
+   * account and Region, metric points recorded instead of printed as EMF, samples and alert states in memory.
+   */
+  async function startAuditor(
+    ctx: GuardContext,
+    settings: SimulatedAuditorOptions,
+  ): Promise<(mode: AuditMode) => Promise<void>> {
+    const region = await ctx.clients.sns.config.region();
+    // The simulated guard's role lives in the simulated account: alerts and the topic name the same one.
+    const accountId = accountOfArn(SIMULATED_GUARD_ROLE_ARN);
+    const auditConfig = parseConfig({
+      STATE_TABLE_NAME: 'simulated',
+      GUARD_ROLE_ARNS: SIMULATED_GUARD_ROLE_ARN,
+      ALERT_TOPIC_ARN: `arn:aws:sns:${region}:${accountId}:${SIMULATED_ALERT_TOPIC_NAME}`,
+      ...options.env,
+    });
+    const metrics = new RecordingMetricsSink();
+    // One store for the whole run: the forecast reads the samples earlier runs stored, and alert states
+    // carry over, as they do in the deployed table.
+    const wiring = buildAuditorDeps(
+      auditConfig,
+      ctx.clients,
+      { nowMs: () => ctx.nowMs() },
+      {
+        region,
+        accountId,
+        overrides: { store: new InMemoryAuditStore(), metrics },
+      },
+    );
+    const handler = createCapacityAuditor(wiring, logger);
+    return async (mode) => {
+      const atMs = ctx.nowMs();
+      // The deployed schedules send constant input: `{ "mode": … }` is the whole event.
+      const summary = await handler({ mode });
+      const points = metrics.points.splice(0);
+      settings.onAudit?.({ atMs, mode, summary, metrics: points });
+    };
+  }
 }

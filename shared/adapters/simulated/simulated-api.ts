@@ -210,36 +210,108 @@ function eniOutput(account: SimulatedAccount, eni: SimNetworkInterface): Output 
   };
 }
 
+/**
+ * An ENI of another service (load balancer, database, function) holding one address the scenario
+ * pre-allocated: listed so that callers mapping a subnet's used addresses see every address, as in EC2.
+ */
+interface ForeignInterface {
+  readonly id: string;
+  readonly subnetId: string;
+  readonly ip: string;
+}
+
+/** FNV-1a, 32 bits: stable IDs for the listed foreign ENIs without touching the simulation's random streams. */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash;
+}
+
+function foreignInterfaces(account: SimulatedAccount): ForeignInterface[] {
+  const result: ForeignInterface[] = [];
+  for (const subnet of account.ec2.subnets.values()) {
+    const tag = fnv1a(subnet.id).toString(16).padStart(8, '0').slice(0, 7);
+    subnet.addresses.preAllocatedAddresses.forEach((ip, index) => {
+      result.push({ id: `eni-0f${tag}${index.toString(16).padStart(8, '0')}`, subnetId: subnet.id, ip });
+    });
+  }
+  return result;
+}
+
+function foreignEniOutput(account: SimulatedAccount, eni: ForeignInterface): Output {
+  const subnet = account.ec2.subnet(eni.subnetId);
+  return {
+    NetworkInterfaceId: eni.id,
+    SubnetId: eni.subnetId,
+    VpcId: subnet.vpcId,
+    AvailabilityZone: subnet.availabilityZone,
+    Description: FOREIGN_ENI_DESCRIPTION,
+    InterfaceType: 'interface',
+    OwnerId: account.scenario.account.accountId,
+    RequesterManaged: true,
+    Status: 'in-use',
+    PrivateIpAddress: eni.ip,
+    PrivateIpAddresses: [{ PrivateIpAddress: eni.ip, Primary: true }],
+    Ipv4Prefixes: [],
+    TagSet: [],
+  };
+}
+
+const FOREIGN_ENI_DESCRIPTION = 'Pre-existing use of the subnet';
+
 function describeNetworkInterfaces(account: SimulatedAccount, input: Input): Output {
   const filters = filtersOf(input);
   const ids = strings(input.NetworkInterfaceIds);
   // Unfiltered, unpaginated calls have their own, smaller bucket (DOMAIN.md section 3).
   const unfiltered = filters.length === 0 && ids.length === 0 && input.MaxResults === undefined;
   account.ec2.admit(unfiltered ? 'DescribeNetworkInterfaces:unfiltered' : 'DescribeNetworkInterfaces');
-  for (const id of ids) account.ec2.networkInterface(id);
-  const enis = [...account.ec2.networkInterfaces.values()].filter((eni) => {
-    if (ids.length > 0 && !ids.includes(eni.id)) return false;
-    const subnet = account.ec2.subnet(eni.subnetId);
-    return matchesAll(
-      filters,
-      {
-        'subnet-id': [eni.subnetId],
-        'vpc-id': [subnet.vpcId],
-        'availability-zone': [subnet.availabilityZone],
-        'network-interface-id': [eni.id],
-        'attachment.status': [eni.attachment ? 'attached' : 'detached'],
-        'attachment.instance-id': eni.attachment ? [eni.attachment.instanceId] : [],
-        'attachment.attach-time': eni.attachment ? [new Date(eni.attachment.attachTimeMs).toISOString()] : [],
-        status: [eni.attachment ? 'in-use' : 'available'],
-        description: [eni.description],
-        'interface-type': [eni.interfaceType],
-      },
-      eni.tags,
-      'DescribeNetworkInterfaces',
-    );
-  });
-  const { page, next } = paginate(enis, input, 'MaxResults', 'NextToken');
-  return { NetworkInterfaces: page.map((eni) => eniOutput(account, eni)), NextToken: next };
+  const foreign = foreignInterfaces(account);
+  const foreignIds = new Set(foreign.map((eni) => eni.id));
+  for (const id of ids) if (!foreignIds.has(id)) account.ec2.networkInterface(id);
+  const fieldsOf = (
+    subnetId: string,
+    id: string,
+    attachment: SimNetworkInterface['attachment'],
+    description: string,
+    interfaceType: string,
+  ) => {
+    const subnet = account.ec2.subnet(subnetId);
+    return {
+      'subnet-id': [subnetId],
+      'vpc-id': [subnet.vpcId],
+      'availability-zone': [subnet.availabilityZone],
+      'network-interface-id': [id],
+      'attachment.status': [attachment ? 'attached' : 'detached'],
+      'attachment.instance-id': attachment ? [attachment.instanceId] : [],
+      'attachment.attach-time': attachment ? [new Date(attachment.attachTimeMs).toISOString()] : [],
+      status: [attachment ? 'in-use' : 'available'],
+      description: [description],
+      'interface-type': [interfaceType],
+    };
+  };
+  const listed: Output[] = [];
+  for (const eni of account.ec2.networkInterfaces.values()) {
+    if (ids.length > 0 && !ids.includes(eni.id)) continue;
+    const fields = fieldsOf(eni.subnetId, eni.id, eni.attachment, eni.description, eni.interfaceType);
+    if (matchesAll(filters, fields, eni.tags, 'DescribeNetworkInterfaces'))
+      listed.push(eniOutput(account, eni));
+  }
+  for (const eni of foreign) {
+    if (ids.length > 0 && !ids.includes(eni.id)) continue;
+    const fields = {
+      ...fieldsOf(eni.subnetId, eni.id, null, FOREIGN_ENI_DESCRIPTION, 'interface'),
+      // Owned by a service's own instances: in use, but not attached to an instance of this account.
+      'attachment.status': [],
+      status: ['in-use'],
+    };
+    if (matchesAll(filters, fields, {}, 'DescribeNetworkInterfaces'))
+      listed.push(foreignEniOutput(account, eni));
+  }
+  const { page, next } = paginate(listed, input, 'MaxResults', 'NextToken');
+  return { NetworkInterfaces: page, NextToken: next };
 }
 
 function describeInstances(account: SimulatedAccount, input: Input): Output {
@@ -501,13 +573,78 @@ function describeAddon(account: SimulatedAccount, input: Input): Output {
   };
 }
 
+/** SNS `Subject`: ASCII, no line breaks or control characters, less than 100 characters. */
+const SNS_SUBJECT_PATTERN = /^[\x20-\x7e]{1,99}$/;
+const SNS_ATTRIBUTE_TYPES = /^(String|String\.Array|Number|Binary)(\..+)?$/;
+
+/** `MessageStructure: json`: a JSON object with a string `default` entry (SNS API reference, Publish). */
+function checkJsonStructure(message: string): void {
+  let body: unknown;
+  try {
+    body = JSON.parse(message);
+  } catch {
+    body = undefined;
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new SimulatedApiError(
+      'InvalidParameter',
+      'Invalid parameter: Message Structure - JSON message body failed to parse',
+    );
+  }
+  if (typeof (body as Record<string, unknown>).default !== 'string') {
+    throw new SimulatedApiError(
+      'InvalidParameter',
+      'Invalid parameter: Message Structure - No default entry in JSON message body',
+    );
+  }
+}
+
+/** `MessageAttributes` as name → string value; each needs a known `DataType` and a value. */
+function messageAttributes(input: Input): Record<string, string> {
+  const raw = input.MessageAttributes;
+  if (raw === undefined) return {};
+  if (typeof raw !== 'object' || raw === null) {
+    throw new SimulatedApiError('InvalidParameter', 'Invalid parameter: MessageAttributes');
+  }
+  const attributes: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw as Record<string, Input>)) {
+    const dataType = typeof value?.DataType === 'string' ? value.DataType : '';
+    if (!SNS_ATTRIBUTE_TYPES.test(dataType)) {
+      throw new SimulatedApiError(
+        'InvalidParameter',
+        `Invalid parameter: The message attribute '${name}' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.`,
+      );
+    }
+    const stringValue = value.StringValue;
+    if (dataType !== 'Binary' && (typeof stringValue !== 'string' || stringValue.length === 0)) {
+      throw new SimulatedApiError(
+        'InvalidParameter',
+        `Invalid parameter: The message attribute '${name}' must contain non-empty message attribute value for message attribute type '${dataType}'.`,
+      );
+    }
+    attributes[name] = typeof stringValue === 'string' ? stringValue : '';
+  }
+  return attributes;
+}
+
 function publish(account: SimulatedAccount, input: Input, identityArn: string): Output {
   const message = typeof input.Message === 'string' ? input.Message : '';
   const topicArn = typeof input.TopicArn === 'string' ? input.TopicArn : '';
   if (!topicArn || !message)
     throw new SimulatedApiError('InvalidParameter', 'TopicArn and Message are required');
   const subject = typeof input.Subject === 'string' ? input.Subject : null;
-  return { MessageId: account.publishSns(topicArn, message, subject, identityArn) };
+  if (subject !== null && !SNS_SUBJECT_PATTERN.test(subject)) {
+    throw new SimulatedApiError('InvalidParameter', 'Invalid parameter: Subject');
+  }
+  const messageStructure = typeof input.MessageStructure === 'string' ? input.MessageStructure : null;
+  if (messageStructure !== null && messageStructure !== 'json') {
+    throw new SimulatedApiError('InvalidParameter', 'Invalid parameter: MessageStructure');
+  }
+  if (messageStructure === 'json') checkJsonStructure(message);
+  const attributes = messageAttributes(input);
+  return {
+    MessageId: account.publishSns(topicArn, message, subject, identityArn, { attributes, messageStructure }),
+  };
 }
 
 function putEvents(account: SimulatedAccount, input: Input): Output {

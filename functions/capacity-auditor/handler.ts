@@ -1,10 +1,10 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { buildAuditorClients, buildAuditorDeps } from '../../shared/runtime/auditor-deps.js';
+import { createCapacityAuditor } from '../../shared/runtime/capacity-auditor.js';
 import { parseConfig } from '../../shared/runtime/config.js';
 import { logger } from '../../shared/runtime/logger.js';
 import { systemClock } from '../../shared/runtime/stagger-runtime.js';
-import { createCapacityAuditor } from './capacity-auditor.js';
 
 const config = parseConfig(process.env);
 const clients = buildAuditorClients();

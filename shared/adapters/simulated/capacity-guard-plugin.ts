@@ -1,6 +1,6 @@
-import { createCapacityAuditor } from '../../../functions/capacity-auditor/capacity-auditor.js';
 import type { MetricPoint } from '../../ports/metrics-sink.js';
 import { buildAuditorDeps } from '../../runtime/auditor-deps.js';
+import { createCapacityAuditor } from '../../runtime/capacity-auditor.js';
 import { parseConfig } from '../../runtime/config.js';
 import { logger } from '../../runtime/logger.js';
 import { createScaleReactor } from '../../runtime/scale-reactor.js';

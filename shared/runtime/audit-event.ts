@@ -1,4 +1,4 @@
-import { AuditMode } from '../../shared/use-cases/audit/audit-report.js';
+import { AuditMode } from '../use-cases/audit/audit-report.js';
 
 /** The schedule's input is not an audit request. */
 export class InvalidAuditEventError extends Error {

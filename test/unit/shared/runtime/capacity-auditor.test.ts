@@ -1,13 +1,11 @@
-import {
-  InvalidAuditEventError,
-  parseAuditEvent,
-} from '../../../../functions/capacity-auditor/audit-event.js';
+import type { GuardEvent } from '../../../../shared/ports/scaling-groups.js';
+import { InvalidAuditEventError, parseAuditEvent } from '../../../../shared/runtime/audit-event.js';
+import { buildAlertPolicies } from '../../../../shared/runtime/auditor-deps.js';
 import {
   AUDIT_COMPLETED_DETAIL_TYPE,
+  accountOfArn,
   createCapacityAuditor,
-} from '../../../../functions/capacity-auditor/capacity-auditor.js';
-import type { GuardEvent } from '../../../../shared/ports/scaling-groups.js';
-import { buildAlertPolicies } from '../../../../shared/runtime/auditor-deps.js';
+} from '../../../../shared/runtime/capacity-auditor.js';
 import { parseConfig } from '../../../../shared/runtime/config.js';
 import { buildAuditWorld, buildScalingGroup } from '../../shared/use-cases/audit-world.js';
 
@@ -105,5 +103,15 @@ describe('auditor configuration', () => {
     expect(() => parseConfig({ ...env, ALERT_CRITICAL_MINUTES: '200' })).toThrow(
       'ALERT_CRITICAL_MINUTES: 200 is invalid (expected below ALERT_WARNING_MINUTES, which is 120)',
     );
+  });
+});
+
+describe('accountOfArn', () => {
+  it('reads the account of a function ARN and nothing else', () => {
+    expect(accountOfArn('arn:aws:lambda:eu-west-1:111122223333:function:capacity-guard-prod-auditor')).toBe(
+      '111122223333',
+    );
+    expect(accountOfArn('not-an-arn')).toBeUndefined();
+    expect(accountOfArn(undefined)).toBeUndefined();
   });
 });

@@ -43,7 +43,15 @@ export interface StaggerPlan {
   /** Past this, the guard sets the target at once (fail open). */
   readonly deadlineMs: number;
   readonly steps: readonly AppliedStep[];
+  /**
+   * Set once the plan reached its target (or failed open). The plan is kept a while afterwards so that the
+   * launch events of the nodes it released are recognised and not paced a second time.
+   */
+  readonly completedAtMs?: number;
 }
+
+/** How long a finished plan is remembered (its last nodes boot and their launch events arrive meanwhile). */
+export const RELEASE_MEMORY_MS = 15 * 60_000;
 
 /** A group's state as the Auto Scaling API reports it. */
 export interface GroupSnapshot {
@@ -121,19 +129,28 @@ export function planDeadlineMs(
  * decideIntent(undefined, intent(200), group({ inService: 50 }), 'desired', 2, ctx) // { kind: 'hold', capacityNow: 70, ... }
  */
 export function decideIntent(
-  plan: StaggerPlan | undefined,
+  stored: StaggerPlan | undefined,
   intent: ScaleIntent,
   group: GroupSnapshot,
   mode: PacingMode,
   attachesPerNode: number,
   ctx: PlanningContext,
 ): IntentDecision {
-  if (plan && intent.origin.intentAtMs < plan.origin.intentAtMs) {
+  if (stored && intent.origin.intentAtMs < stored.origin.intentAtMs) {
     return { kind: 'stale', reason: `intent at ${intent.origin.intentAtMs} is older than the plan's` };
   }
-  if (plan && intent.origin.eventId === plan.origin.eventId) {
+  if (stored && intent.origin.eventId === stored.origin.eventId) {
     return { kind: 'stale', reason: 'event already applied' };
   }
+  if (
+    stored?.completedAtMs !== undefined &&
+    intent.origin.via === 'observed' &&
+    intent.requestedCapacity <= stored.targetCapacity &&
+    ctx.nowMs - stored.completedAtMs < RELEASE_MEMORY_MS
+  ) {
+    return { kind: 'stale', reason: 'capacity released by a finished plan' };
+  }
+  const plan = stored?.completedAtMs === undefined ? stored : undefined;
   const running = group.inServiceCount;
   const configuredMaxSize = plan?.configuredMaxSize ?? intent.maxSize ?? group.maxSize;
   const target = Math.min(intent.requestedCapacity, configuredMaxSize);
@@ -190,6 +207,7 @@ export type StepAction =
       readonly spend: AttachSpend;
     }
   | { readonly kind: 'wait'; readonly plan: StaggerPlan; readonly nextCheckAtMs: number | null }
+  | { readonly kind: 'forget'; readonly plan: StaggerPlan }
   | {
       readonly kind: 'complete';
       readonly plan: StaggerPlan;
@@ -216,7 +234,9 @@ export function decideSteps(
   const open: StaggerPlan[] = [];
   for (const plan of [...plans].sort(byAge)) {
     const restore = plan.mode === 'ceiling' ? plan.configuredMaxSize : null;
-    if (killSwitch || ctx.nowMs >= plan.deadlineMs) {
+    if (plan.completedAtMs !== undefined) {
+      if (ctx.nowMs - plan.completedAtMs >= RELEASE_MEMORY_MS) actions.push({ kind: 'forget', plan });
+    } else if (killSwitch || ctx.nowMs >= plan.deadlineMs) {
       actions.push({
         kind: 'complete',
         plan,

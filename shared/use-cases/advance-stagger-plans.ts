@@ -1,5 +1,5 @@
 import { BUDGET_WINDOW_MS, planningWindowMs, pruneSpends } from '../domain/attach-budget.js';
-import { decideSteps, type StepAction } from '../domain/stagger-plan.js';
+import { decideSteps, type StaggerPlan, type StepAction } from '../domain/stagger-plan.js';
 import { ConcurrentUpdateError } from '../ports/guard-state-store.js';
 import type { GuardEvent, ScalingGroup } from '../ports/scaling-groups.js';
 import { applyCapacity, planEvent } from './react-to-scale-signals.js';
@@ -62,7 +62,7 @@ export async function advanceStaggerPlans(deps: StaggerDeps): Promise<StepOutcom
             : [],
         ),
         deletePlans: actions.flatMap((a) =>
-          a.kind === 'complete'
+          a.kind === 'forget'
             ? [{ groupName: a.plan.groupName, expectedVersion: versionOf.get(a.plan.groupName) ?? 0 }]
             : [],
         ),
@@ -71,7 +71,7 @@ export async function advanceStaggerPlans(deps: StaggerDeps): Promise<StepOutcom
       if (error instanceof ConcurrentUpdateError && attempt < MAX_COMMIT_ATTEMPTS) continue;
       throw error;
     }
-    return applyActions(deps, actions, groups);
+    return applyActions(deps, actions, groups, versionOf, nowMs);
   }
   throw new StepperConflictError(`state kept changing over ${MAX_COMMIT_ATTEMPTS} attempts`);
 }
@@ -80,6 +80,8 @@ async function applyActions(
   deps: StaggerDeps,
   actions: readonly StepAction[],
   groups: ReadonlyMap<string, ScalingGroup>,
+  versionOf: ReadonlyMap<string, number>,
+  nowMs: number,
 ): Promise<StepOutcome[]> {
   const outcomes: StepOutcome[] = [];
   const events: GuardEvent[] = [];
@@ -120,6 +122,9 @@ async function applyActions(
             await deps.groups.setMaxSize(action.plan.groupName, action.restoreMaxSize);
           }
         }
+        // Marked finished only once the group has its target: if a call above fails, the plan is still open and
+        // the next tick completes it again.
+        await markCompleted(deps, action.plan, versionOf.get(action.plan.groupName) ?? 0, nowMs);
         events.push(planEvent('Stagger Plan Completed', action.plan, { reason: action.reason }));
         outcomes.push({
           groupName: action.plan.groupName,
@@ -129,12 +134,30 @@ async function applyActions(
         });
         break;
       }
+      case 'forget':
+        break;
       default:
         assertNever(action);
     }
   }
   if (events.length > 0) await deps.events.publish(events);
   return outcomes;
+}
+
+async function markCompleted(deps: StaggerDeps, plan: StaggerPlan, expectedVersion: number, nowMs: number) {
+  try {
+    await deps.store.commit({
+      ledgerVersion: 0,
+      ledger: null,
+      putPlans: [
+        { plan: { ...plan, allowedCapacity: plan.targetCapacity, completedAtMs: nowMs }, expectedVersion },
+      ],
+      deletePlans: [],
+    });
+  } catch (error) {
+    // A newer intent replaced the plan meanwhile: that plan stands.
+    if (!(error instanceof ConcurrentUpdateError)) throw error;
+  }
 }
 
 function assertNever(value: never): never {

@@ -104,7 +104,9 @@ async function reactForGroup(deps: StaggerDeps, work: GroupWork, group: ScalingG
     const others = await deps.observer.attachTimesSince(nowMs - BUDGET_WINDOW_MS, exclude);
     // A group's observed desired capacity is the guard's own doing once a plan exists: only explicit intents
     // (API calls, Scale Requests) change a plan's target.
-    if (stored && intent.origin.via === 'observed') return { groupName: group.name, outcome: 'stale' };
+    if (stored && stored.value.completedAtMs === undefined && intent.origin.via === 'observed') {
+      return { groupName: group.name, outcome: 'stale' };
+    }
     const decision = decideIntent(
       stored?.value,
       intent,

@@ -344,20 +344,26 @@ export async function runCapacityAudit(deps: AuditorDeps, input: AuditInput): Pr
     );
   }
 
+  // Indexed once: per-group scans of every ENI or subnet made a 1,000-subnet audit quadratic.
+  const enisByInstance = new Map<string, NetworkInterfaceAddresses[]>();
+  for (const eni of enis) {
+    if (eni.instanceId === null) continue;
+    const list = enisByInstance.get(eni.instanceId) ?? [];
+    list.push(eni);
+    enisByInstance.set(eni.instanceId, list);
+  }
+  const subnetModelsById = new Map(subnetModels.map((model) => [model.info.subnetId, model]));
   const recommendations = groupModels.flatMap((model) =>
-    recommendFor(model, enis, headrooms, subnetModels, warnings),
+    recommendFor(model, enisByInstance, headrooms, subnetModelsById, warnings),
   );
+  const usersBySubnet = groupsBySubnet(groupModels, (s) => [s.subnetId, s.podSubnetId]);
 
   const observed: Observed[] = [];
   for (const model of subnetModels) {
     const headroom = headrooms.get(model.info.subnetId);
     const forecast = forecastById.get(model.info.subnetId);
     if (headroom === undefined || forecast === undefined) continue;
-    const groupNames = groupModels
-      .filter((g) =>
-        g.subnets.some((s) => s.subnetId === model.info.subnetId || s.podSubnetId === model.info.subnetId),
-      )
-      .map((g) => g.group.name);
+    const groupNames = (usersBySubnet.get(model.info.subnetId) ?? []).map((g) => g.group.name);
     const subject = (kind: AlertKind) => ({
       accountId,
       region: settings.region,
@@ -520,6 +526,8 @@ function buildSubnetModels(
   groups: readonly GroupModel[],
   warnings: string[],
 ): SubnetModel[] {
+  const usersBySubnet = groupsBySubnet(groups, (s) => [s.subnetId, s.podSubnetId]);
+  const podUsersBySubnet = groupsBySubnet(groups, (s) => [s.podSubnetId ?? s.subnetId]);
   const enisBySubnet = new Map<string, NetworkInterfaceAddresses[]>();
   for (const eni of enis) {
     const list = enisBySubnet.get(eni.subnetId) ?? [];
@@ -546,12 +554,8 @@ function buildSubnetModels(
           `${map.ec2AvailableIpCount} (addresses changed between calls, or held by something not listed)`,
       );
     }
-    const users = groups.filter((g) =>
-      g.subnets.some((s) => s.subnetId === info.subnetId || s.podSubnetId === info.subnetId),
-    );
-    const podUsers = groups.filter((g) =>
-      g.subnets.some((s) => (s.podSubnetId ?? s.subnetId) === info.subnetId),
-    );
+    const users = usersBySubnet.get(info.subnetId) ?? [];
+    const podUsers = podUsersBySubnet.get(info.subnetId) ?? [];
     return {
       info,
       map,
@@ -568,11 +572,29 @@ function buildSubnetModels(
   });
 }
 
+/** Groups by the subnets `subnetsOf` names for each of their subnets, each group once per subnet, in order. */
+function groupsBySubnet(
+  groups: readonly GroupModel[],
+  subnetsOf: (subnet: GroupSubnet) => readonly (string | undefined)[],
+): Map<string, GroupModel[]> {
+  const bySubnet = new Map<string, GroupModel[]>();
+  for (const group of groups) {
+    const ids = new Set(group.subnets.flatMap(subnetsOf));
+    for (const id of ids) {
+      if (id === undefined) continue;
+      const list = bySubnet.get(id) ?? [];
+      list.push(group);
+      bySubnet.set(id, list);
+    }
+  }
+  return bySubnet;
+}
+
 function recommendFor(
   model: GroupModel,
-  enis: readonly NetworkInterfaceAddresses[],
+  enisByInstance: ReadonlyMap<string, readonly NetworkInterfaceAddresses[]>,
   headrooms: ReadonlyMap<string, SubnetHeadroom>,
-  subnets: readonly SubnetModel[],
+  subnets: ReadonlyMap<string, SubnetModel>,
   warnings: string[],
 ): Recommendation[] {
   const { group, limits } = model;
@@ -582,7 +604,7 @@ function recommendFor(
   const podsPerNode =
     group.podsPerNodeTag ??
     estimatePodsPerNode(
-      enis.filter((eni) => eni.instanceId !== null && instanceIds.has(eni.instanceId)),
+      [...instanceIds].flatMap((id) => enisByInstance.get(id) ?? []),
       group.cni,
       limits,
       group.maxPodsCap,
@@ -598,7 +620,7 @@ function recommendFor(
       prefixDelegationSupported: supportsPrefixDelegation(limits),
       holdings: (cni, pods) => nodeHoldings(limits, cni, pods, group.maxPodsCap),
       subnets: podSubnetIds.map((subnetId) => {
-        const subnet = subnets.find((s) => s.info.subnetId === subnetId);
+        const subnet = subnets.get(subnetId);
         return {
           subnetId,
           freeIpCount: Math.max(0, headrooms.get(subnetId)?.headroomIps ?? 0),

@@ -4,6 +4,7 @@ import {
   decideIntent,
   decideSteps,
   type GroupSnapshot,
+  RELEASE_MEMORY_MS,
   type StaggerPlan,
 } from '../../../../shared/domain/stagger-plan.js';
 
@@ -90,6 +91,45 @@ describe('decideIntent', () => {
       ctx([], others),
     );
     expect(decision.kind === 'hold' && decision.capacityNow).toBe(50 + Math.floor((40 - 15) / 2));
+  });
+});
+
+describe('a finished plan', () => {
+  const finished = buildPlan({ allowedCapacity: 200, completedAtMs: NOW - 60_000 });
+  const observed = (requestedCapacity: number, eventId = 'launch-1') => ({
+    groupName: 'g',
+    requestedCapacity,
+    origin: { eventId, via: 'observed', intentAtMs: NOW },
+  });
+
+  it('recognises the launches of the nodes it released', () => {
+    const decision = decideIntent(
+      finished,
+      observed(200),
+      buildSnapshot({ inServiceCount: 180, pendingCount: 20 }),
+      'desired',
+      2,
+      ctx(),
+    );
+    expect(decision).toEqual({ kind: 'stale', reason: 'capacity released by a finished plan' });
+  });
+
+  it('no longer governs a new, larger intent', () => {
+    const decision = decideIntent(
+      finished,
+      observed(260),
+      buildSnapshot({ inServiceCount: 200 }),
+      'desired',
+      2,
+      ctx(),
+    );
+    expect(decision).toMatchObject({ kind: 'hold', created: true, plan: { targetCapacity: 260 } });
+  });
+
+  it('is forgotten after the release memory, and never stepped', () => {
+    expect(decideSteps([finished], ctx(), false)).toEqual([]);
+    const old = buildPlan({ completedAtMs: NOW - RELEASE_MEMORY_MS });
+    expect(decideSteps([old], ctx(), false)).toEqual([{ kind: 'forget', plan: old }]);
   });
 });
 

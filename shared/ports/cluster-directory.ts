@@ -35,6 +35,8 @@ export interface CniAddon {
 export interface ClusterDirectory {
   listClusters(): Promise<string[]>;
   listNodeGroups(clusterName: string): Promise<ManagedNodeGroup[]>;
+  /** One managed node group, or null when it does not exist. */
+  describeNodeGroup(clusterName: string, nodegroupName: string): Promise<ManagedNodeGroup | null>;
   /** The cluster's `vpc-cni` add-on, or null when the CNI is self-managed (no such add-on). */
   getCniAddon(clusterName: string): Promise<CniAddon | null>;
 }

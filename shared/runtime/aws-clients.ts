@@ -1,6 +1,7 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { EKSClient } from '@aws-sdk/client-eks';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SSMClient } from '@aws-sdk/client-ssm';
 
@@ -15,5 +16,6 @@ export function buildStaggerClients() {
     eventBridge: new EventBridgeClient(CLIENT_OPTIONS),
     dynamodb: new DynamoDBClient(CLIENT_OPTIONS),
     ssm: new SSMClient(CLIENT_OPTIONS),
+    eks: new EKSClient(CLIENT_OPTIONS),
   };
 }

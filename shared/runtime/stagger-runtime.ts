@@ -1,12 +1,14 @@
 import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { EKSClient } from '@aws-sdk/client-eks';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { AutoScalingGroupsAdapter } from '../adapters/aws/auto-scaling-groups.js';
 import { DynamoDbStateStore } from '../adapters/aws/dynamodb-state-store.js';
 import { Ec2AttachObserver } from '../adapters/aws/ec2-attach-observer.js';
 import { Ec2InstanceCatalog } from '../adapters/aws/ec2-instance-catalog.js';
+import { EksClusterDirectory } from '../adapters/aws/eks-cluster-directory.js';
 import { EventBridgePublisher } from '../adapters/aws/eventbridge-publisher.js';
 import { killSwitchOff, SsmKillSwitch } from '../adapters/aws/ssm-kill-switch.js';
 import type { GuardStateStore } from '../ports/guard-state-store.js';
@@ -20,6 +22,7 @@ export interface StaggerClients {
   readonly eventBridge: EventBridgeClient;
   readonly dynamodb?: DynamoDBClient;
   readonly ssm?: SSMClient;
+  readonly eks?: EKSClient;
 }
 
 export const systemClock: Clock = { nowMs: () => Date.now() };
@@ -52,6 +55,7 @@ export function buildStaggerDeps(
         ? new SsmKillSwitch(clients.ssm, config.killSwitchParameter)
         : killSwitchOff,
     clock,
+    ...(clients.eks ? { clusters: new EksClusterDirectory(clients.eks) } : {}),
     settings: {
       policy: {
         attachesPerMin: config.attachesPerMin,

@@ -5,7 +5,14 @@ import {
   type ScaleIntent,
   type StaggerPlan,
 } from '../domain/stagger-plan.js';
-import type { CoalescedSignals, GroupWork } from '../events/coalesce-signals.js';
+import {
+  type CoalescedSignals,
+  coalesceSignals,
+  type GroupWork,
+  type NodegroupWork,
+  nodegroupKey,
+} from '../events/coalesce-signals.js';
+import { DESIRED_VIA, type DesiredSetSignal } from '../events/scale-signal.js';
 import { ConcurrentUpdateError } from '../ports/guard-state-store.js';
 import type { GuardEvent, ScalingGroup } from '../ports/scaling-groups.js';
 import { countInstances, isOptedIn, profileGroup } from './group-profile.js';
@@ -35,11 +42,21 @@ export async function reactToScaleSignals(
   deps: StaggerDeps,
   batch: CoalescedSignals,
 ): Promise<GroupOutcome[]> {
-  const names = [...batch.groups.keys()];
-  if (names.length === 0) return [];
-  const described = new Map((await deps.groups.describe(names)).map((g) => [g.name, g]));
   const outcomes: GroupOutcome[] = [];
-  for (const work of batch.groups.values()) {
+  const works = [...batch.groups.values()];
+  for (const nodegroup of batch.nodegroups.values()) {
+    const resolved = await nodegroupWork(deps, nodegroup);
+    if (typeof resolved === 'string') {
+      outcomes.push({
+        groupName: nodegroupKey(nodegroup.clusterName, nodegroup.nodegroupName),
+        outcome: resolved,
+      });
+    } else works.push(resolved);
+  }
+  const names = [...new Set(works.map((w) => w.groupName))];
+  if (names.length === 0) return outcomes;
+  const described = new Map((await deps.groups.describe(names)).map((g) => [g.name, g]));
+  for (const work of works) {
     const group = described.get(work.groupName);
     if (!group) {
       outcomes.push({ groupName: work.groupName, outcome: 'not-found' });
@@ -52,6 +69,33 @@ export async function reactToScaleSignals(
     outcomes.push(await reactForGroup(deps, work, group));
   }
   return outcomes;
+}
+
+/**
+ * An `UpdateNodegroupConfig` call names the EKS node group, not its Auto Scaling group: resolve it through EKS
+ * (`DescribeNodegroup` → `resources.autoScalingGroups`) and carry its desired size as an intent on that group.
+ */
+async function nodegroupWork(
+  deps: StaggerDeps,
+  work: NodegroupWork,
+): Promise<GroupWork | 'not-found' | 'no-intent'> {
+  const intent = work.latestIntent;
+  if (intent.desired === undefined) return 'no-intent';
+  const described = await deps.clusters?.describeNodeGroup(work.clusterName, work.nodegroupName);
+  const groupName = described?.autoScalingGroupNames[0];
+  if (!groupName) return 'not-found';
+  const desired: DesiredSetSignal = {
+    kind: 'desired-set',
+    eventId: intent.eventId,
+    groupName,
+    desired: intent.desired,
+    intentAtMs: intent.intentAtMs,
+    via: DESIRED_VIA.updateAutoScalingGroup,
+    ...(intent.maxSize === undefined ? {} : { maxSize: intent.maxSize }),
+    ...(intent.minSize === undefined ? {} : { minSize: intent.minSize }),
+  };
+  const single = coalesceSignals([desired]).groups.get(groupName);
+  return single ?? 'no-intent';
 }
 
 function intentFrom(work: GroupWork, group: ScalingGroup, nowMs: number): ScaleIntent | undefined {

@@ -1,4 +1,5 @@
 import type { AttachBudgetPolicy } from '../domain/attach-budget.js';
+import type { ClusterDirectory } from '../ports/cluster-directory.js';
 import type { GuardStateStore } from '../ports/guard-state-store.js';
 import type { InstanceCatalog } from '../ports/instance-catalog.js';
 import type {
@@ -19,6 +20,8 @@ export interface StaggerDeps {
   readonly killSwitch: KillSwitch;
   readonly clock: Clock;
   readonly settings: StaggerSettings;
+  /** Resolves EKS managed node groups to their Auto Scaling groups (UpdateNodegroupConfig calls). */
+  readonly clusters?: Pick<ClusterDirectory, 'describeNodeGroup'>;
 }
 
 export interface StaggerSettings {

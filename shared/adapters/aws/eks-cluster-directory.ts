@@ -110,6 +110,10 @@ export class EksClusterDirectory implements ClusterDirectory {
     }
   }
 
+  describeNodeGroup(clusterName: string, nodegroupName: string): Promise<ManagedNodeGroup | null> {
+    return this.describeNodegroup(clusterName, nodegroupName);
+  }
+
   /** Null when the group vanished between ListNodegroups and DescribeNodegroup. */
   private async describeNodegroup(
     clusterName: string,

@@ -19,6 +19,12 @@ export class InMemoryClusterDirectory implements ClusterDirectory {
     return this.nodeGroups.filter((group) => group.clusterName === clusterName);
   }
 
+  async describeNodeGroup(clusterName: string, nodegroupName: string): Promise<ManagedNodeGroup | null> {
+    return (
+      this.nodeGroups.find((g) => g.clusterName === clusterName && g.nodegroupName === nodegroupName) ?? null
+    );
+  }
+
   async getCniAddon(clusterName: string): Promise<CniAddon | null> {
     return this.addons.get(clusterName) ?? this.addons.get('*') ?? null;
   }

@@ -119,7 +119,12 @@ export function createSimulatedCapacityGuard(options: SimulatedGuardOptions = {}
       logger.setLogLevel(options.logLevel ?? 'SILENT');
       deps = buildStaggerDeps(
         config,
-        { ec2: ctx.clients.ec2, autoScaling: ctx.clients.autoScaling, eventBridge: ctx.clients.eventBridge },
+        {
+          ec2: ctx.clients.ec2,
+          autoScaling: ctx.clients.autoScaling,
+          eventBridge: ctx.clients.eventBridge,
+          eks: ctx.clients.eks,
+        },
         { nowMs: () => ctx.nowMs() },
         new InMemoryStateStore(),
       );

@@ -1,3 +1,4 @@
+import { InMemoryClusterDirectory } from '../../../../shared/adapters/memory/in-memory-cluster-directory.js';
 import { peakInRollingWindow } from '../../../../shared/domain/attach-budget.js';
 import { coalesceSignals } from '../../../../shared/events/coalesce-signals.js';
 import type { DesiredSetSignal } from '../../../../shared/events/scale-signal.js';
@@ -105,6 +106,41 @@ describe('scale reactor and stagger stepper', () => {
     );
     expect(cancel).toEqual([{ groupName: 'shop-general', outcome: 'cancel' }]);
     expect(await world.store.listPlans()).toEqual([]);
+  });
+
+  it("an UpdateNodegroupConfig call is paced on the node group's Auto Scaling group", async () => {
+    // Prepare
+    const world = buildWorld();
+    world.groups.add(buildGroup({ name: 'eks-general-1a2b', desiredCapacity: 200 }));
+    const directory = new InMemoryClusterDirectory([
+      {
+        clusterName: 'shop',
+        nodegroupName: 'general',
+        autoScalingGroupNames: ['eks-general-1a2b'],
+        subnetIds: [],
+        instanceTypes: ['m5.large'],
+        scaling: { minSize: 0, maxSize: 300, desiredSize: 200 },
+        healthIssues: [],
+      },
+    ]);
+    const deps = { ...world.deps, clusters: directory };
+    const signal = {
+      kind: 'nodegroup-scaling-set' as const,
+      eventId: 'ng-1',
+      clusterName: 'shop',
+      nodegroupName: 'general',
+      desired: 200,
+      intentAtMs: world.now - 5_000,
+    };
+    const unknown = { ...signal, eventId: 'ng-2', nodegroupName: 'gone' };
+    // Act
+    const outcomes = await reactToScaleSignals(deps, coalesceSignals([signal, unknown]));
+    // Assess
+    expect(outcomes).toEqual([
+      { groupName: 'shop/gone', outcome: 'not-found' },
+      { groupName: 'eks-general-1a2b', outcome: 'hold', capacity: 70, target: 200 },
+    ]);
+    expect(world.groups.calls).toEqual([{ op: 'setDesired', name: 'eks-general-1a2b', value: 70 }]);
   });
 
   it('groups not opted in are never touched', async () => {

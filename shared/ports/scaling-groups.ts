@@ -24,29 +24,3 @@ export interface ScalingGroups {
   /** Sets MaxSize; lowers the desired capacity to `desiredCapacity` in the same call when given. */
   setMaxSize(name: string, maxSize: number, desiredCapacity?: number): Promise<void>;
 }
-
-/** Sees ENI attachments made in the account and Region. */
-export interface AttachObserver {
-  /** Attach times (ms) of ENIs attached after `sinceMs`, except those on the given instances. */
-  attachTimesSince(sinceMs: number, excludeInstanceIds: ReadonlySet<string>): Promise<number[]>;
-}
-
-/** A fact the guard announces on the event bus. */
-export interface GuardEvent {
-  readonly detailType: string;
-  readonly detail: Readonly<Record<string, unknown>>;
-  readonly resources?: readonly string[];
-}
-
-export interface EventPublisher {
-  publish(events: readonly GuardEvent[]): Promise<void>;
-}
-
-/** Reads the kill switch (takes effect without a redeploy). */
-export interface KillSwitch {
-  isOn(): Promise<boolean>;
-}
-
-export interface Clock {
-  nowMs(): number;
-}

@@ -16,7 +16,8 @@ import { METRICS_NAMESPACE, PowertoolsMetricsSink } from '../adapters/aws/powert
 import { SnsAlertPublisher } from '../adapters/aws/sns-alert-publisher.js';
 import { RecordingAlertPublisher } from '../adapters/memory/recording-alert-publisher.js';
 import type { AlertKind, AlertPolicy } from '../domain/alert-policy.js';
-import type { Clock, EventPublisher } from '../ports/scaling-groups.js';
+import type { Clock } from '../ports/clock.js';
+import type { EventPublisher } from '../ports/event-publisher.js';
 import type { AuditSettings } from '../use-cases/audit/audit-settings.js';
 import type { AuditorDeps } from '../use-cases/run-capacity-audit.js';
 import type { AuditConfig, GuardConfig } from './config.js';

@@ -11,8 +11,8 @@ import { Ec2InstanceCatalog } from '../adapters/aws/ec2-instance-catalog.js';
 import { EksClusterDirectory } from '../adapters/aws/eks-cluster-directory.js';
 import { EventBridgePublisher } from '../adapters/aws/eventbridge-publisher.js';
 import { killSwitchOff, SsmKillSwitch } from '../adapters/aws/ssm-kill-switch.js';
+import type { Clock } from '../ports/clock.js';
 import type { GuardStateStore } from '../ports/guard-state-store.js';
-import type { Clock } from '../ports/scaling-groups.js';
 import type { StaggerDeps } from '../use-cases/stagger-deps.js';
 import type { GuardConfig } from './config.js';
 

@@ -1,7 +1,8 @@
 import { BUDGET_WINDOW_MS, planningWindowMs, pruneSpends } from '../domain/attach-budget.js';
 import { decideSteps, type StaggerPlan, type StepAction } from '../domain/stagger-plan.js';
+import type { GuardEvent } from '../ports/event-publisher.js';
 import { ConcurrentUpdateError } from '../ports/guard-state-store.js';
-import type { GuardEvent, ScalingGroup } from '../ports/scaling-groups.js';
+import type { ScalingGroup } from '../ports/scaling-groups.js';
 import { applyCapacity, planEvent } from './react-to-scale-signals.js';
 import { MAX_COMMIT_ATTEMPTS, type StaggerDeps } from './stagger-deps.js';
 

@@ -13,8 +13,9 @@ import {
   nodegroupKey,
 } from '../events/coalesce-signals.js';
 import { DESIRED_VIA, type DesiredSetSignal } from '../events/scale-signal.js';
+import type { GuardEvent } from '../ports/event-publisher.js';
 import { ConcurrentUpdateError } from '../ports/guard-state-store.js';
-import type { GuardEvent, ScalingGroup } from '../ports/scaling-groups.js';
+import type { ScalingGroup } from '../ports/scaling-groups.js';
 import { countInstances, isOptedIn, profileGroup } from './group-profile.js';
 import { MAX_COMMIT_ATTEMPTS, type StaggerDeps } from './stagger-deps.js';
 

@@ -1,14 +1,12 @@
 import type { AttachBudgetPolicy } from '../domain/attach-budget.js';
+import type { AttachObserver } from '../ports/attach-observer.js';
+import type { Clock } from '../ports/clock.js';
 import type { ClusterDirectory } from '../ports/cluster-directory.js';
+import type { EventPublisher } from '../ports/event-publisher.js';
 import type { GuardStateStore } from '../ports/guard-state-store.js';
 import type { InstanceCatalog } from '../ports/instance-catalog.js';
-import type {
-  AttachObserver,
-  Clock,
-  EventPublisher,
-  KillSwitch,
-  ScalingGroups,
-} from '../ports/scaling-groups.js';
+import type { KillSwitch } from '../ports/kill-switch.js';
+import type { ScalingGroups } from '../ports/scaling-groups.js';
 
 /** What the scale reactor and the stagger stepper need, injected by the handler (or the simulator). */
 export interface StaggerDeps {

@@ -1,14 +1,10 @@
 import { InMemoryStateStore } from '../../shared/adapters/memory/in-memory-state-store.js';
 import type { InstanceLimits } from '../../shared/domain/instance-limits.js';
 import { findBundledInstanceLimits } from '../../shared/instance-types/bundled-instance-limits.js';
+import type { AttachObserver } from '../../shared/ports/attach-observer.js';
+import type { EventPublisher, GuardEvent } from '../../shared/ports/event-publisher.js';
 import type { InstanceCatalog } from '../../shared/ports/instance-catalog.js';
-import type {
-  AttachObserver,
-  EventPublisher,
-  GuardEvent,
-  ScalingGroup,
-  ScalingGroups,
-} from '../../shared/ports/scaling-groups.js';
+import type { ScalingGroup, ScalingGroups } from '../../shared/ports/scaling-groups.js';
 import type { StaggerDeps } from '../../shared/use-cases/stagger-deps.js';
 
 /** Auto Scaling groups in memory; records every mutating call. */

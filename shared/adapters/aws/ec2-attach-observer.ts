@@ -1,5 +1,5 @@
 import { type EC2Client, paginateDescribeNetworkInterfaces } from '@aws-sdk/client-ec2';
-import type { AttachObserver } from '../../ports/scaling-groups.js';
+import type { AttachObserver } from '../../ports/attach-observer.js';
 import { callAws } from './aws-error.js';
 
 /**

@@ -3,7 +3,7 @@ import {
   PutEventsCommand,
   type PutEventsRequestEntry,
 } from '@aws-sdk/client-eventbridge';
-import type { EventPublisher, GuardEvent } from '../../ports/scaling-groups.js';
+import type { EventPublisher, GuardEvent } from '../../ports/event-publisher.js';
 import { AwsCallError, callAws } from './aws-error.js';
 
 /** PutEvents takes at most 10 entries per call. */

@@ -1,5 +1,5 @@
 import { GetParameterCommand, ParameterNotFound, type SSMClient } from '@aws-sdk/client-ssm';
-import type { KillSwitch } from '../../ports/scaling-groups.js';
+import type { KillSwitch } from '../../ports/kill-switch.js';
 import { callAws } from './aws-error.js';
 
 /** The kill switch is an SSM parameter: `on` stops pacing at the next tick, without a redeploy. */

@@ -1,4 +1,4 @@
-import type { GuardEvent } from '../../../../shared/ports/scaling-groups.js';
+import type { GuardEvent } from '../../../../shared/ports/event-publisher.js';
 import { InvalidAuditEventError, parseAuditEvent } from '../../../../shared/runtime/audit-event.js';
 import { buildAlertPolicies } from '../../../../shared/runtime/auditor-deps.js';
 import {

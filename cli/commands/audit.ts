@@ -238,7 +238,7 @@ function liveDeps(
 
 export const auditCommand: CliCommand = {
   name: 'audit',
-  summary: 'Subnet and node-group headroom, /28 blocks, alerts and recommendations, read-only',
+  summary: 'subnet and node-group headroom, /28 blocks, alerts and recommendations, read-only',
   help,
   async run(args, io) {
     const { values } = parseFlags('audit', args, {

@@ -104,7 +104,7 @@ async function runOnce(
 
 export const simulateCommand: CliCommand = {
   name: 'simulate',
-  summary: 'Run a what-if scenario in the simulated account (timeline, summary, chart)',
+  summary: 'a what-if scenario in the simulated account (timeline, summary, chart)',
   help: HELP,
   run: async (args, io) => {
     const { values } = parseFlags('simulate', args, {

@@ -8,6 +8,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AutoScalingGroupsAdapter } from '../adapters/aws/auto-scaling-groups.js';
 import { DynamoDbAuditStore } from '../adapters/aws/dynamodb-audit-store.js';
+import { DynamoDbStateStore } from '../adapters/aws/dynamodb-state-store.js';
 import { Ec2InstanceCatalog } from '../adapters/aws/ec2-instance-catalog.js';
 import { Ec2SubnetInventory } from '../adapters/aws/ec2-subnet-inventory.js';
 import { EksClusterDirectory } from '../adapters/aws/eks-cluster-directory.js';
@@ -153,6 +154,9 @@ export function buildAuditorDeps(
       new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'capacity-auditor' }),
     ),
     settings: buildAuditSettings(config, options.accountId ?? 'unknown', options.region),
+    ...(clients.dynamodb
+      ? { staggerPlans: new DynamoDbStateStore(clients.dynamodb, config.stateTableName) }
+      : {}),
     ...overrides,
     store,
   };

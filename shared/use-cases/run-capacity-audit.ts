@@ -33,6 +33,7 @@ import {
 import type { AlertPublisher } from '../ports/alert-publisher.js';
 import { type AuditStore, ConcurrentUpdateError, type Versioned } from '../ports/audit-store.js';
 import type { ClusterDirectory } from '../ports/cluster-directory.js';
+import type { GuardStateStore } from '../ports/guard-state-store.js';
 import { type InstanceCatalog, UnknownInstanceTypeError } from '../ports/instance-catalog.js';
 import {
   AuditMetricName,
@@ -40,7 +41,7 @@ import {
   type MetricsSink,
   MetricUnitName,
 } from '../ports/metrics-sink.js';
-import type { ScalingGroups } from '../ports/scaling-groups.js';
+import type { ScalingGroup, ScalingGroups } from '../ports/scaling-groups.js';
 import type { NetworkInterfaceAddresses, SubnetInfo, SubnetInventory } from '../ports/subnet-inventory.js';
 import type {
   AlertReport,
@@ -67,6 +68,8 @@ export interface AuditorDeps {
   readonly settings: AuditSettings;
   /** Called at each stage with a short line (the CLI prints it on stderr). */
   readonly progress?: (message: string) => void;
+  /** The stagger guard's open plans: capacity they have yet to release is in-flight demand too. */
+  readonly staggerPlans?: Pick<GuardStateStore, 'listPlans'>;
 }
 
 export interface AuditInput {
@@ -171,6 +174,7 @@ function buildGroupModel(
   limits: InstanceLimits,
   subnets: readonly GroupSubnet[],
   warnings: string[],
+  plannedExtraNodes = 0,
 ): GroupModel | null {
   try {
     const podsCap = maxPodNetworkPods(limits, group.cni, group.maxPodsCap);
@@ -189,7 +193,7 @@ function buildGroupModel(
       atBoot: usageFromHoldings(atBoot, group.cni.customNetworking),
       atFullDensity: usageFromHoldings(full, group.cni.customNetworking),
       podsPerNodeAtFullDensity: pods,
-      pendingNodes: Math.max(0, group.desiredCapacity - group.inServiceCount),
+      pendingNodes: Math.max(0, group.desiredCapacity - group.inServiceCount) + plannedExtraNodes,
     };
   } catch (error) {
     if (!(error instanceof CapacityInputError)) throw error;
@@ -229,6 +233,24 @@ function attachesInWindow(enis: readonly NetworkInterfaceAddresses[], nowMs: num
  * Alert states are claimed with a versioned write before the notification is published: when two runs
  * overlap, only the one whose write lands notifies.
  */
+/**
+ * Nodes open stagger plans will still add to each Auto Scaling group: their target less the group's desired
+ * capacity now (the guard holds desired below the target while it paces the group).
+ */
+async function plannedExtraNodes(
+  plans: Pick<GuardStateStore, 'listPlans'> | undefined,
+): Promise<ReadonlyMap<string, (asg: ScalingGroup) => number>> {
+  const extra = new Map<string, (asg: ScalingGroup) => number>();
+  if (!plans) return extra;
+  for (const { value: plan } of await plans.listPlans()) {
+    if (plan.completedAtMs !== undefined) continue;
+    extra.set(plan.groupName, (asg) =>
+      Math.max(0, plan.targetCapacity - Math.max(asg.desiredCapacity, plan.allowedCapacity)),
+    );
+  }
+  return extra;
+}
+
 export async function runCapacityAudit(deps: AuditorDeps, input: AuditInput): Promise<AuditReport> {
   const { nowMs } = input;
   const { settings } = deps;
@@ -237,6 +259,7 @@ export async function runCapacityAudit(deps: AuditorDeps, input: AuditInput): Pr
 
   progress('discovering clusters and node groups');
   const discovery = await discoverGroups(deps);
+  const plannedExtra = await plannedExtraNodes(deps.staggerPlans);
   const warnings = [...discovery.warnings];
 
   const instanceTypes = [
@@ -278,7 +301,11 @@ export async function runCapacityAudit(deps: AuditorDeps, input: AuditInput): Pr
       warnings.push(`${group.name}: none of its subnets could be read; left out`);
       continue;
     }
-    const model = buildGroupModel(group, limits, groupSubnets, warnings);
+    const extra = group.autoScalingGroups.reduce(
+      (sum, asg) => sum + (plannedExtra.get(asg.name)?.(asg) ?? 0),
+      0,
+    );
+    const model = buildGroupModel(group, limits, groupSubnets, warnings, extra);
     if (model !== null) groupModels.push(model);
   }
 

@@ -73,6 +73,8 @@ function accountOfArn(arn: string): string {
  */
 export function createSimulatedCapacityGuard(options: SimulatedGuardOptions = {}): SimulatedGuard {
   const buffer: EventBridgeEnvelope[] = [];
+  // The stagger functions and the auditor share one table when deployed: here, one in-memory store.
+  const staggerState = new InMemoryStateStore();
   let reactor: ReturnType<typeof createScaleReactor> | undefined;
   let deps: ReturnType<typeof buildStaggerDeps> | undefined;
   let nextStepAtMs = 0;
@@ -126,7 +128,7 @@ export function createSimulatedCapacityGuard(options: SimulatedGuardOptions = {}
           eks: ctx.clients.eks,
         },
         { nowMs: () => ctx.nowMs() },
-        new InMemoryStateStore(),
+        staggerState,
       );
       reactor = createScaleReactor({ deps, selfRoleArns: config.selfRoleArns });
       invocationStartMs = ctx.nowMs();
@@ -186,7 +188,7 @@ export function createSimulatedCapacityGuard(options: SimulatedGuardOptions = {}
       {
         region,
         accountId,
-        overrides: { store: new InMemoryAuditStore(), metrics },
+        overrides: { store: new InMemoryAuditStore(), metrics, staggerPlans: staggerState },
       },
     );
     const handler = createCapacityAuditor(wiring, logger);

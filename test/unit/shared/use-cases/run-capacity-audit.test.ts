@@ -1,4 +1,5 @@
 import { InMemoryAuditStore } from '../../../../shared/adapters/memory/in-memory-audit-store.js';
+import { InMemoryStateStore } from '../../../../shared/adapters/memory/in-memory-state-store.js';
 import { validateChatbotNotification } from '../../../../shared/domain/chatbot-message.js';
 import { ConcurrentUpdateError } from '../../../../shared/ports/audit-store.js';
 import { runCapacityAudit } from '../../../../shared/use-cases/run-capacity-audit.js';
@@ -27,6 +28,46 @@ describe('runCapacityAudit', () => {
       headroomIps: 241,
     });
     expect(subnetA?.freePrefixBlocks).toBe(14);
+  });
+
+  it('counts the capacity an open stagger plan has yet to release as in-flight demand', async () => {
+    // Prepare: the guard holds the group at desired 4 on its way to 10: six more nodes will boot.
+    const world = buildAuditWorld({ groups: [growingGroup()] });
+    const plans = new InMemoryStateStore();
+    const group = growingGroup();
+    await plans.commit({
+      ledgerVersion: 0,
+      ledger: null,
+      putPlans: [
+        {
+          expectedVersion: 0,
+          plan: {
+            groupName: group.name,
+            mode: 'desired',
+            targetCapacity: 10,
+            startCapacity: 2,
+            allowedCapacity: 4,
+            configuredMaxSize: 20,
+            attachesPerNode: 2,
+            origin: { eventId: 'e', via: 'SetDesiredCapacity', intentAtMs: NOW_MS },
+            createdAtMs: NOW_MS,
+            deadlineMs: NOW_MS + 600_000,
+            steps: [],
+          },
+        },
+      ],
+      deletePlans: [],
+    });
+
+    // Act
+    const report = await runCapacityAudit(
+      { ...world.deps, staggerPlans: plans },
+      { nowMs: NOW_MS, mode: 'headroom' },
+    );
+
+    // Assess: 2 launching + 6 planned, 4 per subnet at 10 boot addresses each.
+    expect(report.nodeGroups[0]?.pendingNodes).toBe(8);
+    expect(report.subnets.find((s) => s.subnetId === 'subnet-a')?.inFlightIps).toBe(40);
   });
 
   it('counts node-group headroom at full density and at boot', async () => {

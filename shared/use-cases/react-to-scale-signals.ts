@@ -135,11 +135,10 @@ async function reactForGroup(deps: StaggerDeps, work: GroupWork, group: ScalingG
   const policy = deps.settings.policy;
 
   for (let attempt = 1; attempt <= MAX_COMMIT_ATTEMPTS; attempt += 1) {
-    const [ledger, stored, plans] = await Promise.all([
-      deps.store.readLedger(),
-      deps.store.readPlan(group.name),
-      deps.store.listPlans(),
-    ]);
+    // The cheap reads first: most of a launch burst ends here, before the ENI scan.
+    const stored = await deps.store.readPlan(group.name);
+    if (stored && isSettled(stored.value, intent)) return { groupName: group.name, outcome: 'stale' };
+    const [ledger, plans] = await Promise.all([deps.store.readLedger(), deps.store.listPlans()]);
     const paced = await deps.groups.describe(
       plans.map((p) => p.value.groupName).filter((n) => n !== group.name),
     );
@@ -147,11 +146,6 @@ async function reactForGroup(deps: StaggerDeps, work: GroupWork, group: ScalingG
       [...group.instances, ...paced.flatMap((g) => g.instances)].map((i) => i.instanceId),
     );
     const others = await deps.observer.attachTimesSince(nowMs - BUDGET_WINDOW_MS, exclude);
-    // A group's observed desired capacity is the guard's own doing once a plan exists: only explicit intents
-    // (API calls, Scale Requests) change a plan's target.
-    if (stored && stored.value.completedAtMs === undefined && intent.origin.via === 'observed') {
-      return { groupName: group.name, outcome: 'stale' };
-    }
     const decision = decideIntent(
       stored?.value,
       intent,
@@ -227,6 +221,17 @@ async function reactForGroup(deps: StaggerDeps, work: GroupWork, group: ScalingG
     }
   }
   throw new ReactorConflictError(`${group.name}: state kept changing over ${MAX_COMMIT_ATTEMPTS} attempts`);
+}
+
+/**
+ * Intents that cannot change an open plan: the same event again, an older one, or the group's observed
+ * desired capacity, which is the guard's own doing while a plan is open (only explicit intents, API calls and
+ * Scale Requests, change a plan's target).
+ */
+function isSettled(plan: StaggerPlan, intent: ScaleIntent): boolean {
+  if (intent.origin.eventId === plan.origin.eventId || intent.origin.intentAtMs < plan.origin.intentAtMs)
+    return true;
+  return plan.completedAtMs === undefined && intent.origin.via === 'observed';
 }
 
 /** Sets the capacity a plan allows: the desired capacity, or the MaxSize ceiling (lowering desired with it). */

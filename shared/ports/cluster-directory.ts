@@ -22,6 +22,10 @@ export interface ManagedNodeGroup {
   readonly instanceTypes: readonly string[];
   readonly scaling: NodeGroupScaling | null;
   readonly healthIssues: readonly NodeGroupHealthIssue[];
+  /** `status`, e.g. `ACTIVE` or `UPDATING`; absent when unknown. */
+  readonly status?: string;
+  /** `updateConfig.maxUnavailable`, when set as a node count. */
+  readonly maxUnavailable?: number | null;
 }
 
 /** The `vpc-cni` EKS add-on of one cluster (`DescribeAddon`). */

@@ -193,7 +193,10 @@ function buildGroupModel(
       atBoot: usageFromHoldings(atBoot, group.cni.customNetworking),
       atFullDensity: usageFromHoldings(full, group.cni.customNetworking),
       podsPerNodeAtFullDensity: pods,
-      pendingNodes: Math.max(0, group.desiredCapacity - group.inServiceCount) + plannedExtraNodes,
+      pendingNodes:
+        Math.max(0, group.desiredCapacity - group.inServiceCount) +
+        plannedExtraNodes +
+        group.updateSurgeNodes,
     };
   } catch (error) {
     if (!(error instanceof CapacityInputError)) throw error;

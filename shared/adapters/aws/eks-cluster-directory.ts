@@ -47,6 +47,8 @@ function toManagedNodeGroup(clusterName: string, nodegroupName: string, group: N
       message: issue.message ?? '',
       resourceIds: issue.resourceIds ?? [],
     })),
+    ...(group.status ? { status: group.status } : {}),
+    maxUnavailable: group.updateConfig?.maxUnavailable ?? null,
   };
 }
 

@@ -27,6 +27,8 @@ export interface AuditedGroup {
   /** `capacity-guard/pods-per-node` tag, when set. */
   readonly podsPerNodeTag: number | null;
   readonly healthIssueCodes: readonly string[];
+  /** Extra nodes a managed node group update in progress launches before it drains old ones. */
+  readonly updateSurgeNodes: number;
 }
 
 export interface DiscoveryDeps {
@@ -214,6 +216,7 @@ export async function discoverGroups(deps: DiscoveryDeps): Promise<Discovery> {
       maxPodsCap: 'mng',
       podsPerNodeTag: podsPerNodeOf(owned, warnings),
       healthIssueCodes: node.healthIssues.map((issue) => issue.code),
+      updateSurgeNodes: updateSurgeOf(node, subnetIds.length),
     });
   }
 
@@ -241,7 +244,18 @@ export async function discoverGroups(deps: DiscoveryDeps): Promise<Discovery> {
       maxPodsCap: group.tags['eks:nodegroup-name'] ? 'mng' : 'none',
       podsPerNodeTag: podsPerNodeOf([group], warnings),
       healthIssueCodes: [],
+      updateSurgeNodes: 0,
     });
   }
   return { groups, warnings };
+}
+
+/**
+ * A managed node group update launches up to max(2 × AZs, maxUnavailable) extra nodes before it drains old ones
+ * (EKS "managed node update behavior"; EVENTS.md): while one runs, they are in-flight demand. AZs are counted as the
+ * group's subnets (one per AZ in the usual layout).
+ */
+export function updateSurgeOf(node: ManagedNodeGroup, subnetCount: number): number {
+  if (node.status !== 'UPDATING') return 0;
+  return Math.max(2 * Math.max(1, subnetCount), node.maxUnavailable ?? 0);
 }

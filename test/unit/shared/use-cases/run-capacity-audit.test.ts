@@ -70,6 +70,32 @@ describe('runCapacityAudit', () => {
     expect(report.subnets.find((s) => s.subnetId === 'subnet-a')?.inFlightIps).toBe(40);
   });
 
+  it('counts the surge of a managed node group update in progress as in-flight demand', async () => {
+    // Prepare: two nodes in service over two subnets; an update surges by max(2 × 2 AZs, maxUnavailable 1) = 4.
+    const asg = buildScalingGroup({
+      name: 'eks-general-1234',
+      desiredCapacity: 2,
+      tags: { 'capacity-guard/enabled': 'true', 'eks:cluster-name': 'prod', 'eks:nodegroup-name': 'general' },
+    });
+    const updating = buildAuditWorld({
+      groups: [asg],
+      nodeGroups: [buildManagedNodeGroup({ status: 'UPDATING', maxUnavailable: 1 })],
+    });
+    const steady = buildAuditWorld({
+      groups: [asg],
+      nodeGroups: [buildManagedNodeGroup({ status: 'ACTIVE' })],
+    });
+
+    // Act
+    const during = await runCapacityAudit(updating.deps, { nowMs: NOW_MS, mode: 'headroom' });
+    const after = await runCapacityAudit(steady.deps, { nowMs: NOW_MS, mode: 'headroom' });
+
+    // Assess: each surge node takes 10 addresses at boot (primary ENI + 9 secondaries), two per subnet.
+    expect(during.nodeGroups[0]?.pendingNodes).toBe(4);
+    expect(during.subnets.find((s) => s.subnetId === 'subnet-a')?.inFlightIps).toBe(20);
+    expect(after.nodeGroups[0]?.pendingNodes).toBe(0);
+  });
+
   it('counts node-group headroom at full density and at boot', async () => {
     // Prepare
     const world = buildAuditWorld({ groups: [growingGroup()] });

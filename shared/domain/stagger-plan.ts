@@ -37,6 +37,8 @@ export interface StaggerPlan {
   readonly allowedCapacity: number;
   /** MaxSize to restore when a ceiling plan ends. */
   readonly configuredMaxSize: number;
+  /** MinSize to restore when the plan ends (the guard lowers it while it holds a group below it). */
+  readonly configuredMinSize: number;
   readonly attachesPerNode: number;
   readonly origin: PlanOrigin;
   readonly createdAtMs: number;
@@ -71,6 +73,8 @@ export interface ScaleIntent {
   readonly origin: PlanOrigin;
   /** A MaxSize given with the intent (UpdateAutoScalingGroup, UpdateNodegroupConfig). */
   readonly maxSize?: number;
+  /** A MinSize given with the intent. */
+  readonly minSize?: number;
 }
 
 export type IntentDecision =
@@ -153,6 +157,7 @@ export function decideIntent(
   const plan = stored?.completedAtMs === undefined ? stored : undefined;
   const running = group.inServiceCount;
   const configuredMaxSize = plan?.configuredMaxSize ?? intent.maxSize ?? group.maxSize;
+  const configuredMinSize = plan?.configuredMinSize ?? intent.minSize ?? group.minSize;
   const target = Math.min(intent.requestedCapacity, configuredMaxSize);
   if (target <= running) {
     return plan
@@ -180,6 +185,7 @@ export function decideIntent(
     startCapacity: plan?.startCapacity ?? running,
     allowedCapacity: capacityNow,
     configuredMaxSize,
+    configuredMinSize,
     attachesPerNode,
     origin: intent.origin,
     createdAtMs: plan?.createdAtMs ?? ctx.nowMs,

@@ -21,6 +21,15 @@ export interface ScalingGroups {
   /** Every group carrying the tag (paginated, filtered server-side). */
   listTagged(tagKey: string, tagValue: string): Promise<ScalingGroup[]>;
   setDesiredCapacity(name: string, desiredCapacity: number): Promise<void>;
-  /** Sets MaxSize; lowers the desired capacity to `desiredCapacity` in the same call when given. */
-  setMaxSize(name: string, maxSize: number, desiredCapacity?: number): Promise<void>;
+  /**
+   * Changes any of MinSize, MaxSize and the desired capacity in one UpdateAutoScalingGroup call (Auto Scaling
+   * rejects a MaxSize below the desired capacity, or a desired capacity below MinSize, unless both move together).
+   */
+  updateBounds(name: string, bounds: GroupBounds): Promise<void>;
+}
+
+export interface GroupBounds {
+  readonly minSize?: number;
+  readonly maxSize?: number;
+  readonly desiredCapacity?: number;
 }

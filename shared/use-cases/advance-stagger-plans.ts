@@ -3,7 +3,7 @@ import { decideSteps, type StaggerPlan, type StepAction } from '../domain/stagge
 import type { GuardEvent } from '../ports/event-publisher.js';
 import { ConcurrentUpdateError } from '../ports/guard-state-store.js';
 import type { ScalingGroup } from '../ports/scaling-groups.js';
-import { applyCapacity, planEvent } from './react-to-scale-signals.js';
+import { applyCapacity, planEvent, restoreBounds } from './react-to-scale-signals.js';
 import { MAX_COMMIT_ATTEMPTS, type StaggerDeps } from './stagger-deps.js';
 
 export interface StepOutcome {
@@ -102,7 +102,7 @@ async function applyActions(
       case 'wait':
         // Reconcile: the plan was written but the group was not set (crash), or the call was lost.
         if (group && action.plan.mode === 'desired' && group.desiredCapacity < action.plan.allowedCapacity) {
-          await deps.groups.setDesiredCapacity(action.plan.groupName, action.plan.allowedCapacity);
+          await applyCapacity(deps, action.plan, action.plan.allowedCapacity, group);
         }
         if (group && action.plan.mode === 'ceiling' && group.maxSize !== action.plan.allowedCapacity) {
           await applyCapacity(deps, action.plan, action.plan.allowedCapacity, group);
@@ -116,12 +116,13 @@ async function applyActions(
         break;
       case 'complete': {
         if (group) {
-          if (action.plan.mode === 'desired' && group.desiredCapacity < action.capacity) {
-            await deps.groups.setDesiredCapacity(action.plan.groupName, action.capacity);
-          }
-          if (action.restoreMaxSize !== null && group.maxSize !== action.restoreMaxSize) {
-            await deps.groups.setMaxSize(action.plan.groupName, action.restoreMaxSize);
-          }
+          await restoreBounds(
+            deps,
+            action.plan,
+            group,
+            action.restoreMaxSize,
+            action.plan.mode === 'desired' ? action.capacity : null,
+          );
         }
         // Marked finished only once the group has its target: if a call above fails, the plan is still open and
         // the next tick completes it again.

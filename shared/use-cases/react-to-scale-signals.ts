@@ -107,6 +107,7 @@ function intentFrom(work: GroupWork, group: ScalingGroup, nowMs: number): ScaleI
       requestedCapacity: desired.desired,
       origin: { eventId: desired.eventId, via: desired.via, intentAtMs: desired.intentAtMs },
       ...(desired.maxSize === undefined ? {} : { maxSize: desired.maxSize }),
+      ...(desired.minSize === undefined ? {} : { minSize: desired.minSize }),
     };
   }
   // Bounds changes, launches from scaling policies or scheduled actions (no CloudTrail call): the group's own
@@ -188,8 +189,7 @@ async function reactForGroup(deps: StaggerDeps, work: GroupWork, group: ScalingG
             putPlans: [],
             deletePlans: [{ groupName: group.name, expectedVersion: stored?.version ?? 0 }],
           });
-          if (decision.restoreMaxSize !== null)
-            await deps.groups.setMaxSize(group.name, decision.restoreMaxSize);
+          await restoreBounds(deps, decision.plan, group, decision.restoreMaxSize, null);
           await deps.events.publish([
             planEvent('Stagger Plan Cancelled', decision.plan, { reason: 'scale-in' }),
           ]);
@@ -239,17 +239,49 @@ export async function applyCapacity(
   deps: StaggerDeps,
   plan: StaggerPlan,
   capacity: number,
-  group: Pick<ScalingGroup, 'desiredCapacity' | 'name'>,
+  group: Pick<ScalingGroup, 'desiredCapacity' | 'minSize'>,
 ): Promise<void> {
+  // Holding a group below its MinSize needs MinSize lowered in the same call; the plan restores it at the end.
+  const lowerMin = group.minSize > capacity ? { minSize: capacity } : {};
   if (plan.mode === 'desired') {
-    if (group.desiredCapacity !== capacity) await deps.groups.setDesiredCapacity(plan.groupName, capacity);
+    if (lowerMin.minSize !== undefined) {
+      await deps.groups.updateBounds(plan.groupName, { ...lowerMin, desiredCapacity: capacity });
+    } else if (group.desiredCapacity !== capacity) {
+      await deps.groups.setDesiredCapacity(plan.groupName, capacity);
+    }
     return;
   }
-  await deps.groups.setMaxSize(
-    plan.groupName,
-    capacity,
-    group.desiredCapacity > capacity ? capacity : undefined,
-  );
+  await deps.groups.updateBounds(plan.groupName, {
+    ...lowerMin,
+    maxSize: capacity,
+    ...(group.desiredCapacity > capacity ? { desiredCapacity: capacity } : {}),
+  });
+}
+
+/**
+ * Gives a group back what a plan took while pacing it: the configured MaxSize (ceiling mode), the configured
+ * MinSize (lowered to hold the group below it) and, when given, the target desired capacity, in one call.
+ */
+export async function restoreBounds(
+  deps: StaggerDeps,
+  plan: StaggerPlan,
+  group: Pick<ScalingGroup, 'desiredCapacity' | 'minSize' | 'maxSize'>,
+  restoreMaxSize: number | null,
+  desiredCapacity: number | null,
+): Promise<void> {
+  const bounds = {
+    ...(restoreMaxSize !== null && group.maxSize !== restoreMaxSize ? { maxSize: restoreMaxSize } : {}),
+    ...(group.minSize < plan.configuredMinSize ? { minSize: plan.configuredMinSize } : {}),
+  };
+  const raise = desiredCapacity !== null && group.desiredCapacity < desiredCapacity ? desiredCapacity : null;
+  if (Object.keys(bounds).length === 0) {
+    if (raise !== null) await deps.groups.setDesiredCapacity(plan.groupName, raise);
+    return;
+  }
+  await deps.groups.updateBounds(plan.groupName, {
+    ...bounds,
+    ...(raise === null ? {} : { desiredCapacity: raise }),
+  });
 }
 
 /** A Stagger Plan event for the bus. */

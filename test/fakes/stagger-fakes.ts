@@ -4,13 +4,16 @@ import { findBundledInstanceLimits } from '../../shared/instance-types/bundled-i
 import type { AttachObserver } from '../../shared/ports/attach-observer.js';
 import type { EventPublisher, GuardEvent } from '../../shared/ports/event-publisher.js';
 import type { InstanceCatalog } from '../../shared/ports/instance-catalog.js';
-import type { ScalingGroup, ScalingGroups } from '../../shared/ports/scaling-groups.js';
+import type { GroupBounds, ScalingGroup, ScalingGroups } from '../../shared/ports/scaling-groups.js';
 import type { StaggerDeps } from '../../shared/use-cases/stagger-deps.js';
 
 /** Auto Scaling groups in memory; records every mutating call. */
 export class FakeScalingGroups implements ScalingGroups {
   readonly groups = new Map<string, ScalingGroup>();
-  readonly calls: { op: 'setDesired' | 'setMax'; name: string; value: number; desired?: number }[] = [];
+  readonly calls: (
+    | { op: 'setDesired'; name: string; value: number }
+    | ({ op: 'bounds'; name: string } & GroupBounds)
+  )[] = [];
   failNextMutation: Error | null = null;
 
   add(group: ScalingGroup): void {
@@ -41,16 +44,11 @@ export class FakeScalingGroups implements ScalingGroups {
     if (g) this.groups.set(name, { ...g, desiredCapacity });
   }
 
-  async setMaxSize(name: string, maxSize: number, desiredCapacity?: number): Promise<void> {
+  async updateBounds(name: string, bounds: GroupBounds): Promise<void> {
     this.mutate();
-    this.calls.push({
-      op: 'setMax',
-      name,
-      value: maxSize,
-      ...(desiredCapacity === undefined ? {} : { desired: desiredCapacity }),
-    });
+    this.calls.push({ op: 'bounds', name, ...bounds });
     const g = this.groups.get(name);
-    if (g) this.groups.set(name, { ...g, maxSize, desiredCapacity: desiredCapacity ?? g.desiredCapacity });
+    if (g) this.groups.set(name, { ...g, ...bounds });
   }
 
   /** Brings every group's in-service instances up to its desired capacity (boot completes instantly). */

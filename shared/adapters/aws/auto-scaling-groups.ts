@@ -5,7 +5,7 @@ import {
   SetDesiredCapacityCommand,
   UpdateAutoScalingGroupCommand,
 } from '@aws-sdk/client-auto-scaling';
-import type { ScalingGroup, ScalingGroups } from '../../ports/scaling-groups.js';
+import type { GroupBounds, ScalingGroup, ScalingGroups } from '../../ports/scaling-groups.js';
 import { AwsCallError, callAws } from './aws-error.js';
 
 /** DescribeAutoScalingGroups accepts at most 100 names per call. */
@@ -79,13 +79,14 @@ export class AutoScalingGroupsAdapter implements ScalingGroups {
     );
   }
 
-  async setMaxSize(name: string, maxSize: number, desiredCapacity?: number): Promise<void> {
+  async updateBounds(name: string, bounds: GroupBounds): Promise<void> {
     await callAws('autoscaling:UpdateAutoScalingGroup', () =>
       this.client.send(
         new UpdateAutoScalingGroupCommand({
           AutoScalingGroupName: name,
-          MaxSize: maxSize,
-          ...(desiredCapacity === undefined ? {} : { DesiredCapacity: desiredCapacity }),
+          ...(bounds.minSize === undefined ? {} : { MinSize: bounds.minSize }),
+          ...(bounds.maxSize === undefined ? {} : { MaxSize: bounds.maxSize }),
+          ...(bounds.desiredCapacity === undefined ? {} : { DesiredCapacity: bounds.desiredCapacity }),
         }),
       ),
     );

@@ -163,7 +163,7 @@ describe('faults in the stagger path', () => {
     const wrap = (world: FakeWorld): StaggerDeps => ({
       ...world.deps,
       store: countWrites(world.store, ['commit']),
-      groups: countWrites(world.groups, ['setDesiredCapacity', 'setMaxSize']),
+      groups: countWrites(world.groups, ['setDesiredCapacity', 'updateBounds']),
       events: countWrites(world.publisher, ['publish']),
     });
     await runToCompletion(reference, toBatches(referenceBurst), {

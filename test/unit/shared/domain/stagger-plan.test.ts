@@ -19,6 +19,7 @@ function buildPlan(overrides: Partial<StaggerPlan> = {}): StaggerPlan {
     startCapacity: 50,
     allowedCapacity: 70,
     configuredMaxSize: 300,
+    configuredMinSize: 0,
     attachesPerNode: 2,
     origin: { eventId: 'e', via: 'SetDesiredCapacity', intentAtMs: NOW - 10_000 },
     createdAtMs: NOW - 10_000,

@@ -48,6 +48,7 @@ describe('runCapacityAudit', () => {
             startCapacity: 2,
             allowedCapacity: 4,
             configuredMaxSize: 20,
+            configuredMinSize: 0,
             attachesPerNode: 2,
             origin: { eventId: 'e', via: 'SetDesiredCapacity', intentAtMs: NOW_MS },
             createdAtMs: NOW_MS,

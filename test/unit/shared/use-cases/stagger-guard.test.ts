@@ -143,6 +143,25 @@ describe('scale reactor and stagger stepper', () => {
     expect(world.groups.calls).toEqual([{ op: 'setDesired', name: 'eks-general-1a2b', value: 70 }]);
   });
 
+  it('holds a group whose MinSize was raised by lowering MinSize with it, and restores it at the end', async () => {
+    // Prepare: an UpdateAutoScalingGroup raised MinSize and desired to 200.
+    const world = buildWorld();
+    world.groups.add(buildGroup({ desiredCapacity: 200, minSize: 200 }));
+    // Act
+    await react(world, desiredSet({ via: 'UpdateAutoScalingGroup', minSize: 200 }));
+    await stepUntilDone(world);
+    // Assess
+    expect(world.groups.calls[0]).toEqual({
+      op: 'bounds',
+      name: 'shop-general',
+      minSize: 70,
+      desiredCapacity: 70,
+    });
+    expect(world.groups.calls.at(-1)).toEqual({ op: 'bounds', name: 'shop-general', minSize: 200 });
+    const group = (await world.groups.describe(['shop-general']))[0];
+    expect(group).toMatchObject({ minSize: 200, desiredCapacity: 200 });
+  });
+
   it('groups not opted in are never touched', async () => {
     const world = buildWorld();
     world.groups.add(buildGroup({ desiredCapacity: 200, tags: {} }));
@@ -198,9 +217,14 @@ describe('scale reactor and stagger stepper', () => {
       }),
     );
     await react(world, desiredSet({ desired: 80 }));
-    expect(world.groups.calls[0]).toEqual({ op: 'setMax', name: 'shop-general', value: 70, desired: 70 });
+    expect(world.groups.calls[0]).toEqual({
+      op: 'bounds',
+      name: 'shop-general',
+      maxSize: 70,
+      desiredCapacity: 70,
+    });
     await stepUntilDone(world);
-    expect(world.groups.calls.at(-1)).toEqual({ op: 'setMax', name: 'shop-general', value: 300 });
+    expect(world.groups.calls.at(-1)).toEqual({ op: 'bounds', name: 'shop-general', maxSize: 300 });
   });
 
   it('two groups scaling at once share the budget and never exceed it together', async () => {

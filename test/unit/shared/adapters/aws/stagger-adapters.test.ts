@@ -111,7 +111,7 @@ describe('AutoScalingGroupsAdapter', () => {
     const adapter = new AutoScalingGroupsAdapter(new AutoScalingClient({ region: 'us-east-1' }));
     await adapter.listTagged('capacity-guard/enabled', 'true');
     await adapter.setDesiredCapacity('g', 70);
-    await adapter.setMaxSize('g', 70, 70);
+    await adapter.updateBounds('g', { maxSize: 70, desiredCapacity: 70 });
     expect(asg).toHaveReceivedCommandWith(DescribeAutoScalingGroupsCommand, {
       Filters: [{ Name: 'tag:capacity-guard/enabled', Values: ['true'] }],
     });

@@ -114,7 +114,7 @@ function renderText(report: AuditReport): string {
     `Alerts (${report.alerts.length})`,
     ...(report.alerts.length === 0 ? ['  none'] : report.alerts.map((a) => `  ${alertLine(a)}`)),
     '',
-    `ENI attach budget: ${report.attachBudget.attachesLastMinute} attaches in the last minute of ${report.attachBudget.attachesPerMin} (${report.attachBudget.usedPercent} %)`,
+    `ENI attach budget: ${report.attachBudget.attachesLastMinute} attaches in the last minute on the audited subnets, of ${report.attachBudget.attachesPerMin} Region-wide (${report.attachBudget.usedPercent} %; other subnets not counted)`,
   ];
   if (report.mode === AuditMode.full) {
     lines.push('', `Recommendations (${report.recommendations.length})`);
@@ -147,7 +147,7 @@ function renderMarkdown(report: AuditReport): string {
       ? '_None._'
       : report.alerts.map((a) => `- **${a.severity}** ${alertLine(a)}`).join('\n'),
     '## ENI attach budget',
-    `${report.attachBudget.attachesLastMinute} attaches in the last minute of ${report.attachBudget.attachesPerMin} per minute (${report.attachBudget.usedPercent} %).`,
+    `${report.attachBudget.attachesLastMinute} attaches in the last minute on the audited subnets, of ${report.attachBudget.attachesPerMin} per minute Region-wide (${report.attachBudget.usedPercent} %; attaches in other subnets are not counted).`,
   ];
   if (report.mode === AuditMode.full) {
     parts.push(

@@ -7,7 +7,7 @@ import {
   roomAt,
   spentInWindow,
 } from './attach-budget.js';
-import { nodesForRoom, planStagger } from './stagger-planner.js';
+import { maxOtherAttachesPerMin, nodesForRoom, planStagger } from './stagger-planner.js';
 
 /** How the guard paces a group: by its desired capacity, or by a temporary MaxSize ceiling (autoscaler-owned). */
 export const PACING_MODES = ['desired', 'ceiling'] as const;
@@ -97,13 +97,15 @@ export interface PlanningContext {
   readonly otherAttachTimesMs: readonly number[];
   /** Extra time a plan may take beyond its schedule before the guard fails open. */
   readonly deadlineGraceMs: number;
+  /** Attaches other open plans still have to make: they share the budget, so they delay this plan too. */
+  readonly queuedAttaches?: number;
 }
 
 /**
  * Deadline of a plan: its schedule under the current budget, plus a grace period (fail open after it).
  *
  * @example
- * planDeadlineMs(0, 150, 2, policy40, [], 120_000) // 455_000 + 120_000 with a 5 s spread
+ * planDeadlineMs(0, 150, 2, { attachesPerMin: 40, safetyMargin: 0, spreadSec: 0 }, 0, 60_000) // 540_000
  */
 export function planDeadlineMs(
   nowMs: number,
@@ -118,7 +120,7 @@ export function planDeadlineMs(
     toDesired: nodes,
     attachesPerNode,
     policy,
-    otherAttachesPerMin: Math.min(otherAttachesPerMin, policy.attachesPerMin - 1),
+    otherAttachesPerMin: Math.min(otherAttachesPerMin, maxOtherAttachesPerMin(policy)),
   });
   return nowMs + schedule.durationSec * 1000 + planningWindowMs(policy) + graceMs;
 }
@@ -127,7 +129,8 @@ export function planDeadlineMs(
  * What the reactor does with a scale intent for a group (pure). The latest intent wins: an intent older than
  * the plan's origin is stale; a newer one replaces the target; a target at or below what runs cancels the plan.
  * Without a plan, a change the budget can absorb passes straight through; otherwise a plan is created and the
- * group is held to what the budget allows now. Nodes already launched (pending) count as spent now.
+ * group is held to what the budget allows now. Instances launched but not in service are not counted as running:
+ * a plan's first hold cancels launches the budget has no room for, before they boot.
  *
  * @example
  * decideIntent(undefined, intent(200), group({ inService: 50 }), 'desired', 2, ctx) // { kind: 'hold', capacityNow: 70, ... }
@@ -155,18 +158,29 @@ export function decideIntent(
     return { kind: 'stale', reason: 'capacity released by a finished plan' };
   }
   const plan = stored?.completedAtMs === undefined ? stored : undefined;
+  if (
+    plan?.mode === 'ceiling' &&
+    intent.requestedCapacity <= plan.allowedCapacity &&
+    intent.maxSize === undefined &&
+    intent.minSize === undefined
+  ) {
+    // The autoscaler re-asserting the ceiling the guard set is not a new wish.
+    return { kind: 'stale', reason: 'autoscaler at the ceiling' };
+  }
   const running = group.inServiceCount;
-  const configuredMaxSize = plan?.configuredMaxSize ?? intent.maxSize ?? group.maxSize;
-  const configuredMinSize = plan?.configuredMinSize ?? intent.minSize ?? group.minSize;
+  // A bound given with the intent is the operator's newest word; otherwise what the plan recorded, or the group's.
+  const configuredMaxSize = intent.maxSize ?? plan?.configuredMaxSize ?? group.maxSize;
+  const configuredMinSize = intent.minSize ?? plan?.configuredMinSize ?? group.minSize;
   const target = Math.min(intent.requestedCapacity, configuredMaxSize);
   if (target <= running) {
     return plan
       ? { kind: 'cancel', plan, restoreMaxSize: plan.mode === 'ceiling' ? plan.configuredMaxSize : null }
       : { kind: 'pass-through', reason: 'scale-in or no change', spend: null };
   }
-  // Instances launched before the guard saw the intent have not booted yet: they count as wanted nodes, and
-  // holding the group below them cancels their launches before they attach anything.
-  const base = plan ? Math.max(plan.allowedCapacity, running) : running;
+  // Instances launched before the guard saw the intent (pending) have not booted yet: they count as wanted
+  // nodes, and holding the group below them cancels their launches before they attach anything. A new, lower
+  // target under an open plan brings the allowed capacity down with it.
+  const base = Math.min(target, plan ? Math.max(plan.allowedCapacity, running) : running);
   const room = roomAt(ctx.spends, ctx.otherAttachTimesMs, ctx.nowMs, ctx.policy);
   const ownInWindow = spentInWindow(ctx.spends, ctx.nowMs, planningWindowMs(ctx.policy));
   const wantedNodes = Math.max(0, target - base);
@@ -191,16 +205,16 @@ export function decideIntent(
     createdAtMs: plan?.createdAtMs ?? ctx.nowMs,
     deadlineMs: planDeadlineMs(
       ctx.nowMs,
-      target - capacityNow,
+      target - capacityNow + Math.ceil((ctx.queuedAttaches ?? 0) / Math.max(1, attachesPerNode)),
       attachesPerNode,
       ctx.policy,
       otherPerMin,
       ctx.deadlineGraceMs,
     ),
-    steps: [
+    steps: recentSteps([
       ...(plan?.steps ?? []),
       ...(nodesNow > 0 || !plan ? [{ atMs: ctx.nowMs, capacity: capacityNow, attaches: attachesNow }] : []),
-    ],
+    ]),
   };
   return { kind: 'hold', plan: next, capacityNow, spend: initialSpend, created: plan === undefined };
 }
@@ -219,6 +233,8 @@ export type StepAction =
       readonly plan: StaggerPlan;
       readonly capacity: number;
       readonly restoreMaxSize: number | null;
+      /** Failing open releases nodes the budget had no room for: their attaches are still spent. */
+      readonly spend: AttachSpend | null;
       readonly reason: 'target-reached' | 'deadline' | 'kill-switch';
     };
 
@@ -238,17 +254,20 @@ export function decideSteps(
 ): StepAction[] {
   const actions: StepAction[] = [];
   const open: StaggerPlan[] = [];
-  for (const plan of [...plans].sort(byAge)) {
+  const sorted = [...plans].sort(byAge);
+  for (const plan of sorted) {
     const restore = plan.mode === 'ceiling' ? plan.configuredMaxSize : null;
     if (plan.completedAtMs !== undefined) {
       if (ctx.nowMs - plan.completedAtMs >= RELEASE_MEMORY_MS) actions.push({ kind: 'forget', plan });
-    } else if (killSwitch || ctx.nowMs >= plan.deadlineMs) {
+    } else if (killSwitch || ctx.nowMs >= effectiveDeadlineMs(plan, sorted)) {
+      const releasedAttaches = Math.max(0, plan.targetCapacity - plan.allowedCapacity) * plan.attachesPerNode;
       actions.push({
         kind: 'complete',
         plan,
         capacity: plan.targetCapacity,
         restoreMaxSize: restore,
         reason: killSwitch ? 'kill-switch' : 'deadline',
+        spend: releasedAttaches > 0 ? spend(ctx.nowMs, releasedAttaches, plan.groupName) : null,
       });
     } else if (plan.allowedCapacity >= plan.targetCapacity) {
       actions.push({
@@ -257,6 +276,7 @@ export function decideSteps(
         capacity: plan.targetCapacity,
         restoreMaxSize: restore,
         reason: 'target-reached',
+        spend: null,
       });
     } else {
       open.push(plan);
@@ -295,7 +315,7 @@ export function decideSteps(
         plan: {
           ...plan,
           allowedCapacity: capacity,
-          steps: [...plan.steps, { atMs: ctx.nowMs, capacity, attaches }],
+          steps: recentSteps([...plan.steps, { atMs: ctx.nowMs, capacity, attaches }]),
         },
         capacity,
         spend: s,
@@ -309,6 +329,27 @@ export function decideSteps(
     }
   }
   return actions;
+}
+
+/** Steps kept on a plan: enough to read its recent history, bounded so the stored item stays small. */
+export const MAX_RECORDED_STEPS = 50;
+
+function recentSteps(steps: readonly AppliedStep[]): AppliedStep[] {
+  return steps.slice(-MAX_RECORDED_STEPS);
+}
+
+/**
+ * Plans created later share the budget with this one and slow it down; each of their deadlines counts every
+ * attach queued when it was created, this plan's included. So this plan is overdue only past the latest of them.
+ */
+function effectiveDeadlineMs(plan: StaggerPlan, plans: readonly StaggerPlan[]): number {
+  let deadline = plan.deadlineMs;
+  for (const other of plans) {
+    if (other.completedAtMs === undefined && other.createdAtMs >= plan.createdAtMs) {
+      deadline = Math.max(deadline, other.deadlineMs);
+    }
+  }
+  return deadline;
 }
 
 function byAge(a: StaggerPlan, b: StaggerPlan): number {

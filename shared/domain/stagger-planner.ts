@@ -2,6 +2,7 @@ import {
   type AttachBudgetPolicy,
   type AttachSpend,
   BUDGET_WINDOW_MS,
+  effectiveBudget,
   nextRoomAtMs,
   peakInRollingWindow,
   planningWindowMs,
@@ -44,6 +45,17 @@ export class StaggerInputError extends Error {
 }
 
 /**
+ * The most attaches per minute other consumers may make for a plan to progress: their reserve (times the
+ * burst factor) must leave at least one attach of room.
+ *
+ * @example
+ * maxOtherAttachesPerMin({ attachesPerMin: 40, safetyMargin: 0, spreadSec: 10, othersBurstFactor: 1.5 }) // 26
+ */
+export function maxOtherAttachesPerMin(policy: AttachBudgetPolicy): number {
+  return Math.max(0, Math.floor((effectiveBudget(policy) - 1) / (policy.othersBurstFactor ?? 1)));
+}
+
+/**
  * Nodes the budget lets one step add: room divided by the attaches one node makes. A node that alone needs
  * more than the whole budget still goes through once the window is empty, or the plan could never finish.
  *
@@ -79,9 +91,10 @@ export function planStagger(request: StaggerRequest): StaggerSchedule {
     }
   }
   const otherPerMin = request.otherAttachesPerMin ?? 0;
-  if (!(otherPerMin >= 0) || otherPerMin >= policy.attachesPerMin) {
+  const maxOthers = maxOtherAttachesPerMin(policy);
+  if (!(otherPerMin >= 0) || otherPerMin > maxOthers) {
     throw new StaggerInputError(
-      `otherAttachesPerMin: ${otherPerMin} leaves no budget (expected 0..${policy.attachesPerMin - 1})`,
+      `otherAttachesPerMin: ${otherPerMin} leaves no budget (expected 0..${maxOthers} with this budget)`,
     );
   }
   const totalAttaches = Math.max(0, toDesired - fromDesired) * attachesPerNode;
@@ -101,7 +114,12 @@ export function planStagger(request: StaggerRequest): StaggerSchedule {
     steps.push({ atSec: 0, desired: toDesired, attaches: 0 });
     desired = toDesired;
   }
+  // Every pass adds a node or moves to the next time room appears: bounded by nodes × spends in a window.
+  let passes = 0;
+  const maxPasses = (toDesired - fromDesired + 2) * (effectiveBudget(policy) + 2) + 100;
   while (desired < toDesired) {
+    passes += 1;
+    if (passes > maxPasses) throw new StaggerInputError('the budget never has room for another node');
     const others = otherTimes(nowMs);
     const room = roomAt(spends, others, nowMs, policy);
     const windowEmpty = room > 0 && spentInWindow(spends, nowMs, planningWindowMs(policy)) === 0;

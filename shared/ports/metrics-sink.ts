@@ -4,6 +4,7 @@ export const AuditMetricName = {
   freePrefixBlocks: 'FreePrefixBlocks',
   headroomNodes: 'HeadroomNodes',
   minutesToExhaustion: 'MinutesToExhaustion',
+  /** Percent of the attach budget used in the last 60 s by ENIs on the audited subnets (not Region-wide). */
   attachBudgetUsed: 'AttachBudgetUsed',
 } as const;
 export type AuditMetricName = (typeof AuditMetricName)[keyof typeof AuditMetricName];

@@ -66,5 +66,6 @@ export function nextWakeMs(
   const times = waits.map((o) =>
     o.action === 'wait' && o.nextCheckAtMs ? o.nextCheckAtMs : nowMs + minIntervalMs,
   );
-  return Math.max(nowMs + Math.min(minIntervalMs, 1000), Math.min(...times));
+  // Never sooner than the minimum interval: each tick scans ENIs, and ipamd shares those EC2 rate limits.
+  return Math.max(nowMs + minIntervalMs, Math.min(...times));
 }

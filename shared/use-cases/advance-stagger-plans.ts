@@ -4,6 +4,7 @@ import type { GuardEvent } from '../ports/event-publisher.js';
 import { ConcurrentUpdateError } from '../ports/guard-state-store.js';
 import type { ScalingGroup } from '../ports/scaling-groups.js';
 import { applyCapacity, planEvent, restoreBounds } from './react-to-scale-signals.js';
+import { describeRecentSpenders } from './recent-spenders.js';
 import { MAX_COMMIT_ATTEMPTS, type StaggerDeps } from './stagger-deps.js';
 
 export interface StepOutcome {
@@ -31,12 +32,15 @@ export async function advanceStaggerPlans(deps: StaggerDeps): Promise<StepOutcom
     const nowMs = deps.clock.nowMs();
     const [ledger, stored] = await Promise.all([deps.store.readLedger(), deps.store.listPlans()]);
     if (stored.length === 0) return [];
+    const policy = deps.settings.policy;
     const groups = new Map(
       (await deps.groups.describe(stored.map((p) => p.value.groupName))).map((g) => [g.name, g]),
     );
-    const exclude = new Set([...groups.values()].flatMap((g) => g.instances.map((i) => i.instanceId)));
+    const spenders = await describeRecentSpenders(deps, ledger.value, nowMs, groups);
+    const exclude = new Set(
+      [...groups.values(), ...spenders].flatMap((g) => g.instances.map((i) => i.instanceId)),
+    );
     const others = await deps.observer.attachTimesSince(nowMs - BUDGET_WINDOW_MS, exclude);
-    const policy = deps.settings.policy;
     const actions = decideSteps(
       stored.map((p) => p.value),
       {
@@ -49,7 +53,9 @@ export async function advanceStaggerPlans(deps: StaggerDeps): Promise<StepOutcom
       killSwitch,
     );
     const versionOf = new Map(stored.map((p) => [p.value.groupName, p.version]));
-    const spends = actions.flatMap((a) => (a.kind === 'advance' ? [a.spend] : []));
+    const spends = actions.flatMap((a) =>
+      a.kind === 'advance' ? [a.spend] : a.kind === 'complete' && a.spend ? [a.spend] : [],
+    );
     try {
       await deps.store.commit({
         ledgerVersion: ledger.version,
@@ -86,64 +92,89 @@ async function applyActions(
 ): Promise<StepOutcome[]> {
   const outcomes: StepOutcome[] = [];
   const events: GuardEvent[] = [];
+  const failures: { groupName: string; error: unknown }[] = [];
   for (const action of actions) {
-    const group = groups.get(action.plan.groupName);
-    switch (action.kind) {
-      case 'advance':
-        if (group) await applyCapacity(deps, action.plan, action.capacity, group);
-        events.push(
-          planEvent('Stagger Step Applied', action.plan, {
-            capacity: action.capacity,
-            attaches: action.spend.attaches,
-          }),
-        );
-        outcomes.push({ groupName: action.plan.groupName, action: 'advance', capacity: action.capacity });
-        break;
-      case 'wait':
-        // Reconcile: the plan was written but the group was not set (crash), or the call was lost.
-        if (group && action.plan.mode === 'desired' && group.desiredCapacity < action.plan.allowedCapacity) {
-          await applyCapacity(deps, action.plan, action.plan.allowedCapacity, group);
-        }
-        if (group && action.plan.mode === 'ceiling' && group.maxSize !== action.plan.allowedCapacity) {
-          await applyCapacity(deps, action.plan, action.plan.allowedCapacity, group);
-        }
-        outcomes.push({
-          groupName: action.plan.groupName,
-          action: 'wait',
-          capacity: action.plan.allowedCapacity,
-          nextCheckAtMs: action.nextCheckAtMs,
-        });
-        break;
-      case 'complete': {
-        if (group) {
-          await restoreBounds(
-            deps,
-            action.plan,
-            group,
-            action.restoreMaxSize,
-            action.plan.mode === 'desired' ? action.capacity : null,
-          );
-        }
-        // Marked finished only once the group has its target: if a call above fails, the plan is still open and
-        // the next tick completes it again.
-        await markCompleted(deps, action.plan, versionOf.get(action.plan.groupName) ?? 0, nowMs);
-        events.push(planEvent('Stagger Plan Completed', action.plan, { reason: action.reason }));
-        outcomes.push({
-          groupName: action.plan.groupName,
-          action: 'complete',
-          capacity: action.capacity,
-          reason: action.reason,
-        });
-        break;
-      }
-      case 'forget':
-        break;
-      default:
-        assertNever(action);
+    try {
+      await applyAction(deps, action, groups.get(action.plan.groupName), versionOf, nowMs, outcomes, events);
+    } catch (error) {
+      // One group's failing call (permissions, validation) must not hold back the others: they are applied, and
+      // the failure is reported after them so Lambda's retry and alarms see it.
+      failures.push({ groupName: action.plan.groupName, error });
+      outcomes.push({ groupName: action.plan.groupName, action: action.kind, reason: 'failed' });
     }
   }
   if (events.length > 0) await deps.events.publish(events);
+  if (failures.length > 0) {
+    throw new StepApplyError(
+      `${failures.length} group(s) could not be updated: ${failures.map((f) => `${f.groupName} (${describeError(f.error)})`).join(', ')}`,
+      { cause: failures[0]?.error },
+    );
+  }
   return outcomes;
+}
+
+async function applyAction(
+  deps: StaggerDeps,
+  action: StepAction,
+  group: ScalingGroup | undefined,
+  versionOf: ReadonlyMap<string, number>,
+  nowMs: number,
+  outcomes: StepOutcome[],
+  events: GuardEvent[],
+): Promise<void> {
+  switch (action.kind) {
+    case 'advance':
+      if (group) await applyCapacity(deps, action.plan, action.capacity, group);
+      events.push(
+        planEvent('Stagger Step Applied', action.plan, {
+          capacity: action.capacity,
+          attaches: action.spend.attaches,
+        }),
+      );
+      outcomes.push({ groupName: action.plan.groupName, action: 'advance', capacity: action.capacity });
+      break;
+    case 'wait':
+      // Reconcile: the plan was written but the group was not set (crash), or the call was lost.
+      if (group && action.plan.mode === 'desired' && group.desiredCapacity < action.plan.allowedCapacity) {
+        await applyCapacity(deps, action.plan, action.plan.allowedCapacity, group);
+      }
+      if (group && action.plan.mode === 'ceiling' && group.maxSize !== action.plan.allowedCapacity) {
+        await applyCapacity(deps, action.plan, action.plan.allowedCapacity, group);
+      }
+      outcomes.push({
+        groupName: action.plan.groupName,
+        action: 'wait',
+        capacity: action.plan.allowedCapacity,
+        nextCheckAtMs: action.nextCheckAtMs,
+      });
+      break;
+    case 'complete': {
+      if (group) {
+        await restoreBounds(
+          deps,
+          action.plan,
+          group,
+          action.restoreMaxSize,
+          action.plan.mode === 'desired' ? action.capacity : null,
+        );
+      }
+      // Marked finished only once the group has its target: if a call above fails, the plan is still open and
+      // the next tick completes it again.
+      await markCompleted(deps, action.plan, versionOf.get(action.plan.groupName) ?? 0, nowMs);
+      events.push(planEvent('Stagger Plan Completed', action.plan, { reason: action.reason }));
+      outcomes.push({
+        groupName: action.plan.groupName,
+        action: 'complete',
+        capacity: action.capacity,
+        reason: action.reason,
+      });
+      break;
+    }
+    case 'forget':
+      break;
+    default:
+      assertNever(action);
+  }
 }
 
 async function markCompleted(deps: StaggerDeps, plan: StaggerPlan, expectedVersion: number, nowMs: number) {
@@ -162,6 +193,15 @@ async function markCompleted(deps: StaggerDeps, plan: StaggerPlan, expectedVersi
   }
 }
 
+/** One or more groups could not be set to what their plan says; the others were. */
+export class StepApplyError extends Error {
+  override readonly name = 'StepApplyError';
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
 function assertNever(value: never): never {
-  throw new Error(`unexpected action ${JSON.stringify(value)}`);
+  throw new StepApplyError(`unexpected action ${JSON.stringify(value)}`);
 }

@@ -17,11 +17,19 @@ import type { GuardEvent } from '../ports/event-publisher.js';
 import { ConcurrentUpdateError } from '../ports/guard-state-store.js';
 import type { ScalingGroup } from '../ports/scaling-groups.js';
 import { countInstances, isOptedIn, profileGroup } from './group-profile.js';
+import { describeRecentSpenders } from './recent-spenders.js';
 import { MAX_COMMIT_ATTEMPTS, type StaggerDeps } from './stagger-deps.js';
 
 /** What the reactor did for one group, for the log and the tests. */
 export type GroupOutcome =
   | { readonly groupName: string; readonly outcome: 'not-found' | 'not-opted-in' | 'no-intent' }
+  | {
+      readonly groupName: string;
+      readonly outcome: 'failed';
+      readonly error: unknown;
+      /** The events whose work failed: their messages go back to the queue. */
+      readonly eventIds: readonly string[];
+    }
   | {
       readonly groupName: string;
       readonly outcome: IntentDecision['kind'];
@@ -56,6 +64,7 @@ export async function reactToScaleSignals(
   }
   const names = [...new Set(works.map((w) => w.groupName))];
   if (names.length === 0) return outcomes;
+  const killSwitch = await deps.killSwitch.isOn();
   const described = new Map((await deps.groups.describe(names)).map((g) => [g.name, g]));
   for (const work of works) {
     const group = described.get(work.groupName);
@@ -67,7 +76,12 @@ export async function reactToScaleSignals(
       outcomes.push({ groupName: work.groupName, outcome: 'not-opted-in' });
       continue;
     }
-    outcomes.push(await reactForGroup(deps, work, group));
+    try {
+      outcomes.push(await reactForGroup(deps, work, group, killSwitch));
+    } catch (error) {
+      // One group's failure must not fail the others' intents: the caller returns only its events to the queue.
+      outcomes.push({ groupName: work.groupName, outcome: 'failed', error, eventIds: work.eventIds });
+    }
   }
   return outcomes;
 }
@@ -127,10 +141,26 @@ function intentFrom(work: GroupWork, group: ScalingGroup, nowMs: number): ScaleI
   };
 }
 
-async function reactForGroup(deps: StaggerDeps, work: GroupWork, group: ScalingGroup): Promise<GroupOutcome> {
+async function reactForGroup(
+  deps: StaggerDeps,
+  work: GroupWork,
+  group: ScalingGroup,
+  killSwitch: boolean,
+): Promise<GroupOutcome> {
   const nowMs = deps.clock.nowMs();
   const intent = intentFrom(work, group, nowMs);
   if (!intent) return { groupName: group.name, outcome: 'no-intent' };
+  const requested = Math.min(intent.requestedCapacity, intent.maxSize ?? group.maxSize);
+  // A Scale Request asks the guard to set the capacity itself; other intents were already applied by their caller.
+  const applyRequest = async () => {
+    if (intent.origin.via === DESIRED_VIA.scaleRequest && group.desiredCapacity !== requested) {
+      await deps.groups.setDesiredCapacity(group.name, requested);
+    }
+  };
+  if (killSwitch) {
+    await applyRequest();
+    return { groupName: group.name, outcome: 'pass-through', capacity: requested };
+  }
   const profile = await profileGroup(group, deps.catalog);
   const { inService, pending } = countInstances(group);
   const policy = deps.settings.policy;
@@ -143,8 +173,10 @@ async function reactForGroup(deps: StaggerDeps, work: GroupWork, group: ScalingG
     const paced = await deps.groups.describe(
       plans.map((p) => p.value.groupName).filter((n) => n !== group.name),
     );
+    const known = new Map([group, ...paced].map((g) => [g.name, g]));
+    const spenders = await describeRecentSpenders(deps, ledger.value, nowMs, known);
     const exclude = new Set(
-      [...group.instances, ...paced.flatMap((g) => g.instances)].map((i) => i.instanceId),
+      [group, ...paced, ...spenders].flatMap((g) => g.instances).map((i) => i.instanceId),
     );
     const others = await deps.observer.attachTimesSince(nowMs - BUDGET_WINDOW_MS, exclude);
     const decision = decideIntent(
@@ -166,6 +198,7 @@ async function reactForGroup(deps: StaggerDeps, work: GroupWork, group: ScalingG
         spends: ledger.value,
         otherAttachTimesMs: others,
         deadlineGraceMs: deps.settings.deadlineGraceMs,
+        queuedAttaches: queuedAttachesOf(plans.map((p) => p.value).filter((p) => p.groupName !== group.name)),
       },
     );
     const ledgerAfter = (spend: { atMs: number; attaches: number; groupName: string } | null) =>
@@ -181,15 +214,18 @@ async function reactForGroup(deps: StaggerDeps, work: GroupWork, group: ScalingG
             putPlans: [],
             deletePlans: [],
           });
-          return { groupName: group.name, outcome: 'pass-through', capacity: intent.requestedCapacity };
+          await applyRequest();
+          return { groupName: group.name, outcome: 'pass-through', capacity: requested };
         case 'cancel':
+          // Bounds back first: if that call fails the plan is still there for the retry (and the stepper).
+          await restoreBounds(deps, decision.plan, group, decision.restoreMaxSize, null);
+          await applyRequest();
           await deps.store.commit({
             ledgerVersion: ledger.version,
             ledger: null,
             putPlans: [],
             deletePlans: [{ groupName: group.name, expectedVersion: stored?.version ?? 0 }],
           });
-          await restoreBounds(deps, decision.plan, group, decision.restoreMaxSize, null);
           await deps.events.publish([
             planEvent('Stagger Plan Cancelled', decision.plan, { reason: 'scale-in' }),
           ]);
@@ -221,6 +257,13 @@ async function reactForGroup(deps: StaggerDeps, work: GroupWork, group: ScalingG
     }
   }
   throw new ReactorConflictError(`${group.name}: state kept changing over ${MAX_COMMIT_ATTEMPTS} attempts`);
+}
+
+/** Attaches the given open plans still have to make. */
+function queuedAttachesOf(plans: readonly StaggerPlan[]): number {
+  return plans
+    .filter((p) => p.completedAtMs === undefined)
+    .reduce((sum, p) => sum + Math.max(0, p.targetCapacity - p.allowedCapacity) * p.attachesPerNode, 0);
 }
 
 /**

@@ -43,6 +43,7 @@ import {
 } from '../ports/metrics-sink.js';
 import type { ScalingGroup, ScalingGroups } from '../ports/scaling-groups.js';
 import type { NetworkInterfaceAddresses, SubnetInfo, SubnetInventory } from '../ports/subnet-inventory.js';
+import { AlertDeliveryError, type UndeliveredAlert } from './audit/alert-delivery-error.js';
 import type {
   AlertReport,
   AuditMode,
@@ -55,6 +56,7 @@ import { type AuditedGroup, discoverGroups } from './audit/discover-groups.js';
 import { mapWithConcurrency } from './audit/map-with-concurrency.js';
 import { estimatePodsPerNode } from './audit/pod-density.js';
 
+export { AlertDeliveryError, type UndeliveredAlert } from './audit/alert-delivery-error.js';
 export type { AuditMode, AuditReport } from './audit/audit-report.js';
 
 export interface AuditorDeps {
@@ -214,6 +216,10 @@ function usableIpCount(cidr: string): number {
   }
 }
 
+/**
+ * Attaches of the last 60 s among the ENIs of the audited subnets. The budget is Region-wide (DOMAIN.md §3):
+ * ENIs in other subnets or VPCs are not listed by the audit, so this is the audited subnets' share only.
+ */
 function attachesInWindow(enis: readonly NetworkInterfaceAddresses[], nowMs: number): number {
   // DOMAIN.md §3: the primary ENI (device index 0) comes with RunInstances, not AttachNetworkInterface.
   return enis.filter(
@@ -226,16 +232,6 @@ function attachesInWindow(enis: readonly NetworkInterfaceAddresses[], nowMs: num
   ).length;
 }
 
-/**
- * One capacity audit: discovers node groups, their CNI settings and subnets; computes per-subnet headroom
- * net of in-flight demand, free aligned /28 blocks, fragmentation and time to exhaustion; per-group
- * headroom in nodes; evaluates alerts against the stored states (one notification per state change,
- * reminders, resolved notices), publishes them, stores samples and states, emits metrics and returns the
- * report. `full` mode adds recommendations to the report.
- *
- * Alert states are claimed with a versioned write before the notification is published: when two runs
- * overlap, only the one whose write lands notifies.
- */
 /**
  * Nodes open stagger plans will still add to each Auto Scaling group: their target less the group's desired
  * capacity now (the guard holds desired below the target while it paces the group).
@@ -254,6 +250,20 @@ async function plannedExtraNodes(
   return extra;
 }
 
+/**
+ * One capacity audit: discovers node groups, their CNI settings and subnets; computes per-subnet headroom
+ * net of in-flight demand, free aligned /28 blocks, fragmentation and time to exhaustion; per-group
+ * headroom in nodes; evaluates alerts against the stored states (one notification per state change,
+ * reminders, resolved notices), publishes them, stores samples and states, emits metrics and returns the
+ * report. `full` mode adds recommendations to the report.
+ *
+ * Alert states are claimed with a versioned write before the notification is published: when two runs
+ * overlap, only the one whose write lands notifies. A publish that fails puts the state from before the
+ * claim back, so the next run notifies again; the other alerts, the samples and the metrics go ahead.
+ *
+ * @throws AlertDeliveryError after samples and metrics are stored, when some alerts could not be claimed or
+ *   published (it carries the report).
+ */
 export async function runCapacityAudit(deps: AuditorDeps, input: AuditInput): Promise<AuditReport> {
   const { nowMs } = input;
   const { settings } = deps;
@@ -470,7 +480,7 @@ export async function runCapacityAudit(deps: AuditorDeps, input: AuditInput): Pr
   }
 
   progress('evaluating alerts');
-  const alerts = await evaluateAndNotify(deps, observed, recommendations, nowMs);
+  const { reports: alerts, undelivered } = await evaluateAndNotify(deps, observed, recommendations, nowMs);
 
   const severityOf = (subjectId: string, kinds: readonly AlertKind[]) =>
     worst(alerts.filter((a) => a.subjectId === subjectId && kinds.includes(a.kind)).map((a) => a.severity));
@@ -526,7 +536,7 @@ export async function runCapacityAudit(deps: AuditorDeps, input: AuditInput): Pr
   );
   await deps.metrics.emit(metricPoints(subnetReports, groupReports, attachBudget.usedPercent));
 
-  return {
+  const report: AuditReport = {
     mode: input.mode,
     generatedAt: new Date(nowMs).toISOString(),
     accountId,
@@ -538,6 +548,8 @@ export async function runCapacityAudit(deps: AuditorDeps, input: AuditInput): Pr
     attachBudget,
     warnings,
   };
+  if (undelivered.length > 0) throw new AlertDeliveryError(undelivered, report);
+  return report;
 }
 
 function round(value: number, digits: number): number {
@@ -667,16 +679,22 @@ function recommendFor(
   }
 }
 
+interface AlertOutcome {
+  readonly reports: AlertReport[];
+  readonly undelivered: UndeliveredAlert[];
+}
+
 async function evaluateAndNotify(
   deps: AuditorDeps,
   observed: readonly Observed[],
   recommendations: readonly Recommendation[],
   nowMs: number,
-): Promise<AlertReport[]> {
+): Promise<AlertOutcome> {
   const stored = new Map<string, Versioned<AlertState>>(
     (await deps.store.listAlertStates()).map((state) => [state.value.key, state]),
   );
   const reports: AlertReport[] = [];
+  const undelivered: UndeliveredAlert[] = [];
   for (const { observation, details, groupNames } of observed) {
     const key = alertKey(observation.subject);
     const previous = stored.get(key);
@@ -685,16 +703,28 @@ async function evaluateAndNotify(
     let published = false;
     let title: string | null = null;
     if (notification !== null) {
-      const claimed = await claim(deps, next, previous?.version ?? 0, nowMs);
       const message = buildAlertMessage(notification, {
         nextSteps: recommendations.filter((r) => groupNames.includes(r.groupName)).map((r) => r.title),
         relatedResources: groupNames,
         details,
       });
       title = message.chatbot.content.title;
+      const version = previous?.version ?? 0;
+      let claimed = false;
+      try {
+        claimed = await claim(deps, next, version, nowMs);
+      } catch (error) {
+        // Nothing was written: the next run evaluates the same change again.
+        undelivered.push({ key, title, error, willRetry: true });
+      }
       if (claimed && deps.settings.publishAlerts) {
-        await deps.publisher.publish(message);
-        published = true;
+        try {
+          await deps.publisher.publish(message);
+          published = true;
+        } catch (error) {
+          const willRetry = await putBack(deps, key, previous?.value, version + 1, nowMs);
+          undelivered.push({ key, title, error, willRetry });
+        }
       }
     }
     if (next.severity === SeverityLevel.ok && notification === null) continue;
@@ -712,19 +742,52 @@ async function evaluateAndNotify(
       title,
     });
   }
-  return reports;
+  return { reports, undelivered };
 }
 
 /** False when another run changed the state first: that run owns the notification. */
 async function claim(deps: AuditorDeps, next: AlertState, version: number, nowMs: number): Promise<boolean> {
   try {
-    const expiresAtMs = next.severity === SeverityLevel.ok ? nowMs + deps.settings.sampleTtlMs : undefined;
-    await deps.store.putAlertState(next, version, expiresAtMs);
+    await deps.store.putAlertState(next, version, stateExpiryMs(deps, next, nowMs));
     return true;
   } catch (error) {
     if (error instanceof ConcurrentUpdateError) return false;
     throw error;
   }
+}
+
+/**
+ * After a failed publish, writes the state from before the claim back (as a new version), so the next run
+ * sees the same change, or the same reminder due, and notifies again. An alert with no stored state goes
+ * back to a fresh OK state. True when the state was put back, or another run has moved it on since (that
+ * run decides what to send); false when the write failed.
+ */
+async function putBack(
+  deps: AuditorDeps,
+  key: string,
+  previous: AlertState | undefined,
+  claimedVersion: number,
+  nowMs: number,
+): Promise<boolean> {
+  const state: AlertState = previous ?? {
+    key,
+    severity: SeverityLevel.ok,
+    sinceMs: nowMs,
+    activeSinceMs: null,
+    lastNotifiedAtMs: null,
+    lastEvaluatedAtMs: nowMs,
+  };
+  try {
+    await deps.store.putAlertState(state, claimedVersion, stateExpiryMs(deps, state, nowMs));
+    return true;
+  } catch (error) {
+    return error instanceof ConcurrentUpdateError;
+  }
+}
+
+/** OK states are kept only as long as samples: an alert that stays OK needs no memory. */
+function stateExpiryMs(deps: AuditorDeps, state: AlertState, nowMs: number): number | undefined {
+  return state.severity === SeverityLevel.ok ? nowMs + deps.settings.sampleTtlMs : undefined;
 }
 
 function metricPoints(

@@ -52,10 +52,15 @@ export interface AlertReport {
   readonly title: string | null;
 }
 
+/**
+ * The attach budget as the audited subnets show it. The budget is shared by the whole account and Region
+ * (DOMAIN.md §3); attaches in other subnets or VPCs are not seen here, so these figures are a lower bound.
+ */
 export interface AttachBudgetReport {
-  /** AttachNetworkInterface calls seen in the last 60 s on the audited subnets (secondary ENIs only). */
+  /** Secondary ENIs attached in the last 60 s on the audited subnets only. */
   readonly attachesLastMinute: number;
   readonly attachesPerMin: number;
+  /** `attachesLastMinute` as a percentage of `attachesPerMin`: the audited subnets' share of the budget. */
   readonly usedPercent: number;
 }
 

@@ -59,13 +59,13 @@ async function deliver(
 }
 
 /** Ticks the stepper as its handler does, nodes booting in between, until no plan is open. */
-async function stepUntilDone(world: FakeWorld, limitMs = 3_600_000): Promise<void> {
+async function stepUntilDone(world: FakeWorld, limitMs = 4 * 3_600_000): Promise<void> {
   const start = world.now;
   while ((await world.store.listPlans()).length > 0) {
     world.groups.settle();
     const outcomes = await advanceStaggerPlans(world.deps);
     world.now = nextWakeMs(outcomes, world.now, 15_000) ?? world.now + 60_000;
-    if (world.now - start > limitMs) throw new Error('plans did not finish within an hour');
+    if (world.now - start > limitMs) throw new Error('plans did not finish within four hours');
   }
 }
 

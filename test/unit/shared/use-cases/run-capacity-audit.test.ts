@@ -1,8 +1,10 @@
 import { InMemoryAuditStore } from '../../../../shared/adapters/memory/in-memory-audit-store.js';
 import { InMemoryStateStore } from '../../../../shared/adapters/memory/in-memory-state-store.js';
+import { RecordingAlertPublisher } from '../../../../shared/adapters/memory/recording-alert-publisher.js';
+import type { AlertMessage } from '../../../../shared/domain/chatbot-message.js';
 import { validateChatbotNotification } from '../../../../shared/domain/chatbot-message.js';
 import { ConcurrentUpdateError } from '../../../../shared/ports/audit-store.js';
-import { runCapacityAudit } from '../../../../shared/use-cases/run-capacity-audit.js';
+import { AlertDeliveryError, runCapacityAudit } from '../../../../shared/use-cases/run-capacity-audit.js';
 import { buildAuditWorld, buildManagedNodeGroup, buildScalingGroup } from './audit-world.js';
 
 const NOW_MS = Date.parse('2025-03-01T12:00:00Z');
@@ -406,5 +408,141 @@ describe('runCapacityAudit', () => {
     });
     expect(report.nodeGroups.find((g) => g.name === 'ng-workers')?.headroomNodes).toBe(16);
     expect(report.warnings.join('\n')).toContain('zz9.huge');
+  });
+});
+
+/** Fails the first `failures` publishes of the alert whose Chatbot thread is `key`, before SNS accepts them. */
+class FailingPublisher extends RecordingAlertPublisher {
+  constructor(
+    private readonly key: string,
+    private failures = 1,
+  ) {
+    super();
+  }
+
+  override async publish(message: AlertMessage) {
+    if (message.chatbot.metadata?.threadId === this.key && this.failures > 0) {
+      this.failures -= 1;
+      throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+    }
+    return super.publish(message);
+  }
+}
+
+describe('runCapacityAudit when a publish fails', () => {
+  const SUBNET_A_KEY = '111122223333:eu-west-1:subnet-a:subnet-ips';
+  /** subnet-a nearly full (CRITICAL), which also leaves the node group short of headroom. */
+  const lowWorld = (store: InMemoryAuditStore, publisher: RecordingAlertPublisher) => {
+    const world = buildAuditWorld(
+      {
+        groups: [growingGroup()],
+        subnets: [
+          { subnetId: 'subnet-a', usedIpCount: 230 },
+          { subnetId: 'subnet-b', cidr: '10.0.1.0/24', availabilityZone: 'eu-west-1b' },
+        ],
+      },
+      store,
+    );
+    return { ...world, deps: { ...world.deps, publisher } };
+  };
+  const threads = (messages: readonly AlertMessage[]) =>
+    messages.map((m) => `${m.chatbot.metadata?.threadId}:${m.attributes.notification?.StringValue}`);
+
+  it('still stores samples, emits metrics and publishes the other alerts, then throws naming the alert', async () => {
+    // Prepare
+    const store = new InMemoryAuditStore();
+    const publisher = new FailingPublisher(SUBNET_A_KEY);
+    const world = lowWorld(store, publisher);
+
+    // Act
+    const error = await runCapacityAudit(world.deps, { nowMs: NOW_MS, mode: 'headroom' }).catch((e) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(AlertDeliveryError);
+    expect(error.message).toContain(SUBNET_A_KEY);
+    expect((error as AlertDeliveryError).undelivered).toEqual([
+      expect.objectContaining({ key: SUBNET_A_KEY, willRetry: true }),
+    ]);
+    expect((error as AlertDeliveryError).report.alerts).toContainEqual(
+      expect.objectContaining({ key: SUBNET_A_KEY, notification: 'raised', published: false }),
+    );
+    expect(store.samples.get('subnet-a')).toEqual([expect.objectContaining({ atMs: NOW_MS })]);
+    expect(world.metrics.points).toContainEqual(
+      expect.objectContaining({ name: 'FreeIps', dimensions: { SubnetId: 'subnet-a' } }),
+    );
+    expect(publisher.messages.length).toBeGreaterThan(0);
+    expect(threads(publisher.messages).some((thread) => thread.startsWith(SUBNET_A_KEY))).toBe(false);
+  });
+
+  it('sends the failed notification on the next run, exactly once in all', async () => {
+    // Prepare
+    const store = new InMemoryAuditStore();
+    const publisher = new FailingPublisher(SUBNET_A_KEY);
+    const world = lowWorld(store, publisher);
+
+    // Act: the failing run, the next scheduled one, and one more
+    const failed = await runCapacityAudit(world.deps, { nowMs: NOW_MS, mode: 'headroom' }).catch((e) => e);
+    const next = await runCapacityAudit(world.deps, { nowMs: NOW_MS + 5 * MINUTE_MS, mode: 'headroom' });
+    await runCapacityAudit(world.deps, { nowMs: NOW_MS + 10 * MINUTE_MS, mode: 'headroom' });
+
+    // Assess
+    expect(failed).toBeInstanceOf(AlertDeliveryError);
+    expect(next.alerts).toContainEqual(
+      expect.objectContaining({ key: SUBNET_A_KEY, notification: 'raised', published: true }),
+    );
+    const sent = threads(publisher.messages);
+    expect(sent.filter((thread) => thread.startsWith(SUBNET_A_KEY))).toEqual([`${SUBNET_A_KEY}:raised`]);
+    expect(new Set(sent).size).toBe(sent.length);
+  });
+
+  it('on a retry of the same run, sends only what failed', async () => {
+    // Prepare
+    const store = new InMemoryAuditStore();
+    const publisher = new FailingPublisher(SUBNET_A_KEY);
+    const world = lowWorld(store, publisher);
+
+    // Act: Lambda invokes the function again with the same event
+    await runCapacityAudit(world.deps, { nowMs: NOW_MS, mode: 'headroom' }).catch(() => undefined);
+    const sentByFailedRun = threads(publisher.messages);
+    await runCapacityAudit(world.deps, { nowMs: NOW_MS, mode: 'headroom' });
+
+    // Assess
+    expect(threads(publisher.messages)).toEqual([...sentByFailedRun, `${SUBNET_A_KEY}:raised`]);
+  });
+
+  it('puts back an active state, so a failed escalation is sent by the next run', async () => {
+    // Prepare: WARNING first (200 used), then CRITICAL (230 used) with the escalation failing once
+    const store = new InMemoryAuditStore();
+    const publisher = new FailingPublisher(SUBNET_A_KEY);
+    const warning = buildAuditWorld(
+      {
+        groups: [growingGroup()],
+        subnets: [
+          { subnetId: 'subnet-a', usedIpCount: 200 },
+          { subnetId: 'subnet-b', cidr: '10.0.1.0/24', availabilityZone: 'eu-west-1b' },
+        ],
+      },
+      store,
+    );
+    await runCapacityAudit(warning.deps, { nowMs: NOW_MS, mode: 'headroom' });
+    const critical = lowWorld(store, publisher);
+
+    // Act
+    const failed = await runCapacityAudit(critical.deps, {
+      nowMs: NOW_MS + 5 * MINUTE_MS,
+      mode: 'headroom',
+    }).catch((e) => e);
+    const stateAfterFailure = store.alertStates.get(SUBNET_A_KEY);
+    const next = await runCapacityAudit(critical.deps, { nowMs: NOW_MS + 10 * MINUTE_MS, mode: 'headroom' });
+
+    // Assess
+    expect(failed).toBeInstanceOf(AlertDeliveryError);
+    expect(stateAfterFailure?.value).toMatchObject({ severity: 'WARNING', lastNotifiedAtMs: NOW_MS });
+    expect(next.alerts).toContainEqual(
+      expect.objectContaining({ key: SUBNET_A_KEY, notification: 'escalated', previousSeverity: 'WARNING' }),
+    );
+    expect(threads(publisher.messages).filter((thread) => thread.startsWith(SUBNET_A_KEY))).toEqual([
+      `${SUBNET_A_KEY}:escalated`,
+    ]);
   });
 });

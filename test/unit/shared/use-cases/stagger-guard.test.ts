@@ -175,7 +175,9 @@ describe('scale reactor and stagger stepper', () => {
     const world = buildWorld();
     world.groups.add(buildGroup({ desiredCapacity: 50 }));
     world.groups.failNextMutation = new Error('Lambda killed');
-    await expect(react(world, desiredSet())).rejects.toThrow('Lambda killed');
+    expect(await react(world, desiredSet())).toMatchObject([
+      { groupName: 'shop-general', outcome: 'failed', eventIds: ['evt-1'] },
+    ]);
     expect((await world.store.listPlans())[0]?.value.allowedCapacity).toBe(70);
     world.now += 5_000;
     await advanceStaggerPlans(world.deps);

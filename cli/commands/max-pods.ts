@@ -1,12 +1,8 @@
-import {
-  effectiveNetworking,
-  MAX_PODS_CAPS,
-  type MaxPodsCap,
-  maxPods,
-} from '../../shared/domain/cni-capacity.js';
+import { effectiveNetworking, maxPods } from '../../shared/domain/cni-capacity.js';
 import { type CniConfig, DEFAULT_CNI_CONFIG } from '../../shared/domain/cni-config.js';
 import { bundledInstanceLimits } from '../../shared/instance-types/bundled-instance-limits.js';
 import { parseFlags, parseIntegerFlag } from '../args.js';
+import { parseCapFlag } from '../capacity-flags.js';
 import { type CliCommand, UsageError } from '../command.js';
 import { formatTable } from '../format-table.js';
 import { lookupInstanceTypes } from '../instance-lookup.js';
@@ -48,12 +44,7 @@ export const maxPodsCommand: CliCommand = {
     if (!values.all && values['instance-type'] === undefined) {
       throw new UsageError("max-pods: --instance-type T[,T...] or --all is required (see 'max-pods --help')");
     }
-    const cap = (values.cap ?? 'none') as MaxPodsCap;
-    if (!MAX_PODS_CAPS.includes(cap)) {
-      throw new UsageError(
-        `--cap: '${values.cap}' is not a cap policy (expected ${MAX_PODS_CAPS.join(', ')})`,
-      );
-    }
+    const cap = parseCapFlag(values.cap);
     const cni: CniConfig = {
       ...DEFAULT_CNI_CONFIG,
       prefixDelegation: values['prefix-delegation'] === true,

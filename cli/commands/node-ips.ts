@@ -1,11 +1,7 @@
-import {
-  CapacityInputError,
-  MAX_PODS_CAPS,
-  type MaxPodsCap,
-  nodeHoldings,
-} from '../../shared/domain/cni-capacity.js';
-import { CniConfigError, describeCniConfig, parseCniPairs } from '../../shared/domain/cni-config-parse.js';
+import { CapacityInputError, nodeHoldings } from '../../shared/domain/cni-capacity.js';
+import { describeCniConfig } from '../../shared/domain/cni-config-parse.js';
 import { parseFlags, parseIntegerFlag } from '../args.js';
+import { parseCapFlag, parseCniFlags } from '../capacity-flags.js';
 import { type CliCommand, UsageError } from '../command.js';
 import { formatTable } from '../format-table.js';
 import { lookupInstanceTypes } from '../instance-lookup.js';
@@ -44,20 +40,8 @@ export const nodeIpsCommand: CliCommand = {
     if (!limits || extra.length > 0)
       throw new UsageError('--instance-type: node-ips takes exactly one instance type');
     const pods = parseIntegerFlag('pods', values.pods, 0, 100_000);
-    const cap = (values.cap ?? 'none') as MaxPodsCap;
-    if (!MAX_PODS_CAPS.includes(cap)) {
-      throw new UsageError(
-        `--cap: '${values.cap}' is not a cap policy (expected ${MAX_PODS_CAPS.join(', ')})`,
-      );
-    }
-    let parsed: ReturnType<typeof parseCniPairs>;
-    try {
-      parsed = parseCniPairs(values.cni ?? []);
-    } catch (error) {
-      if (error instanceof CniConfigError) throw new UsageError(error.message);
-      throw error;
-    }
-    for (const warning of parsed.warnings) io.stderr(`warning: ${warning.message}\n`);
+    const cap = parseCapFlag(values.cap);
+    const parsed = parseCniFlags(values.cni, io);
     let holdings: ReturnType<typeof nodeHoldings>;
     try {
       holdings = nodeHoldings(limits, parsed.config, pods, cap);

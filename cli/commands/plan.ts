@@ -1,14 +1,9 @@
 import { type AttachBudgetPolicy, validateBudgetPolicy } from '../../shared/domain/attach-budget.js';
-import {
-  MAX_PODS_CAPS,
-  type MaxPodsCap,
-  maxPodNetworkPods,
-  nodeHoldings,
-} from '../../shared/domain/cni-capacity.js';
-import { CniConfigError, parseCniPairs } from '../../shared/domain/cni-config-parse.js';
+import { maxPodNetworkPods, nodeHoldings } from '../../shared/domain/cni-capacity.js';
 import { DEFAULT_GUARD_SETTINGS } from '../../shared/domain/guard-defaults.js';
 import { planStagger } from '../../shared/domain/stagger-planner.js';
 import { parseFlags, parseIntegerFlag } from '../args.js';
+import { parseCapFlag, parseCniFlags } from '../capacity-flags.js';
 import { type CliCommand, UsageError } from '../command.js';
 import { formatTable } from '../format-table.js';
 import { lookupInstanceTypes } from '../instance-lookup.js';
@@ -59,20 +54,8 @@ export const planCommand: CliCommand = {
       throw new UsageError('--instance-type: plan takes exactly one instance type');
     const from = parseIntegerFlag('from', values.from ?? '', 0, 100_000);
     const to = parseIntegerFlag('to', values.to ?? '', 0, 100_000);
-    const cap = (values.cap ?? 'none') as MaxPodsCap;
-    if (!MAX_PODS_CAPS.includes(cap)) {
-      throw new UsageError(
-        `--cap: '${values.cap}' is not a cap policy (expected ${MAX_PODS_CAPS.join(', ')})`,
-      );
-    }
-    let cni: ReturnType<typeof parseCniPairs>;
-    try {
-      cni = parseCniPairs(values.cni ?? []);
-    } catch (error) {
-      if (error instanceof CniConfigError) throw new UsageError(error.message);
-      throw error;
-    }
-    for (const warning of cni.warnings) io.stderr(`warning: ${warning.message}\n`);
+    const cap = parseCapFlag(values.cap);
+    const cni = parseCniFlags(values.cni, io);
     const podLimit = maxPodNetworkPods(limits, cni.config, cap);
     const podsPerNode =
       values['pods-per-node'] === undefined

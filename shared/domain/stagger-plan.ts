@@ -62,8 +62,6 @@ export interface GroupSnapshot {
   readonly minSize: number;
   readonly maxSize: number;
   readonly inServiceCount: number;
-  /** Instances launched but not yet in service (their attaches are still to come). */
-  readonly pendingCount: number;
 }
 
 /** A scale intent from an event: the capacity somebody asked for. */

@@ -77,13 +77,7 @@ export async function profileGroup(group: ScalingGroup, catalog: InstanceCatalog
   };
 }
 
-/** Instances that count as running capacity (launched and not leaving). */
-export function countInstances(group: ScalingGroup): { inService: number; pending: number } {
-  let inService = 0;
-  let pending = 0;
-  for (const instance of group.instances) {
-    if (instance.lifecycleState === 'InService') inService += 1;
-    else if (instance.lifecycleState.startsWith('Pending')) pending += 1;
-  }
-  return { inService, pending };
+/** Instances that count as running capacity: in service (launching ones have not booted and can be cancelled). */
+export function countInService(group: ScalingGroup): number {
+  return group.instances.filter((instance) => instance.lifecycleState === 'InService').length;
 }

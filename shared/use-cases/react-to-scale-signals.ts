@@ -16,7 +16,7 @@ import { DESIRED_VIA, type DesiredSetSignal } from '../events/scale-signal.js';
 import type { GuardEvent } from '../ports/event-publisher.js';
 import { ConcurrentUpdateError } from '../ports/guard-state-store.js';
 import type { ScalingGroup } from '../ports/scaling-groups.js';
-import { countInstances, isOptedIn, profileGroup } from './group-profile.js';
+import { countInService, isOptedIn, profileGroup } from './group-profile.js';
 import { describeRecentSpenders } from './recent-spenders.js';
 import { MAX_COMMIT_ATTEMPTS, type StaggerDeps } from './stagger-deps.js';
 
@@ -162,7 +162,7 @@ async function reactForGroup(
     return { groupName: group.name, outcome: 'pass-through', capacity: requested };
   }
   const profile = await profileGroup(group, deps.catalog);
-  const { inService, pending } = countInstances(group);
+  const inService = countInService(group);
   const policy = deps.settings.policy;
 
   for (let attempt = 1; attempt <= MAX_COMMIT_ATTEMPTS; attempt += 1) {
@@ -188,7 +188,6 @@ async function reactForGroup(
         minSize: group.minSize,
         maxSize: group.maxSize,
         inServiceCount: inService,
-        pendingCount: pending,
       },
       profile.mode,
       profile.attachesPerNode,

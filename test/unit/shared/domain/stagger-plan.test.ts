@@ -36,7 +36,6 @@ function buildSnapshot(overrides: Partial<GroupSnapshot> = {}): GroupSnapshot {
     minSize: 0,
     maxSize: 300,
     inServiceCount: 50,
-    pendingCount: 0,
     ...overrides,
   };
 }
@@ -107,7 +106,7 @@ describe('a finished plan', () => {
     const decision = decideIntent(
       finished,
       observed(200),
-      buildSnapshot({ inServiceCount: 180, pendingCount: 20 }),
+      buildSnapshot({ inServiceCount: 180 }),
       'desired',
       2,
       ctx(),

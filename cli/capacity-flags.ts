@@ -1,0 +1,25 @@
+import { MAX_PODS_CAPS, type MaxPodsCap } from '../shared/domain/cni-capacity.js';
+import { CniConfigError, type ParsedCniConfig, parseCniPairs } from '../shared/domain/cni-config-parse.js';
+import { type CliIo, UsageError } from './command.js';
+
+/** `--cap none|mng|auto-mode` (default none), naming the accepted values on a bad one. */
+export function parseCapFlag(value: string | undefined): MaxPodsCap {
+  const cap = (value ?? 'none') as MaxPodsCap;
+  if (!MAX_PODS_CAPS.includes(cap)) {
+    throw new UsageError(`--cap: '${value}' is not a cap policy (expected ${MAX_PODS_CAPS.join(', ')})`);
+  }
+  return cap;
+}
+
+/** Repeated `--cni KEY=VALUE` flags; values the CNI would ignore are reported on stderr as warnings. */
+export function parseCniFlags(pairs: readonly string[] | undefined, io: CliIo): ParsedCniConfig {
+  let parsed: ParsedCniConfig;
+  try {
+    parsed = parseCniPairs(pairs ?? []);
+  } catch (error) {
+    if (error instanceof CniConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+  for (const warning of parsed.warnings) io.stderr(`warning: ${warning.message}\n`);
+  return parsed;
+}

@@ -16,8 +16,26 @@ export const DEFAULT_GUARD_SETTINGS = Object.freeze({
   /** Tag that opts an Auto Scaling group in. */
   optInTagKey: 'capacity-guard/enabled',
   optInTagValue: 'true',
-  /** Tag that forces a pacing mode (`desired` or `ceiling`). */
+  /** Tag that chooses how a group is paced: `gate` (launch lifecycle hook), `ceiling` or `desired`. */
+  modeTagKey: 'capacity-guard/mode',
+  /** Earlier name of the mode tag, still read when the new one is absent. */
   pacingModeTagKey: 'capacity-guard/pacing',
+  /** Name of the launch lifecycle hook that holds a gated group's new instances. */
+  gateHookName: 'capacity-guard-launch-gate',
+  /** The hook's HeartbeatTimeout: an instance the guard does not release proceeds on its own after it. */
+  gateHeartbeatTimeoutSec: 600,
+  /** Longest the guard keeps an instance at the gate (well under Cluster Autoscaler's 15 min provision time). */
+  gateMaxHoldSec: 600,
+  /** A released node's remaining prediction retires once it attached and then stayed quiet this long. */
+  gateSettleQuietSec: 90,
+  /** A released node's remaining prediction retires this long after its release, whatever it attached. */
+  gateSettleMaxSec: 300,
+  /** How long what settled nodes of a group attached is trusted as the prediction for its new nodes. */
+  gatePeerRefreshSec: 600,
+  /** Tag giving a gated group's share when several groups wait at once (whole number >= 1). */
+  gateWeightTagKey: 'capacity-guard/gate-weight',
+  /** Tag giving kubelet's max pods on the group's nodes when the launch template or nodeadm config sets it. */
+  maxPodsTagKey: 'capacity-guard/max-pods',
   /** Tag giving the pods each new node is expected to run (otherwise a full node). */
   podsPerNodeTagKey: 'capacity-guard/pods-per-node',
 });

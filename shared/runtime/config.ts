@@ -21,8 +21,51 @@ export interface GuardConfig {
   readonly attachTimeFilter: boolean;
   /** Seconds between sub-minute steps inside one stepper invocation. */
   readonly stepIntervalSec: number;
+  /** The launch gate's settings. */
+  readonly gate: GateConfig;
   /** The capacity auditor's settings. */
   readonly audit: AuditConfig;
+}
+
+/** The launch gate's settings (defaults in `DEFAULT_GUARD_SETTINGS`). */
+export interface GateConfig {
+  readonly hookName: string;
+  readonly heartbeatTimeoutSec: number;
+  readonly maxHoldSec: number;
+  readonly settleQuietSec: number;
+  readonly settleMaxSec: number;
+  readonly peerRefreshSec: number;
+  /** How long one scheduled invocation of the releaser keeps releasing while instances wait. */
+  readonly loopSec: number;
+}
+
+/** Reads the launch gate's settings from the environment. */
+export function parseGateConfig(env: Env): GateConfig {
+  const d = DEFAULT_GUARD_SETTINGS;
+  const hookName = env.GATE_HOOK_NAME?.trim() || d.gateHookName;
+  // Auto Scaling hook names: 1..255 of [A-Za-z0-9\-_\/] (PutLifecycleHook LifecycleHookName).
+  if (!/^[A-Za-z0-9\-_/]{1,255}$/.test(hookName)) {
+    throw new ConfigError(`GATE_HOOK_NAME: '${hookName}' is invalid (expected 1..255 of A-Z a-z 0-9 - _ /)`);
+  }
+  const heartbeatTimeoutSec = number(
+    env,
+    'GATE_HEARTBEAT_TIMEOUT_SEC',
+    d.gateHeartbeatTimeoutSec,
+    30,
+    7200,
+    true,
+  );
+  // The total wait at a hook is capped at 100 heartbeat timeouts or 48 h, whichever is smaller (DOMAIN.md §6).
+  const holdCap = Math.min(100 * heartbeatTimeoutSec, 172_800);
+  return Object.freeze({
+    hookName,
+    heartbeatTimeoutSec,
+    maxHoldSec: number(env, 'GATE_MAX_HOLD_SEC', Math.min(d.gateMaxHoldSec, holdCap), 0, holdCap, true),
+    settleQuietSec: number(env, 'GATE_SETTLE_QUIET_SEC', d.gateSettleQuietSec, 5, 3600, true),
+    settleMaxSec: number(env, 'GATE_SETTLE_MAX_SEC', d.gateSettleMaxSec, 30, 7200, true),
+    peerRefreshSec: number(env, 'GATE_PEER_REFRESH_SEC', d.gatePeerRefreshSec, 0, 86_400, true),
+    loopSec: number(env, 'GATE_LOOP_SEC', 55, 0, 840, true),
+  });
 }
 
 export class ConfigError extends Error {
@@ -110,6 +153,7 @@ export function parseConfig(env: Env): GuardConfig {
     ),
     attachTimeFilter: (env.ATTACH_OBSERVER_TIME_FILTER ?? 'false').trim().toLowerCase() === 'true',
     stepIntervalSec: number(env, 'STEP_INTERVAL_SEC', 15, 5, 60, true),
+    gate: parseGateConfig(env),
     audit: parseAuditConfig(env),
   });
 }

@@ -1,4 +1,5 @@
 import { maxPodNetworkPods, nodeHoldings } from '../domain/cni-capacity.js';
+import type { CniConfig } from '../domain/cni-config.js';
 import { applyCniSettings } from '../domain/cni-config-parse.js';
 import { DEFAULT_GUARD_SETTINGS } from '../domain/guard-defaults.js';
 import type { PacingMode } from '../domain/stagger-plan.js';
@@ -23,6 +24,30 @@ export interface GroupProfile {
   readonly podsPerNode: number;
 }
 
+/** How the guard paces a group: the launch gate, a MaxSize ceiling or its desired capacity. */
+export type GuardMode = 'gate' | PacingMode;
+
+const GUARD_MODES: readonly string[] = ['gate', 'desired', 'ceiling'];
+
+/**
+ * The group's mode: its mode tag (or the earlier pacing tag), else `ceiling` for a group an autoscaler owns,
+ * else `desired`. An unknown value is an error naming the tag and the accepted values.
+ */
+export function guardModeOf(group: ScalingGroup): GuardMode {
+  const key =
+    group.tags[DEFAULT_GUARD_SETTINGS.modeTagKey] !== undefined
+      ? DEFAULT_GUARD_SETTINGS.modeTagKey
+      : DEFAULT_GUARD_SETTINGS.pacingModeTagKey;
+  const tag = group.tags[key];
+  if (tag === undefined) return group.tags[AUTOSCALER_TAG_KEY] !== undefined ? 'ceiling' : 'desired';
+  if (!GUARD_MODES.includes(tag)) {
+    throw new GroupProfileError(
+      `${group.name}: tag ${key}='${tag}' is invalid (expected gate, ceiling or desired)`,
+    );
+  }
+  return tag as GuardMode;
+}
+
 /** True when the group carries the opt-in tag. */
 export function isOptedIn(group: ScalingGroup, tagKey: string, tagValue: string): boolean {
   return group.tags[tagKey] === tagValue;
@@ -34,13 +59,11 @@ export function isOptedIn(group: ScalingGroup, tagKey: string, tagValue: string)
  * tag); attaches per node come from the capacity model at the expected pods per node (tag), else a full node.
  */
 export async function profileGroup(group: ScalingGroup, catalog: InstanceCatalog): Promise<GroupProfile> {
-  const modeTag = group.tags[DEFAULT_GUARD_SETTINGS.pacingModeTagKey];
-  if (modeTag !== undefined && modeTag !== 'desired' && modeTag !== 'ceiling') {
-    throw new GroupProfileError(
-      `${group.name}: tag ${DEFAULT_GUARD_SETTINGS.pacingModeTagKey}='${modeTag}' is invalid (expected desired or ceiling)`,
-    );
+  const guardMode = guardModeOf(group);
+  if (guardMode === 'gate') {
+    throw new GroupProfileError(`${group.name}: paced by the launch gate, not by desired capacity`);
   }
-  const mode: PacingMode = modeTag ?? (group.tags[AUTOSCALER_TAG_KEY] !== undefined ? 'ceiling' : 'desired');
+  const mode: PacingMode = guardMode;
   const counts = new Map<string, number>();
   for (const instance of group.instances) {
     if (instance.instanceType)
@@ -55,12 +78,7 @@ export async function profileGroup(group: ScalingGroup, catalog: InstanceCatalog
   }
   const limits = (await catalog.getLimits([instanceType])).get(instanceType);
   if (!limits) throw new GroupProfileError(`${group.name}: instance type ${instanceType} is unknown`);
-  const settings: Record<string, string> = {};
-  for (const pair of (group.tags[CNI_TAG_KEY] ?? '').split(/[\s,]+/).filter((p) => p.includes('='))) {
-    const at = pair.indexOf('=');
-    settings[pair.slice(0, at)] = pair.slice(at + 1);
-  }
-  const cni = applyCniSettings(settings).config;
+  const cni = groupCniConfig(group);
   const fullNode = maxPodNetworkPods(limits, cni);
   const podsTag = group.tags[DEFAULT_GUARD_SETTINGS.podsPerNodeTagKey];
   const podsPerNode = podsTag === undefined ? fullNode : Number(podsTag);
@@ -75,6 +93,16 @@ export async function profileGroup(group: ScalingGroup, catalog: InstanceCatalog
     podsPerNode,
     attachesPerNode: nodeHoldings(limits, cni, podsPerNode).attaches,
   };
+}
+
+/** The CNI settings a group's tag gives (`KEY=VALUE` pairs, space or comma separated) over the defaults. */
+export function groupCniConfig(group: ScalingGroup): CniConfig {
+  const settings: Record<string, string> = {};
+  for (const pair of (group.tags[CNI_TAG_KEY] ?? '').split(/[\s,]+/).filter((p) => p.includes('='))) {
+    const at = pair.indexOf('=');
+    settings[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return applyCniSettings(settings).config;
 }
 
 /** Instances that count as running capacity: in service (launching ones have not booted and can be cancelled). */

@@ -16,13 +16,13 @@ import { DESIRED_VIA, type DesiredSetSignal } from '../events/scale-signal.js';
 import type { GuardEvent } from '../ports/event-publisher.js';
 import { ConcurrentUpdateError } from '../ports/guard-state-store.js';
 import type { ScalingGroup } from '../ports/scaling-groups.js';
-import { countInService, isOptedIn, profileGroup } from './group-profile.js';
+import { countInService, guardModeOf, isOptedIn, profileGroup } from './group-profile.js';
 import { describeRecentSpenders } from './recent-spenders.js';
 import { MAX_COMMIT_ATTEMPTS, type StaggerDeps } from './stagger-deps.js';
 
 /** What the reactor did for one group, for the log and the tests. */
 export type GroupOutcome =
-  | { readonly groupName: string; readonly outcome: 'not-found' | 'not-opted-in' | 'no-intent' }
+  | { readonly groupName: string; readonly outcome: 'not-found' | 'not-opted-in' | 'no-intent' | 'gated' }
   | {
       readonly groupName: string;
       readonly outcome: 'failed';
@@ -77,6 +77,16 @@ export async function reactToScaleSignals(
       continue;
     }
     try {
+      // The launch gate paces these groups instance by instance; their desired capacity is the operator's.
+      if (guardModeOf(group) === 'gate') {
+        const request = work.latestDesired;
+        if (request?.via === DESIRED_VIA.scaleRequest && work.latestIntent === request) {
+          const capacity = Math.min(Math.max(request.desired, group.minSize), group.maxSize);
+          if (capacity !== group.desiredCapacity) await deps.groups.setDesiredCapacity(group.name, capacity);
+        }
+        outcomes.push({ groupName: work.groupName, outcome: 'gated' });
+        continue;
+      }
       outcomes.push(await reactForGroup(deps, work, group, killSwitch));
     } catch (error) {
       // One group's failure must not fail the others' intents: the caller returns only its events to the queue.

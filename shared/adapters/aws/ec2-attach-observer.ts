@@ -1,4 +1,6 @@
 import { type EC2Client, paginateDescribeNetworkInterfaces } from '@aws-sdk/client-ec2';
+import type { ObservedAttach } from '../../domain/launch-gate.js';
+import type { AccountAttaches } from '../../ports/account-attaches.js';
 import type { AttachObserver } from '../../ports/attach-observer.js';
 import { callAws } from './aws-error.js';
 
@@ -16,13 +18,16 @@ export function attachTimeFilterValues(sinceMs: number, nowMs: number): string[]
   return values;
 }
 
+/** Instance ids per `attachment.instance-id` filter (EC2 accepts up to 200 values per filter). */
+const INSTANCE_IDS_PER_FILTER = 100;
+
 /**
  * Observes recent ENI attachments through DescribeNetworkInterfaces (paginated, filtered to attached ENIs).
  * With `useTimeFilter`, EC2 is also asked to return only ENIs whose `attachment.attach-time` matches the last
  * minutes (a documented filter; wildcard matching on it is not documented, so it is opt-in): far fewer pages in
  * accounts with tens of thousands of ENIs.
  */
-export class Ec2AttachObserver implements AttachObserver {
+export class Ec2AttachObserver implements AttachObserver, AccountAttaches {
   constructor(
     private readonly client: EC2Client,
     private readonly clock: { nowMs(): number },
@@ -30,7 +35,14 @@ export class Ec2AttachObserver implements AttachObserver {
   ) {}
 
   async attachTimesSince(sinceMs: number, excludeInstanceIds: ReadonlySet<string>): Promise<number[]> {
-    const times: number[] = [];
+    const attaches = await this.attachesSince(sinceMs);
+    return attaches
+      .filter((a) => a.instanceId === null || !excludeInstanceIds.has(a.instanceId))
+      .map((a) => a.atMs);
+  }
+
+  async attachesSince(sinceMs: number): Promise<ObservedAttach[]> {
+    const attaches: ObservedAttach[] = [];
     await callAws('ec2:DescribeNetworkInterfaces', async () => {
       for await (const page of paginateDescribeNetworkInterfaces(
         { client: this.client, pageSize: 1000 },
@@ -53,11 +65,31 @@ export class Ec2AttachObserver implements AttachObserver {
           const at = attachment?.AttachTime?.getTime();
           // A node's primary ENI (device index 0) comes with RunInstances, not with AttachNetworkInterface.
           if (at === undefined || at <= sinceMs || attachment?.DeviceIndex === 0) continue;
-          if (attachment?.InstanceId && excludeInstanceIds.has(attachment.InstanceId)) continue;
-          times.push(at);
+          attaches.push({ atMs: at, instanceId: attachment?.InstanceId ?? null });
         }
       }
     });
-    return times.sort((a, b) => a - b);
+    return attaches.sort((a, b) => a.atMs - b.atMs);
+  }
+
+  async attachedEniCounts(instanceIds: readonly string[]): Promise<ReadonlyMap<string, number>> {
+    const counts = new Map<string, number>();
+    const unique = [...new Set(instanceIds)];
+    for (let i = 0; i < unique.length; i += INSTANCE_IDS_PER_FILTER) {
+      const batch = unique.slice(i, i + INSTANCE_IDS_PER_FILTER);
+      await callAws('ec2:DescribeNetworkInterfaces', async () => {
+        for await (const page of paginateDescribeNetworkInterfaces(
+          { client: this.client, pageSize: 1000 },
+          { Filters: [{ Name: 'attachment.instance-id', Values: batch }] },
+        )) {
+          for (const eni of page.NetworkInterfaces ?? []) {
+            const attachment = eni.Attachment;
+            if (!attachment?.InstanceId || attachment.DeviceIndex === 0) continue;
+            counts.set(attachment.InstanceId, (counts.get(attachment.InstanceId) ?? 0) + 1);
+          }
+        }
+      });
+    }
+    return counts;
   }
 }

@@ -1,0 +1,246 @@
+import { BUDGET_WINDOW_MS } from './attach-budget.js';
+
+/**
+ * The launch gate: a launch lifecycle hook holds each new instance in `Pending:Wait` and its node waits for
+ * `InService` before kubelet starts (DOMAIN.md §6), so nothing attaches until the guard releases it. The guard
+ * releases instances under a closed-loop ledger: the attaches seen in the account in the last 60 s plus the
+ * attaches still expected from instances it released and has not yet seen attach.
+ */
+
+/** Settings of the gate, validated by the runtime configuration. */
+export interface GatePolicy {
+  /** Attachments allowed in any rolling 60 s window, less the safety margin (see `effectiveBudget`). */
+  readonly attachesPerWindow: number;
+  /** Longest the guard keeps an instance waiting; past it the instance is released whatever the budget. */
+  readonly maxHoldMs: number;
+  /** The hook's HeartbeatTimeout: an instance not released by then proceeds on its own (DefaultResult CONTINUE). */
+  readonly heartbeatTimeoutMs: number;
+  /** A released instance's prediction retires once it has attached and then attached nothing for this long. */
+  readonly settleQuietMs: number;
+  /** A released instance's prediction retires this long after its release, whatever it attached. */
+  readonly settleMaxMs: number;
+}
+
+/** An instance the hook holds, as the guard sees it on one pass. */
+export interface WaitingInstance {
+  readonly instanceId: string;
+  readonly groupName: string;
+  /** When the instance began to wait (the lifecycle action's time, or when a pass first saw it). */
+  readonly waitingSinceMs: number;
+  /** When the guard last restarted the hook's timeout for it; null: never. */
+  readonly heartbeatAtMs: number | null;
+  /** Attaches this node is expected to make once released (exact type, CNI settings, max-pods cap). */
+  readonly predictedAttaches: number;
+  /** The group's share when groups wait together (tag), at least 1. */
+  readonly weight: number;
+}
+
+/** An instance the guard released, kept until its attaches are seen or it has settled. */
+export interface ReleasedInstance {
+  readonly instanceId: string;
+  readonly groupName: string;
+  readonly releasedAtMs: number;
+  readonly predictedAttaches: number;
+}
+
+/** One ENI attachment seen in the account (`Attachment.AttachTime`, device index > 0). */
+export interface ObservedAttach {
+  readonly atMs: number;
+  readonly instanceId: string | null;
+}
+
+export type ReleaseReason = 'budget' | 'max-hold' | 'retry' | 'kill-switch';
+
+export interface GateRelease {
+  readonly instance: WaitingInstance;
+  readonly reason: ReleaseReason;
+}
+
+export interface GateDecision {
+  /** Instances to release now with CompleteLifecycleAction CONTINUE. */
+  readonly release: readonly GateRelease[];
+  /** Waiting instances whose hook would time out before the guard can release them: restart their timeout. */
+  readonly heartbeat: readonly WaitingInstance[];
+  /** The released instances still expected to attach, this pass's releases included. */
+  readonly inFlight: readonly ReleasedInstance[];
+  /** Attaches seen in the last 60 s, every consumer. */
+  readonly observedInWindow: number;
+  /** Attaches still expected from released instances (before this pass's releases). */
+  readonly pendingAttaches: number;
+  /** Room left after this pass's releases. */
+  readonly roomAfter: number;
+  /** When the next pass can change something (room frees, a hold or a heartbeat falls due); null: nothing waits. */
+  readonly nextCheckAtMs: number | null;
+}
+
+export interface GateInput {
+  readonly nowMs: number;
+  readonly policy: GatePolicy;
+  readonly waiting: readonly WaitingInstance[];
+  readonly released: readonly ReleasedInstance[];
+  /** Attaches since at least 60 s ago and since the oldest in-flight release (see {@link observationStartMs}). */
+  readonly observed: readonly ObservedAttach[];
+  /** The kill switch is on: every waiting instance goes at once (fail open). */
+  readonly killSwitch?: boolean;
+}
+
+/** How far clocks of two invocations (and EC2's attach times) may disagree. */
+export const CLOCK_SKEW_MS = 5_000;
+
+/** A heartbeat is recorded this long before the hook would time out, so one slow pass cannot miss it. */
+export const HEARTBEAT_LEAD_MS = 60_000;
+
+/**
+ * Where a pass's observation must start: the budget's 60 s window, widened to the oldest release still in flight
+ * (its attaches since release decide how much of its prediction is still to come).
+ *
+ * @example
+ * observationStartMs(120_000, [{ instanceId: 'i-1', groupName: 'g', releasedAtMs: 30_000, predictedAttaches: 2 }]) // 25_000
+ */
+export function observationStartMs(nowMs: number, released: readonly ReleasedInstance[]): number {
+  let start = nowMs - BUDGET_WINDOW_MS;
+  for (const r of released) start = Math.min(start, r.releasedAtMs - CLOCK_SKEW_MS);
+  return start;
+}
+
+interface Progress {
+  readonly seen: number;
+  readonly lastAtMs: number | null;
+}
+
+function progressOf(released: ReleasedInstance, observed: readonly ObservedAttach[]): Progress {
+  let seen = 0;
+  let lastAtMs: number | null = null;
+  for (const a of observed) {
+    if (a.instanceId !== released.instanceId || a.atMs < released.releasedAtMs - CLOCK_SKEW_MS) continue;
+    seen += 1;
+    lastAtMs = lastAtMs === null ? a.atMs : Math.max(lastAtMs, a.atMs);
+  }
+  return { seen, lastAtMs };
+}
+
+/**
+ * When a released instance's remaining prediction stops counting: once all its predicted attaches are seen, once
+ * it attached and then stayed quiet for `settleQuietMs`, or `settleMaxMs` after its release.
+ *
+ * @example
+ * settlesAtMs({ instanceId: 'i-1', groupName: 'g', releasedAtMs: 0, predictedAttaches: 2 }, { seen: 2, lastAtMs: 9_000 }, policy) // 9_000
+ */
+export function settlesAtMs(released: ReleasedInstance, progress: Progress, policy: GatePolicy): number {
+  const cap = released.releasedAtMs + policy.settleMaxMs;
+  if (progress.seen >= released.predictedAttaches)
+    return Math.min(cap, progress.lastAtMs ?? released.releasedAtMs);
+  if (progress.lastAtMs !== null) return Math.min(cap, progress.lastAtMs + policy.settleQuietMs);
+  return cap;
+}
+
+/** Waiting instances in release order: groups take turns by weight, each group's instances oldest first. */
+function releaseOrder(waiting: readonly WaitingInstance[]): WaitingInstance[] {
+  const byGroup = new Map<string, WaitingInstance[]>();
+  for (const w of [...waiting].sort(byWaitAge)) {
+    const list = byGroup.get(w.groupName) ?? [];
+    list.push(w);
+    byGroup.set(w.groupName, list);
+  }
+  // The group whose oldest instance has waited longest goes first in every round.
+  const queues = [...byGroup.values()].sort((a, b) =>
+    byWaitAge(a[0] as WaitingInstance, b[0] as WaitingInstance),
+  );
+  const order: WaitingInstance[] = [];
+  while (queues.some((q) => q.length > 0)) {
+    for (const queue of queues) {
+      const turn = Math.max(1, Math.floor(queue[0]?.weight ?? 1));
+      order.push(...queue.splice(0, turn));
+    }
+  }
+  return order;
+}
+
+function byWaitAge(a: WaitingInstance, b: WaitingInstance): number {
+  return a.waitingSinceMs - b.waitingSinceMs || a.instanceId.localeCompare(b.instanceId);
+}
+
+/**
+ * One pass of the gate (pure). Spend = attaches seen in the account in the last 60 s + attaches still expected
+ * from released instances not yet settled; waiting instances are released in turn while their predicted attaches
+ * fit what is left of the budget. An instance whose own need exceeds the whole budget goes alone into an empty
+ * window. An instance that has waited `maxHoldMs` is released whatever the budget (fail open); one released
+ * before but still waiting (a lost call) is released again without a second spend.
+ *
+ * Why this never overspends: every predicted attach holds a slot from its release until 60 s after it is seen,
+ * and a release happens only while the slots held fit the budget; any 60 s window ending at time t only holds
+ * attaches whose slots are still held at t.
+ *
+ * @example
+ * decideGate({ nowMs: 0, policy, waiting: [waiting('i-1', 2)], released: [], observed: [] }).release.length // 1
+ */
+export function decideGate(input: GateInput): GateDecision {
+  const { nowMs, policy } = input;
+  const releasedIds = new Set(input.released.map((r) => r.instanceId));
+  const observedInWindow = input.observed.filter(
+    (a) => a.atMs > nowMs - BUDGET_WINDOW_MS && a.atMs <= nowMs + CLOCK_SKEW_MS,
+  ).length;
+
+  const inFlight: ReleasedInstance[] = [];
+  let pendingAttaches = 0;
+  let nextCheckAtMs: number | null = null;
+  const wake = (atMs: number) => {
+    if (atMs > nowMs) nextCheckAtMs = nextCheckAtMs === null ? atMs : Math.min(nextCheckAtMs, atMs);
+  };
+  for (const r of input.released) {
+    const progress = progressOf(r, input.observed);
+    const settleAt = settlesAtMs(r, progress, policy);
+    if (settleAt <= nowMs) continue;
+    inFlight.push(r);
+    pendingAttaches += Math.max(0, r.predictedAttaches - progress.seen);
+    wake(settleAt);
+  }
+  for (const a of input.observed) if (a.atMs > nowMs - BUDGET_WINDOW_MS) wake(a.atMs + BUDGET_WINDOW_MS);
+
+  const release: GateRelease[] = [];
+  const heartbeat: WaitingInstance[] = [];
+  let room = policy.attachesPerWindow - observedInWindow - pendingAttaches;
+  let blocked = false;
+  for (const w of releaseOrder(input.waiting)) {
+    if (releasedIds.has(w.instanceId)) {
+      release.push({ instance: w, reason: 'retry' });
+      continue;
+    }
+    const held = nowMs - w.waitingSinceMs;
+    if (input.killSwitch) {
+      release.push({ instance: w, reason: 'kill-switch' });
+      continue;
+    }
+    const windowEmpty = observedInWindow === 0 && pendingAttaches === 0 && release.length === 0;
+    const fits =
+      w.predictedAttaches <= room || (windowEmpty && w.predictedAttaches > policy.attachesPerWindow);
+    if (held >= policy.maxHoldMs || (!blocked && fits)) {
+      release.push({ instance: w, reason: held >= policy.maxHoldMs ? 'max-hold' : 'budget' });
+      room -= w.predictedAttaches;
+      inFlight.push({
+        instanceId: w.instanceId,
+        groupName: w.groupName,
+        releasedAtMs: nowMs,
+        predictedAttaches: w.predictedAttaches,
+      });
+      continue;
+    }
+    // Strict order: a smaller instance behind a blocked one does not jump the queue (no starvation).
+    blocked = true;
+    wake(w.waitingSinceMs + policy.maxHoldMs);
+    const timeoutAtMs = (w.heartbeatAtMs ?? w.waitingSinceMs) + policy.heartbeatTimeoutMs;
+    const needsHeartbeat =
+      timeoutAtMs - HEARTBEAT_LEAD_MS <= nowMs && w.waitingSinceMs + policy.maxHoldMs > timeoutAtMs;
+    if (needsHeartbeat) heartbeat.push(w);
+    else if (w.waitingSinceMs + policy.maxHoldMs > timeoutAtMs) wake(timeoutAtMs - HEARTBEAT_LEAD_MS);
+  }
+  return {
+    release,
+    heartbeat,
+    inFlight,
+    observedInWindow,
+    pendingAttaches,
+    roomAfter: Math.max(0, room),
+    nextCheckAtMs: input.waiting.length > release.length ? nextCheckAtMs : null,
+  };
+}

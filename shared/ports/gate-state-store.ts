@@ -1,0 +1,35 @@
+import type { ReleasedInstance } from '../domain/launch-gate.js';
+import type { Versioned } from './guard-state-store.js';
+
+/** When an instance began to wait, as the lifecycle action (or the first pass that saw it) says. */
+export interface WaitRecord {
+  readonly instanceId: string;
+  readonly groupName: string;
+  readonly sinceMs: number;
+  readonly hookName: string | null;
+  readonly heartbeatAtMs: number | null;
+}
+
+/** What settled nodes of one group and instance type attached (a learned prediction), and when it was read. */
+export interface PeerEstimate {
+  readonly groupName: string;
+  readonly instanceType: string;
+  readonly attaches: number;
+  readonly atMs: number;
+}
+
+/** The gate's ledger: one item, changed only under its version. */
+export interface GateState {
+  readonly released: readonly ReleasedInstance[];
+  readonly waits: readonly WaitRecord[];
+  readonly peers: readonly PeerEstimate[];
+}
+
+export const EMPTY_GATE_STATE: GateState = Object.freeze({ released: [], waits: [], peers: [] });
+
+/** The gate's ledger store (one DynamoDB item in AWS). */
+export interface GateStateStore {
+  readGate(): Promise<Versioned<GateState>>;
+  /** Writes the ledger if its version is still `expectedVersion`, else throws ConcurrentUpdateError. */
+  commitGate(next: GateState, expectedVersion: number): Promise<void>;
+}

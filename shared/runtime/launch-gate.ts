@@ -1,0 +1,188 @@
+import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { AutoScalingGroupsAdapter } from '../adapters/aws/auto-scaling-groups.js';
+import { AutoScalingLifecycleActions } from '../adapters/aws/auto-scaling-lifecycle-actions.js';
+import { DynamoDbGateStore } from '../adapters/aws/dynamodb-gate-store.js';
+import { Ec2AttachObserver } from '../adapters/aws/ec2-attach-observer.js';
+import { Ec2InstanceCatalog } from '../adapters/aws/ec2-instance-catalog.js';
+import { EventBridgePublisher } from '../adapters/aws/eventbridge-publisher.js';
+import { killSwitchOff, SsmKillSwitch } from '../adapters/aws/ssm-kill-switch.js';
+import { effectiveBudget } from '../domain/attach-budget.js';
+import { InvalidEventError } from '../events/invalid-event-error.js';
+import { parseScaleEvent } from '../events/registry.js';
+import { parseSqsRecords } from '../events/sqs-records.js';
+import type { Clock } from '../ports/clock.js';
+import type { GateStateStore, WaitRecord } from '../ports/gate-state-store.js';
+import type { GateDeps } from '../use-cases/gate/gate-deps.js';
+import { type GatePassOutcome, runGatePass } from '../use-cases/gate/run-gate-pass.js';
+import { buildStaggerClients } from './aws-clients.js';
+import type { GuardConfig } from './config.js';
+import { parseConfig } from './config.js';
+import { logger } from './logger.js';
+import { type StaggerClients, systemClock } from './stagger-runtime.js';
+
+/** Shortest pause between two passes of one invocation: each pass reads the account's ENIs once. */
+export const GATE_MIN_PASS_INTERVAL_MS = 2_000;
+/** Longest pause while instances wait: picks up instances whose events were lost. */
+export const GATE_MAX_PASS_INTERVAL_MS = 10_000;
+
+/** Wires the launch gate to AWS clients (or the simulator's), once per container. */
+export function buildGateDeps(
+  config: GuardConfig,
+  clients: StaggerClients & { readonly autoScaling: AutoScalingClient },
+  clock: Clock = systemClock,
+  store?: GateStateStore,
+): GateDeps {
+  const gateStore =
+    store ??
+    (clients.dynamodb
+      ? new DynamoDbGateStore(clients.dynamodb, config.stateTableName)
+      : (() => {
+          throw new Error('buildGateDeps: a DynamoDB client or a gate store is required');
+        })());
+  const g = config.gate;
+  return {
+    groups: new AutoScalingGroupsAdapter(clients.autoScaling),
+    attaches: new Ec2AttachObserver(clients.ec2, clock, config.attachTimeFilter),
+    actions: new AutoScalingLifecycleActions(clients.autoScaling),
+    store: gateStore,
+    catalog: new Ec2InstanceCatalog(clients.ec2),
+    events: new EventBridgePublisher(clients.eventBridge, config.eventBusName),
+    killSwitch:
+      config.killSwitchParameter && clients.ssm
+        ? new SsmKillSwitch(clients.ssm, config.killSwitchParameter)
+        : killSwitchOff,
+    clock,
+    settings: {
+      policy: {
+        attachesPerWindow: effectiveBudget({
+          attachesPerMin: config.attachesPerMin,
+          safetyMargin: config.safetyMargin,
+          spreadSec: 0,
+        }),
+        maxHoldMs: g.maxHoldSec * 1000,
+        heartbeatTimeoutMs: g.heartbeatTimeoutSec * 1000,
+        settleQuietMs: g.settleQuietSec * 1000,
+        settleMaxMs: g.settleMaxSec * 1000,
+      },
+      hookName: g.hookName,
+      optInTagKey: config.optInTagKey,
+      optInTagValue: config.optInTagValue,
+      peerRefreshMs: g.peerRefreshSec * 1000,
+    },
+  };
+}
+
+/**
+ * When the next pass is worth making: when the decision said room frees (or a hold falls due), never sooner than
+ * the minimum interval, never later than the maximum while anything waits; null when nothing waits.
+ */
+export function nextGatePassAtMs(outcome: GatePassOutcome, nowMs: number): number | null {
+  const released = Object.values(outcome.released).reduce((a, b) => a + b, 0);
+  if (outcome.waiting - released <= 0) return null;
+  const wanted = outcome.nextCheckAtMs ?? nowMs + GATE_MAX_PASS_INTERVAL_MS;
+  return Math.min(nowMs + GATE_MAX_PASS_INTERVAL_MS, Math.max(nowMs + GATE_MIN_PASS_INTERVAL_MS, wanted));
+}
+
+export interface GateWiring {
+  readonly deps: GateDeps;
+  readonly selfRoleArns: readonly string[];
+  readonly sleep: (ms: number) => Promise<void>;
+  /** How long one scheduled invocation keeps releasing while instances wait. */
+  readonly loopMs: number;
+}
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function resolveWiring(wiring: GateWiring | undefined): () => GateWiring {
+  let resolved = wiring;
+  return () => {
+    if (!resolved) {
+      const config = parseConfig(process.env);
+      resolved = {
+        deps: buildGateDeps(config, buildStaggerClients()),
+        selfRoleArns: config.selfRoleArns,
+        sleep: realSleep,
+        loopMs: config.gate.loopSec * 1000,
+      };
+    }
+    return resolved;
+  };
+}
+
+/** Lifecycle action events as wait records; entries into a warm pool are listed apart (they never join). */
+export function waitRecordsOf(
+  bodies: readonly { readonly messageId: string; readonly body: unknown }[],
+  selfRoleArns: readonly string[],
+): { records: WaitRecord[]; warmPool: WaitRecord[]; invalid: { messageId: string; reason: string }[] } {
+  const records: WaitRecord[] = [];
+  const warmPool: WaitRecord[] = [];
+  const invalid: { messageId: string; reason: string }[] = [];
+  for (const message of bodies) {
+    try {
+      const signal = parseScaleEvent(message.body, { selfIdentityArns: selfRoleArns });
+      if (signal.kind !== 'launch-lifecycle-action') continue;
+      const record: WaitRecord = {
+        instanceId: signal.instanceId,
+        groupName: signal.groupName,
+        sinceMs: signal.atMs,
+        hookName: signal.hookName,
+        heartbeatAtMs: null,
+      };
+      (signal.destination === 'WarmPool' ? warmPool : records).push(record);
+    } catch (error) {
+      if (!(error instanceof InvalidEventError)) throw error;
+      invalid.push({ messageId: message.messageId, reason: error.message });
+    }
+  }
+  return { records, warmPool, invalid };
+}
+
+/**
+ * The launch gate's event body: SQS batches of `EC2 Instance-launch Lifecycle Action` events. Records when each
+ * instance began to wait, lets instances bound for a warm pool through at once (they do not join the cluster
+ * then), and runs one pass so that instances the budget has room for go without waiting for the schedule.
+ * An invalid message is a batch item failure (its queue's redrive policy sends it to the dead-letter queue).
+ */
+export function createLaunchGate(wiring?: GateWiring) {
+  const resolve = resolveWiring(wiring);
+  if (!wiring) resolve();
+  return async (event: unknown): Promise<{ batchItemFailures: { itemIdentifier: string }[] }> => {
+    const { deps, selfRoleArns } = resolve();
+    const messages = parseSqsRecords(event);
+    const { records, warmPool, invalid } = waitRecordsOf(messages, selfRoleArns);
+    for (const bad of invalid) logger.error('invalid lifecycle action event', bad);
+    for (const w of warmPool) {
+      await deps.actions.release({
+        groupName: w.groupName,
+        hookName: w.hookName ?? deps.settings.hookName,
+        instanceId: w.instanceId,
+      });
+    }
+    const outcome = await runGatePass(deps, records);
+    logger.info('launch gate pass', { trigger: 'event', recorded: records.length, ...outcome });
+    return { batchItemFailures: invalid.map((i) => ({ itemIdentifier: i.messageId })) };
+  };
+}
+
+/**
+ * The gate releaser's scheduled body (every minute): passes while instances wait, each as soon as the budget's
+ * window frees room, until the next scheduled invocation takes over. Also the safety net for lost events.
+ */
+export function createGateReleaser(wiring?: GateWiring) {
+  const resolve = resolveWiring(wiring);
+  if (!wiring) resolve();
+  return async (): Promise<{ passes: GatePassOutcome[] }> => {
+    const { deps, sleep, loopMs } = resolve();
+    const startMs = deps.clock.nowMs();
+    const passes: GatePassOutcome[] = [];
+    for (;;) {
+      const outcome = await runGatePass(deps);
+      passes.push(outcome);
+      if (outcome.waiting > 0) logger.info('launch gate pass', { trigger: 'schedule', ...outcome });
+      const wake = nextGatePassAtMs(outcome, deps.clock.nowMs());
+      if (wake === null || wake - startMs > loopMs) break;
+      await sleep(wake - deps.clock.nowMs());
+    }
+    return { passes };
+  };
+}

@@ -1,0 +1,300 @@
+import type { InstanceLimits } from '../../domain/instance-limits.js';
+import {
+  decideGate,
+  type GateDecision,
+  observationStartMs,
+  type ReleaseReason,
+  type WaitingInstance,
+} from '../../domain/launch-gate.js';
+import type { GateState, PeerEstimate, WaitRecord } from '../../ports/gate-state-store.js';
+import { ConcurrentUpdateError } from '../../ports/guard-state-store.js';
+import type { LifecycleActionResult } from '../../ports/lifecycle-actions.js';
+import type { ScalingGroup } from '../../ports/scaling-groups.js';
+import { mapWithConcurrency } from '../audit/map-with-concurrency.js';
+import { guardModeOf, INSTANCE_TYPE_TAG_KEY } from '../group-profile.js';
+import { MAX_COMMIT_ATTEMPTS } from '../stagger-deps.js';
+import type { GateDeps } from './gate-deps.js';
+import { gateWeightOf, predictForGroup } from './gate-outlook.js';
+
+/** Lifecycle state of an instance held by a launch hook. */
+export const PENDING_WAIT = 'Pending:Wait';
+
+/** A lifecycle action event can arrive before DescribeAutoScalingGroups shows the instance waiting. */
+const UNSEEN_WAIT_KEPT_MS = 120_000;
+/** Settled instances of a group sampled to learn what its new nodes will attach. */
+const PEERS_SAMPLED = 10;
+/** Lifecycle calls in flight at once. */
+const CALLS_IN_FLIGHT = 10;
+
+export interface GatePassOutcome {
+  readonly atMs: number;
+  readonly waiting: number;
+  readonly released: Readonly<Record<ReleaseReason, number>>;
+  readonly heartbeats: number;
+  /** Releases Auto Scaling answered for an instance no longer waiting (proceeded at the timeout, or gone). */
+  readonly notWaiting: number;
+  readonly observedInWindow: number;
+  readonly pendingAttaches: number;
+  readonly roomAfter: number;
+  readonly nextCheckAtMs: number | null;
+  /** Lifecycle calls that failed: the instances stay waiting and are released again on the next pass. */
+  readonly failedCalls: number;
+}
+
+export class GatePassConflictError extends Error {
+  override readonly name = 'GatePassConflictError';
+}
+
+interface Member {
+  readonly group: ScalingGroup;
+  readonly instanceId: string;
+  readonly instanceType: string;
+}
+
+function gatedGroups(groups: readonly ScalingGroup[]): ScalingGroup[] {
+  return groups.filter((g) => {
+    try {
+      return guardModeOf(g) === 'gate';
+    } catch {
+      // A group with an invalid mode tag is not gated; the audit reports the tag.
+      return false;
+    }
+  });
+}
+
+function waitingMembers(groups: readonly ScalingGroup[]): Member[] {
+  return groups.flatMap((group) =>
+    group.instances
+      .filter((i) => i.lifecycleState === PENDING_WAIT)
+      .map((i) => ({
+        group,
+        instanceId: i.instanceId,
+        instanceType: i.instanceType ?? group.tags[INSTANCE_TYPE_TAG_KEY] ?? '',
+      })),
+  );
+}
+
+/** Wait records after this pass: the stored ones, the events' (earliest time wins), and first sightings. */
+export function mergeWaits(
+  stored: readonly WaitRecord[],
+  recorded: readonly WaitRecord[],
+  waiting: readonly { readonly instanceId: string; readonly groupName: string }[],
+  nowMs: number,
+): WaitRecord[] {
+  const byId = new Map<string, WaitRecord>();
+  for (const record of [...stored, ...recorded]) {
+    const known = byId.get(record.instanceId);
+    byId.set(
+      record.instanceId,
+      known
+        ? {
+            ...known,
+            sinceMs: Math.min(known.sinceMs, record.sinceMs),
+            hookName: known.hookName ?? record.hookName,
+            heartbeatAtMs: known.heartbeatAtMs ?? record.heartbeatAtMs,
+          }
+        : record,
+    );
+  }
+  const waitingIds = new Set(waiting.map((w) => w.instanceId));
+  for (const w of waiting) {
+    if (!byId.has(w.instanceId)) {
+      byId.set(w.instanceId, {
+        instanceId: w.instanceId,
+        groupName: w.groupName,
+        sinceMs: nowMs,
+        hookName: null,
+        heartbeatAtMs: null,
+      });
+    }
+  }
+  return [...byId.values()].filter(
+    (r) => waitingIds.has(r.instanceId) || nowMs - r.sinceMs < UNSEEN_WAIT_KEPT_MS,
+  );
+}
+
+async function refreshPeers(
+  deps: GateDeps,
+  state: GateState,
+  members: readonly Member[],
+  nowMs: number,
+): Promise<PeerEstimate[]> {
+  const fresh = state.peers.filter((p) => nowMs - p.atMs < deps.settings.peerRefreshMs);
+  const key = (groupName: string, instanceType: string) => `${groupName}\u0000${instanceType}`;
+  const known = new Set(fresh.map((p) => key(p.groupName, p.instanceType)));
+  const inFlight = new Set(state.released.map((r) => r.instanceId));
+  const samples = new Map<string, { group: ScalingGroup; instanceType: string; ids: string[] }>();
+  for (const m of members) {
+    const k = key(m.group.name, m.instanceType);
+    if (known.has(k) || samples.has(k)) continue;
+    const ids = m.group.instances
+      .filter(
+        (i) =>
+          i.lifecycleState === 'InService' &&
+          i.instanceType === m.instanceType &&
+          !inFlight.has(i.instanceId),
+      )
+      .map((i) => i.instanceId)
+      .sort()
+      .slice(0, PEERS_SAMPLED);
+    if (ids.length > 0) samples.set(k, { group: m.group, instanceType: m.instanceType, ids });
+  }
+  if (samples.size === 0) return fresh;
+  const counts = await deps.attaches.attachedEniCounts([...samples.values()].flatMap((s) => s.ids));
+  const learned = [...samples.values()].map((s) => ({
+    groupName: s.group.name,
+    instanceType: s.instanceType,
+    attaches: Math.max(...s.ids.map((id) => counts.get(id) ?? 0)),
+    atMs: nowMs,
+  }));
+  return [...fresh, ...learned];
+}
+
+function toWaiting(
+  members: readonly Member[],
+  waits: readonly WaitRecord[],
+  peers: readonly PeerEstimate[],
+  limits: ReadonlyMap<string, InstanceLimits>,
+): WaitingInstance[] {
+  const waitOf = new Map(waits.map((w) => [w.instanceId, w]));
+  return members.map((m) => {
+    const peer = peers.find((p) => p.groupName === m.group.name && p.instanceType === m.instanceType);
+    const typeLimits = limits.get(m.instanceType);
+    if (!typeLimits) throw new Error(`${m.group.name}: no limits for instance type '${m.instanceType}'`);
+    const record = waitOf.get(m.instanceId);
+    return {
+      instanceId: m.instanceId,
+      groupName: m.group.name,
+      waitingSinceMs: record?.sinceMs ?? 0,
+      heartbeatAtMs: record?.heartbeatAtMs ?? null,
+      predictedAttaches: predictForGroup(m.group, typeLimits, peer?.attaches ?? null).attaches,
+      weight: gateWeightOf(m.group),
+    };
+  });
+}
+
+/**
+ * One pass of the launch gate, level-triggered: reads the gated groups' waiting instances from Auto Scaling (so
+ * a lost event only delays a pass), the account's recent attaches and the ledger; decides; commits the ledger
+ * under its version BEFORE releasing anything (a crash in between leaves instances released in the ledger and
+ * still waiting, and the next pass releases them again without a second spend); then releases and heartbeats.
+ * Every attempt re-reads the clock and the ledger.
+ */
+export async function runGatePass(
+  deps: GateDeps,
+  recorded: readonly WaitRecord[] = [],
+): Promise<GatePassOutcome> {
+  const { settings } = deps;
+  const killSwitch = await deps.killSwitch.isOn();
+  const groups = gatedGroups(await deps.groups.listTagged(settings.optInTagKey, settings.optInTagValue));
+  const members = waitingMembers(groups).filter((m) => m.instanceType !== '');
+  const types = [...new Set(members.map((m) => m.instanceType))];
+  const limits = types.length === 0 ? new Map<string, InstanceLimits>() : await deps.catalog.getLimits(types);
+
+  for (let attempt = 1; attempt <= MAX_COMMIT_ATTEMPTS; attempt += 1) {
+    const nowMs = deps.clock.nowMs();
+    const stored = await deps.store.readGate();
+    const state = stored.value;
+    const waits = mergeWaits(
+      state.waits,
+      recorded,
+      members.map((m) => ({ instanceId: m.instanceId, groupName: m.group.name })),
+      nowMs,
+    );
+    const peers = members.length === 0 ? state.peers : await refreshPeers(deps, state, members, nowMs);
+    const observed =
+      members.length === 0 && state.released.length === 0
+        ? []
+        : await deps.attaches.attachesSince(observationStartMs(nowMs, state.released));
+    const decision = decideGate({
+      nowMs,
+      policy: settings.policy,
+      waiting: toWaiting(members, waits, peers, limits),
+      released: state.released,
+      observed,
+      killSwitch,
+    });
+    const beating = new Set(decision.heartbeat.map((w) => w.instanceId));
+    const next: GateState = {
+      released: decision.inFlight,
+      waits: waits.map((w) => (beating.has(w.instanceId) ? { ...w, heartbeatAtMs: nowMs } : w)),
+      peers,
+    };
+    try {
+      await deps.store.commitGate(next, stored.version);
+    } catch (error) {
+      if (error instanceof ConcurrentUpdateError && attempt < MAX_COMMIT_ATTEMPTS) continue;
+      throw error;
+    }
+    return act(deps, decision, waits, members.length, nowMs);
+  }
+  throw new GatePassConflictError(`the gate ledger kept changing over ${MAX_COMMIT_ATTEMPTS} attempts`);
+}
+
+async function act(
+  deps: GateDeps,
+  decision: GateDecision,
+  waits: readonly WaitRecord[],
+  waiting: number,
+  nowMs: number,
+): Promise<GatePassOutcome> {
+  const hookOf = new Map(waits.map((w) => [w.instanceId, w.hookName ?? deps.settings.hookName]));
+  const target = (w: WaitingInstance) => ({
+    groupName: w.groupName,
+    hookName: hookOf.get(w.instanceId) ?? deps.settings.hookName,
+    instanceId: w.instanceId,
+  });
+  let failedCalls = 0;
+  const call = async (
+    fn: () => Promise<LifecycleActionResult>,
+  ): Promise<LifecycleActionResult | 'failed'> => {
+    try {
+      return await fn();
+    } catch {
+      failedCalls += 1;
+      return 'failed';
+    }
+  };
+  const released = await mapWithConcurrency(decision.release, CALLS_IN_FLIGHT, (r) =>
+    call(() => deps.actions.release(target(r.instance))),
+  );
+  await mapWithConcurrency(decision.heartbeat, CALLS_IN_FLIGHT, (w) =>
+    call(() => deps.actions.heartbeat(target(w))),
+  );
+  const counts: Record<ReleaseReason, number> = { budget: 0, 'max-hold': 0, retry: 0, 'kill-switch': 0 };
+  for (const r of decision.release) counts[r.reason] += 1;
+  const outcome: GatePassOutcome = {
+    atMs: nowMs,
+    waiting,
+    released: counts,
+    heartbeats: decision.heartbeat.length,
+    notWaiting: released.filter((r) => r === 'not-waiting').length,
+    observedInWindow: decision.observedInWindow,
+    pendingAttaches: decision.pendingAttaches,
+    roomAfter: decision.roomAfter,
+    nextCheckAtMs: decision.nextCheckAtMs,
+    failedCalls,
+  };
+  const fresh = decision.release.filter((r) => r.reason !== 'retry');
+  if (fresh.length > 0) {
+    await deps.events.publish([
+      {
+        detailType: 'Launch Gate Released',
+        resources: [...new Set(fresh.map((r) => r.instance.groupName))],
+        detail: {
+          instances: fresh.map((r) => ({
+            instanceId: r.instance.instanceId,
+            autoScalingGroupName: r.instance.groupName,
+            predictedAttaches: r.instance.predictedAttaches,
+            waitedSec: Math.round((nowMs - r.instance.waitingSinceMs) / 1000),
+            reason: r.reason,
+          })),
+          observedInWindow: decision.observedInWindow,
+          pendingAttaches: decision.pendingAttaches,
+          stillWaiting: waiting - decision.release.length,
+        },
+      },
+    ]);
+  }
+  return outcome;
+}

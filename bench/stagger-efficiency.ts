@@ -5,7 +5,7 @@ import { createSimulatedCapacityGuard } from '../shared/adapters/simulated/capac
 import { createSimulatedClients } from '../shared/adapters/simulated/connect-to-simulator.js';
 import type { SimulatedGuard } from '../shared/simulator/guard-plugin.js';
 import type { SimulationReport } from '../shared/simulator/metrics.js';
-import type { ScaleAction, Scenario } from '../shared/simulator/scenario.js';
+import type { Scenario, ScenarioAction } from '../shared/simulator/scenario.js';
 import { SimulatedAccount } from '../shared/simulator/simulated-account.js';
 
 /** How the operator's scale-out reaches the group in one run. */
@@ -50,8 +50,12 @@ export interface StaggerRow {
  */
 export function withFixedStaggerScript(scenario: Scenario): Scenario {
   const current = new Map(scenario.groups.map((g) => [g.name, g.desiredCapacity]));
-  const actions: ScaleAction[] = [];
+  const actions: ScenarioAction[] = [];
   for (const action of [...scenario.actions].sort((a, b) => a.atSec - b.atSec)) {
+    if (action.via === 'guard-down') {
+      actions.push(action);
+      continue;
+    }
     const from = current.get(action.group) ?? 0;
     current.set(action.group, action.desired);
     if (action.desired <= from) {

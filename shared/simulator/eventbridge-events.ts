@@ -139,6 +139,40 @@ export function terminateSuccessfulEvent(ctx: EventContext, input: LaunchEventIn
   );
 }
 
+export interface LifecycleActionEventInput {
+  readonly groupName: string;
+  readonly hookName: string;
+  readonly instanceId: string;
+  readonly token: string;
+  readonly notificationMetadata: string | null;
+}
+
+/**
+ * `EC2 Instance-launch Lifecycle Action` for an instance launched straight into the group
+ * (`Origin` EC2, `Destination` AutoScalingGroup; EVENTS.md). `NotificationMetadata` only when the hook has it.
+ */
+export function launchLifecycleActionEvent(
+  ctx: EventContext,
+  input: LifecycleActionEventInput,
+): EventBridgeEnvelope {
+  return envelope(
+    ctx,
+    'aws.autoscaling',
+    'EC2 Instance-launch Lifecycle Action',
+    [autoScalingGroupArn(ctx, input.groupName)],
+    {
+      LifecycleActionToken: input.token,
+      AutoScalingGroupName: input.groupName,
+      LifecycleHookName: input.hookName,
+      EC2InstanceId: input.instanceId,
+      LifecycleTransition: 'autoscaling:EC2_INSTANCE_LAUNCHING',
+      ...(input.notificationMetadata === null ? {} : { NotificationMetadata: input.notificationMetadata }),
+      Origin: 'EC2',
+      Destination: 'AutoScalingGroup',
+    },
+  );
+}
+
 export interface ApiCallInput {
   readonly eventSource: string;
   readonly eventName: string;

@@ -56,7 +56,37 @@ export interface SimulationSummary {
   readonly nodesReadyAtEnd: number;
   readonly nodesDesiredAtEnd: number;
   readonly eventsEmitted: Readonly<Record<string, number>>;
+  /** Instances Auto Scaling launched during the run. */
+  readonly launches: number;
+  /** Instances Auto Scaling began terminating during the run (scale-in, ABANDON). */
+  readonly terminations: number;
+  /** Terminations after a write of the guard's identity lowered desired capacity. */
+  readonly terminationsByGuard: number;
+  readonly groupsAtEnd: readonly GroupAtEnd[];
+  /** Time instances spent in `Pending:Wait` (those still waiting at the end count up to the end). */
+  readonly gateWaits: GateWaits;
+  /** Instances that left `Pending:Wait` by a heartbeat timeout with DefaultResult CONTINUE. */
+  readonly gateTimeouts: number;
+  /** Every API call (each SDK attempt) made with the guard's identity, by action. */
+  readonly guardCallsByAction: Readonly<Record<string, number>>;
+  /** Most EC2 `Describe*` calls by the guard in any rolling 60 s window. */
+  readonly peakGuardDescribeCallsPerMin: number;
   readonly notes: readonly string[];
+}
+
+export interface GroupAtEnd {
+  readonly name: string;
+  readonly minSize: number;
+  readonly maxSize: number;
+  readonly desiredCapacity: number;
+  readonly inService: number;
+}
+
+export interface GateWaits {
+  readonly count: number;
+  /** Median, one decimal; null when no instance waited. */
+  readonly medianSec: number | null;
+  readonly maxSec: number | null;
 }
 
 export interface SimulationReport {
@@ -104,6 +134,28 @@ export function peakInWindow(sortedTimesMs: readonly number[], windowMs: number)
   return peak;
 }
 
+/**
+ * Count, median and maximum of durations, in seconds with one decimal.
+ *
+ * @example
+ * summarizeWaits([10_000, 30_000, 20_000, 40_000]) // { count: 4, medianSec: 25, maxSec: 40 }
+ */
+export function summarizeWaits(durationsMs: readonly number[]): GateWaits {
+  if (durationsMs.length === 0) return { count: 0, medianSec: null, maxSec: null };
+  const sorted = [...durationsMs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const medianMs =
+    sorted.length % 2 === 1
+      ? (sorted[mid] as number)
+      : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  const oneDecimal = (ms: number) => Math.round(ms / 100) / 10;
+  return {
+    count: sorted.length,
+    medianSec: oneDecimal(medianMs),
+    maxSec: oneDecimal(sorted.at(-1) as number),
+  };
+}
+
 /** Collects the timeline and the summary while the simulation runs. */
 export class MetricsRecorder {
   private readonly rows: TimelineRow[] = [];
@@ -121,6 +173,13 @@ export class MetricsRecorder {
   private attachCursor = 0;
   private alertCursor = 0;
   private lastThrottled = new Map<string, number>();
+  private launches = 0;
+  private terminations = 0;
+  private terminationsByGuard = 0;
+  private readonly gateWaitsMs: number[] = [];
+  private gateTimeouts = 0;
+  private readonly guardCalls = new Map<string, number>();
+  private readonly guardDescribeTimesMs: number[] = [];
 
   constructor(private readonly account: SimulatedAccount) {}
 
@@ -175,6 +234,26 @@ export class MetricsRecorder {
 
   nodeGone(group: string): void {
     this.readyByGroup.set(group, (this.readyByGroup.get(group) ?? 0) - 1);
+  }
+
+  launched(): void {
+    this.launches += 1;
+  }
+
+  terminated(byGuard: boolean): void {
+    this.terminations += 1;
+    if (byGuard) this.terminationsByGuard += 1;
+  }
+
+  gateWait(durationMs: number, timedOut: boolean): void {
+    this.gateWaitsMs.push(durationMs);
+    if (timedOut) this.gateTimeouts += 1;
+  }
+
+  guardCall(clientName: string, action: string): void {
+    this.guardCalls.set(action, (this.guardCalls.get(action) ?? 0) + 1);
+    if (clientName === 'EC2Client' && action.startsWith('Describe'))
+      this.guardDescribeTimesMs.push(this.account.nowSimMs);
   }
 
   countEvent(detailType: string): void {
@@ -239,8 +318,8 @@ export class MetricsRecorder {
     const records = this.account.ec2.attachRecords;
     const callTimes = records.map((r) => r.timeMs);
     const okTimes = records.filter((r) => r.outcome === 'ok').map((r) => r.timeMs);
-    const firstActionMs =
-      scenario.actions.length > 0 ? Math.min(...scenario.actions.map((a) => a.atSec * 1000)) : 0;
+    const scaleActions = scenario.actions.filter((a) => a.via !== 'guard-down');
+    const firstActionMs = scaleActions.length > 0 ? Math.min(...scaleActions.map((a) => a.atSec * 1000)) : 0;
     const throttledCallsByAction: Record<string, number> = {};
     for (const [action, count] of [...this.account.ec2.throttledByAction.entries()].sort(([a], [b]) =>
       a.localeCompare(b),
@@ -292,10 +371,42 @@ export class MetricsRecorder {
         nodesReadyAtEnd,
         nodesDesiredAtEnd,
         eventsEmitted,
+        launches: this.launches,
+        terminations: this.terminations,
+        terminationsByGuard: this.terminationsByGuard,
+        groupsAtEnd: this.groupsAtEnd(),
+        gateWaits: summarizeWaits([...this.gateWaitsMs, ...this.openWaitsMs()]),
+        gateTimeouts: this.gateTimeouts,
+        guardCallsByAction: Object.fromEntries(
+          [...this.guardCalls.entries()].sort(([a], [b]) => a.localeCompare(b)),
+        ),
+        peakGuardDescribeCallsPerMin: peakInWindow(this.guardDescribeTimesMs, 60_000),
         notes: [...this.notes],
       },
       timeline: this.rows.map((row) => ({ ...row })),
     };
+  }
+
+  private groupsAtEnd(): GroupAtEnd[] {
+    return [...this.account.groups.values()].map((g) => ({
+      name: g.spec.name,
+      minSize: g.minSize,
+      maxSize: g.maxSize,
+      desiredCapacity: g.desiredCapacity,
+      inService: g.members.filter((m) => m.lifecycle === 'InService').length,
+    }));
+  }
+
+  /** Instances still in `Pending:Wait` now, with the time they have waited so far. */
+  private openWaitsMs(): number[] {
+    const waits: number[] = [];
+    for (const group of this.account.groups.values()) {
+      for (const member of group.members) {
+        if (member.lifecycle === 'Pending:Wait' && member.waitStartMs !== null)
+          waits.push(this.account.nowSimMs - member.waitStartMs);
+      }
+    }
+    return waits;
   }
 
   private firstPublishSec(severities: readonly string[]): number | null {

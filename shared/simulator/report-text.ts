@@ -12,6 +12,18 @@ function alarmLine(atSec: number | null, leadMin: number | null): string {
   return `t=${atSec} s, ${when} the first failure`;
 }
 
+function gateLine(summary: SimulationSummary): string {
+  const waits = summary.gateWaits;
+  if (waits.count === 0) return 'none';
+  return `${waits.count} instances, median ${waits.medianSec} s, max ${waits.maxSec} s, ${summary.gateTimeouts} by timeout`;
+}
+
+function guardCallsLine(summary: SimulationSummary): string {
+  const total = Object.values(summary.guardCallsByAction).reduce((sum, count) => sum + count, 0);
+  if (total === 0) return 'none';
+  return `${total} (peak ${summary.peakGuardDescribeCallsPerMin} EC2 Describe calls in 60 s)`;
+}
+
 /** Summary lines, label and value, in a stable order. */
 export function summaryLines(summary: SimulationSummary): [string, string][] {
   return [
@@ -47,6 +59,12 @@ export function summaryLines(summary: SimulationSummary): [string, string][] {
     ],
     ['static alarm (< 10 % free IPs)', alarmLine(summary.staticAlarmSec, summary.staticAlarmLeadTimeMin)],
     ['nodes ready / desired at end', `${summary.nodesReadyAtEnd} / ${summary.nodesDesiredAtEnd}`],
+    [
+      'launches / terminations (by guard)',
+      `${summary.launches} / ${summary.terminations} (${summary.terminationsByGuard})`,
+    ],
+    ['held at the launch gate', gateLine(summary)],
+    ['guard API calls', guardCallsLine(summary)],
   ];
 }
 

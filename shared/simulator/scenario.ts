@@ -51,6 +51,25 @@ export interface ScenarioGroup {
   readonly podsPerNode: number;
   /** kubelet maxPods; null: the EKS formula (DOMAIN.md section 1). */
   readonly maxPods: number | null;
+  /** A launch lifecycle hook on the group when the scenario starts; null: none. */
+  readonly launchHook: ScenarioLaunchHook | null;
+}
+
+/**
+ * A lifecycle hook on `autoscaling:EC2_INSTANCE_LAUNCHING` (AWS Auto Scaling user guide, "Amazon EC2 Auto
+ * Scaling lifecycle hooks" and "How lifecycle hooks work in Auto Scaling groups").
+ */
+export interface ScenarioLaunchHook {
+  readonly name: string;
+  /** 30..7200 s (PutLifecycleHook API reference). */
+  readonly heartbeatTimeoutSec: number;
+  /** What Auto Scaling does at the timeout. */
+  readonly defaultResult: 'CONTINUE' | 'ABANDON';
+  /**
+   * true: the node's user data waits until IMDS `autoscaling/target-lifecycle-state` reads `InService`
+   * before kubelet starts; false: the instance boots through the wait.
+   */
+  readonly nodeWaits: boolean;
 }
 
 export interface ScenarioTiming {
@@ -69,6 +88,8 @@ export interface ScenarioTiming {
   readonly terminateSec: number;
   /** Auto Scaling retries failed launches after this long. */
   readonly launchRetrySec: number;
+  /** How often a waiting node's user data reads IMDS `autoscaling/target-lifecycle-state`. */
+  readonly gatePollSec: number;
 }
 
 export interface ExternalConsumer {
@@ -87,6 +108,15 @@ export interface ScaleAction {
   readonly desired: number;
   readonly via: 'set-desired' | 'scale-request';
 }
+
+/** The guard is unavailable for a while: no schedule runs, events wait in the queue until it is back. */
+export interface GuardDownAction {
+  readonly atSec: number;
+  readonly forSec: number;
+  readonly via: 'guard-down';
+}
+
+export type ScenarioAction = ScaleAction | GuardDownAction;
 
 export interface Scenario {
   readonly name: string;
@@ -108,7 +138,7 @@ export interface Scenario {
   readonly schedulerPodsPerSec: number;
   readonly timing: ScenarioTiming;
   readonly externalConsumers: readonly ExternalConsumer[];
-  readonly actions: readonly ScaleAction[];
+  readonly actions: readonly ScenarioAction[];
 }
 
 export class ScenarioValidationError extends Error {
@@ -243,6 +273,7 @@ const DEFAULT_TIMING: ScenarioTiming = {
   customEventDelaySec: 0.5,
   terminateSec: 30,
   launchRetrySec: 30,
+  gatePollSec: 5,
 };
 
 /**
@@ -335,6 +366,7 @@ export function parseScenario(json: Json): Scenario {
     customEventDelaySec: timingReader.number('customEventDelaySec', 0, 3600, 0.5, false),
     terminateSec: timingReader.number('terminateSec', 0, 3600, 30, false),
     launchRetrySec: timingReader.number('launchRetrySec', 1, 3600, 30, false),
+    gatePollSec: timingReader.number('gatePollSec', 0, 600, DEFAULT_TIMING.gatePollSec, false),
   };
   timingReader.done();
   if (timing.ipamdLeadSec > timing.bootSec.min) {
@@ -362,25 +394,9 @@ export function parseScenario(json: Json): Scenario {
     return consumer;
   });
 
-  const actions = root.array('actions', []).map((value, index) => {
-    const path = `$.actions[${index}]`;
-    const reader = ObjectReader.of(value, path);
-    const action: ScaleAction = {
-      atSec: reader.number('atSec', 0, 1e9, undefined, false),
-      group: reader.string('group'),
-      desired: reader.number('desired', 0, 100_000),
-      via: reader.string(
-        'via',
-        'set-desired',
-        /^(set-desired|scale-request)$/,
-        "'set-desired' or 'scale-request'",
-      ) as ScaleAction['via'],
-    };
-    reader.done();
-    if (!groupNames.has(action.group))
-      throw invalid(`${path}.group`, action.group, `one of ${[...groupNames].join(', ')}`);
-    return action;
-  });
+  const actions = root
+    .array('actions', [])
+    .map((value, index) => parseAction(value, `$.actions[${index}]`, groupNames));
   root.done();
 
   return {
@@ -397,6 +413,67 @@ export function parseScenario(json: Json): Scenario {
     externalConsumers,
     actions,
   };
+}
+
+function parseAction(value: Json, path: string, groupNames: ReadonlySet<string>): ScenarioAction {
+  const reader = ObjectReader.of(value, path);
+  const via = reader.string(
+    'via',
+    'set-desired',
+    /^(set-desired|scale-request|guard-down)$/,
+    "'set-desired', 'scale-request' or 'guard-down'",
+  );
+  const atSec = reader.number('atSec', 0, 1e9, undefined, false);
+  if (via === 'guard-down') {
+    const action: GuardDownAction = { via, atSec, forSec: reader.number('forSec', 1, 1e9, undefined, false) };
+    reader.done();
+    return action;
+  }
+  const action: ScaleAction = {
+    atSec,
+    group: reader.string('group'),
+    desired: reader.number('desired', 0, 100_000),
+    via: via as ScaleAction['via'],
+  };
+  reader.done();
+  if (!groupNames.has(action.group))
+    throw invalid(`${path}.group`, action.group, `one of ${[...groupNames].join(', ')}`);
+  return action;
+}
+
+/** Hook defaults: the guard's gate (name), 600 s heartbeat, CONTINUE, a node whose user data waits. */
+const DEFAULT_LAUNCH_HOOK: ScenarioLaunchHook = {
+  name: 'capacity-guard-launch-gate',
+  heartbeatTimeoutSec: 600,
+  defaultResult: 'CONTINUE',
+  nodeWaits: true,
+};
+
+function parseLaunchHook(value: Json, path: string): ScenarioLaunchHook {
+  const reader = ObjectReader.of(value, path);
+  const hook: ScenarioLaunchHook = {
+    name: reader.string(
+      'name',
+      DEFAULT_LAUNCH_HOOK.name,
+      /^[A-Za-z0-9\-_/]{1,255}$/,
+      'a hook name of letters, digits, - _ / (1..255)',
+    ),
+    heartbeatTimeoutSec: reader.number(
+      'heartbeatTimeoutSec',
+      30,
+      7200,
+      DEFAULT_LAUNCH_HOOK.heartbeatTimeoutSec,
+    ),
+    defaultResult: reader.string(
+      'defaultResult',
+      DEFAULT_LAUNCH_HOOK.defaultResult,
+      /^(CONTINUE|ABANDON)$/,
+      "'CONTINUE' or 'ABANDON'",
+    ) as ScenarioLaunchHook['defaultResult'],
+    nodeWaits: reader.boolean('nodeWaits', DEFAULT_LAUNCH_HOOK.nodeWaits),
+  };
+  reader.done();
+  return hook;
 }
 
 function parseSubnet(value: Json, path: string): ScenarioSubnet {
@@ -515,6 +592,9 @@ function parseGroup(
   const tags = reader.stringMap('tags');
   const podsPerNode = reader.number('podsPerNode', 0, 1000);
   const maxPods = reader.optionalNumber('maxPods', 1, 1000);
+  let launchHook: ScenarioLaunchHook | null = null;
+  if (reader.has('launchHook')) launchHook = parseLaunchHook(reader.raw('launchHook'), `${path}.launchHook`);
+  else reader.raw('launchHook');
   reader.done();
   return {
     name,
@@ -527,5 +607,6 @@ function parseGroup(
     tags,
     podsPerNode,
     maxPods,
+    launchHook,
   };
 }

@@ -7,6 +7,7 @@ import {
   type EventBridgeEnvelope,
   type EventContext,
   eventTime,
+  launchLifecycleActionEvent,
   launchSuccessfulEvent,
   launchUnsuccessfulEvent,
   terminateSuccessfulEvent,
@@ -15,19 +16,40 @@ import {
 import type { GuardClients, GuardContext, SimulatedGuard } from './guard-plugin.js';
 import { findSimulatorInstanceLimits } from './instance-catalog.js';
 import { IPAMD_CYCLE_MS, IpamdNode } from './ipamd-node.js';
+import {
+  type ActionReference,
+  findOpenAction,
+  LAUNCHING,
+  type LifecycleAction,
+  type LifecycleHook,
+  type LifecycleResult,
+  type PutLifecycleHookInput,
+  putLifecycleHook,
+  recordHeartbeat,
+  startAction,
+} from './lifecycle-hooks.js';
 import { MetricsRecorder, type SimulationReport } from './metrics.js';
 import type { ExternalConsumer, Scenario, ScenarioGroup } from './scenario.js';
 import { SeededRandom } from './seeded-random.js';
 import { isSimulatedApiError, SimulatedApiError } from './simulated-api-error.js';
 
-export type LifecycleState = 'Pending' | 'InService' | 'Terminating';
+export type LifecycleState = 'Pending' | 'Pending:Wait' | 'InService' | 'Terminating';
 
 export interface GroupMember {
   readonly instanceId: string;
+  readonly instanceType: string;
   readonly subnetId: string;
   readonly availabilityZone: string;
   readonly launchMs: number;
   lifecycle: LifecycleState;
+  /** Launch lifecycle actions holding the instance in `Pending:Wait`. */
+  readonly actions: LifecycleAction[];
+  /** When `Pending:Wait` began (simulated ms); null: never waited. */
+  waitStartMs: number | null;
+  /** When the node's user data reaches its wait for `InService` (simulated ms); null: it does not wait. */
+  waitPointMs: number | null;
+  /** The cause of the launch activity, reported when the activity completes. */
+  launchCause: string;
 }
 
 /** One Auto Scaling group. */
@@ -42,6 +64,11 @@ export interface SimGroup {
   readonly members: GroupMember[];
   reconcileAtMs: number | null;
   lastCause: string;
+  /** Who last set the desired capacity (identity ARN); '' for Auto Scaling itself. */
+  desiredSetBy: string;
+  readonly hooks: LifecycleHook[];
+  /** The launch template's user data waits for IMDS `target-lifecycle-state` = InService before kubelet. */
+  readonly nodeWaits: boolean;
 }
 
 interface NodeState {
@@ -71,6 +98,15 @@ type SimEvent =
   | { readonly kind: 'external-attach'; readonly consumer: number }
   | { readonly kind: 'external-release'; readonly eniId: string; readonly consumer: number }
   | { readonly kind: 'trunk-attach'; readonly instanceId: string }
+  | {
+      readonly kind: 'lifecycle-timeout';
+      readonly group: string;
+      readonly instanceId: string;
+      readonly hookName: string;
+      readonly generation: number;
+    }
+  | { readonly kind: 'instance-running'; readonly instanceId: string }
+  | { readonly kind: 'guard-up' }
   | { readonly kind: 'sample' };
 
 export interface SnsPublish {
@@ -123,6 +159,11 @@ export class SimulatedAccount {
   private schedulerTicking = false;
   private readonly externalSinks: (SimInstance | null)[] = [];
   private guardContext: GuardContext | null = null;
+  /** Until when (simulated ms) the guard is down; events meanwhile wait in `heldEvents`. */
+  private guardDownUntilMs = Number.NEGATIVE_INFINITY;
+  private readonly heldEvents: EventBridgeEnvelope[] = [];
+  /** Its own stream, so scale-in choices do not shift the draws of boots and attaches. */
+  private readonly terminationRandom: SeededRandom;
 
   constructor(
     readonly scenario: Scenario,
@@ -130,6 +171,7 @@ export class SimulatedAccount {
   ) {
     this.random = new SeededRandom(options.seed);
     this.eventRandom = this.random.fork('events');
+    this.terminationRandom = new SeededRandom(options.seed).fork('termination');
     this.startEpochMs = Date.parse(scenario.startTime);
     this.endMs = (options.durationMin ?? scenario.durationMin) * 60_000;
     this.ec2 = new Ec2Model({
@@ -224,6 +266,7 @@ export class SimulatedAccount {
         group,
         desired,
         `a user request explicitly set group desired capacity changing the desired capacity from ${group.desiredCapacity} to ${desired}`,
+        identityArn,
       );
       this.recordApiCall('SetDesiredCapacity', identityArn, requestParameters);
     } catch (error) {
@@ -270,6 +313,7 @@ export class SimulatedAccount {
           group,
           desired,
           `a user request update of AutoScalingGroup constraints to min: ${minSize}, max: ${maxSize}, desired: ${desired} changing the desired capacity from ${group.desiredCapacity} to ${desired}`,
+          identityArn,
         );
       }
       this.recordApiCall('UpdateAutoScalingGroup', identityArn, requestParameters);
@@ -277,6 +321,49 @@ export class SimulatedAccount {
       this.recordApiCall('UpdateAutoScalingGroup', identityArn, requestParameters, error);
       throw error;
     }
+  }
+
+  /** PutLifecycleHook: creates or updates a hook of the group (new launches use it). */
+  putLifecycleHook(groupName: string, input: PutLifecycleHookInput): LifecycleHook {
+    return putLifecycleHook(this.group(groupName).hooks, input);
+  }
+
+  /** DescribeLifecycleHooks: the group's hooks, all or those named. */
+  describeLifecycleHooks(groupName: string, names: readonly string[]): readonly LifecycleHook[] {
+    const hooks = this.group(groupName).hooks;
+    return names.length === 0 ? hooks : hooks.filter((h) => names.includes(h.name));
+  }
+
+  /** CompleteLifecycleAction: ends the named hook's wait of one instance with CONTINUE or ABANDON. */
+  completeLifecycleAction(
+    groupName: string,
+    hookName: string,
+    ref: ActionReference,
+    result: LifecycleResult,
+  ): void {
+    const group = this.group(groupName);
+    this.hookOf(group, hookName);
+    const { holder, action } = findOpenAction(this.waitingMembers(group), hookName, ref);
+    this.endAction(group, holder, action, result, 'complete');
+  }
+
+  /** RecordLifecycleActionHeartbeat: restarts the hook's timeout for one waiting instance. */
+  recordLifecycleActionHeartbeat(groupName: string, hookName: string, ref: ActionReference): void {
+    const group = this.group(groupName);
+    this.hookOf(group, hookName);
+    const { holder, action } = findOpenAction(this.waitingMembers(group), hookName, ref);
+    recordHeartbeat(action, this.simMs);
+    this.pushTimeout(group, holder, action);
+  }
+
+  /** Counts one API call (every SDK attempt) for the summary's per-identity figures. */
+  countApiCall(clientName: string, action: string, identityArn: string): void {
+    if (identityArn === this.options.guard?.identityArn) this.metrics.guardCall(clientName, action);
+  }
+
+  /** Whether the guard is down now (a `guard-down` action). */
+  get guardDown(): boolean {
+    return this.simMs < this.guardDownUntilMs;
   }
 
   // ---- SNS and EventBridge API ----
@@ -358,8 +445,9 @@ export class SimulatedAccount {
     this.emit(event, this.scenario.timing.cloudTrailDelaySec);
   }
 
-  private changeDesired(group: SimGroup, desired: number, cause: string): void {
+  private changeDesired(group: SimGroup, desired: number, cause: string, identityArn: string): void {
     group.desiredCapacity = desired;
+    group.desiredSetBy = identityArn;
     group.lastCause = `At ${eventTime(this.nowEpochMs())} ${cause}.`;
     this.scheduleReconcile(group, this.uniformMs(this.scenario.timing.scalingReactionSec));
   }
@@ -411,6 +499,19 @@ export class SimulatedAccount {
         members: [],
         reconcileAtMs: null,
         lastCause: '',
+        desiredSetBy: '',
+        hooks: spec.launchHook
+          ? [
+              {
+                name: spec.launchHook.name,
+                transition: LAUNCHING,
+                heartbeatTimeoutSec: spec.launchHook.heartbeatTimeoutSec,
+                defaultResult: spec.launchHook.defaultResult,
+                notificationMetadata: null,
+              },
+            ]
+          : [],
+        nodeWaits: spec.launchHook?.nodeWaits ?? false,
       };
       this.groups.set(spec.name, group);
       for (let i = 0; i < spec.desiredCapacity; i++) this.prewarmNode(group);
@@ -504,10 +605,15 @@ export class SimulatedAccount {
         });
         const member: GroupMember = {
           instanceId: instance.id,
+          instanceType: group.limits.instanceType,
           subnetId: candidate.subnetId,
           availabilityZone: candidate.az,
           launchMs: this.simMs,
           lifecycle: 'Pending',
+          actions: [],
+          waitStartMs: null,
+          waitPointMs: null,
+          launchCause: `${group.lastCause}  At ${eventTime(this.nowEpochMs())} an instance was started in response to a difference between desired and actual capacity, increasing the capacity from ${active.length} to ${group.desiredCapacity}.`,
         };
         group.members.push(member);
         const ipamd = new IpamdNode(
@@ -519,17 +625,9 @@ export class SimulatedAccount {
         );
         this.nodes.set(instance.id, { ipamd, group, ready: false, gone: false });
         if (!this.ec2.bypassLimits) {
-          this.emit(
-            launchSuccessfulEvent(this.eventContext(), {
-              groupName: group.spec.name,
-              instanceId: instance.id,
-              availabilityZone: candidate.az,
-              subnetId: candidate.subnetId,
-              startMs: this.nowEpochMs(),
-              cause: `${group.lastCause}  At ${eventTime(this.nowEpochMs())} an instance was started in response to a difference between desired and actual capacity, increasing the capacity from ${active.length} to ${group.desiredCapacity}.`,
-            }),
-            this.scenario.timing.autoScalingEventDelaySec,
-          );
+          this.metrics.launched();
+          // With a launch hook the activity completes when the wait ends (launchActivityDone).
+          if (this.launchHooksOf(group).length === 0) this.launchActivityDone(group, member);
         }
         return member;
       } catch (error) {
@@ -620,6 +718,10 @@ export class SimulatedAccount {
         this.instanceGone(event.instanceId);
         return undefined;
       case 'deliver':
+        if (this.guardDown) {
+          this.heldEvents.push(event.event);
+          return undefined;
+        }
         this.deliveredEvents.push(event.event);
         if (this.options.guard && this.guardContext)
           return this.options.guard.onEvent(event.event, this.guardContext);
@@ -629,6 +731,7 @@ export class SimulatedAccount {
         const schedule = guard?.schedules[event.index];
         if (!schedule || !this.guardContext) return undefined;
         this.queue.push(this.simMs + schedule.everySec * 1000, event);
+        if (this.guardDown) return undefined;
         return schedule.run(this.guardContext);
       }
       case 'scale-action':
@@ -642,6 +745,20 @@ export class SimulatedAccount {
         return undefined;
       case 'trunk-attach':
         this.trunkAttach(event.instanceId);
+        return undefined;
+      case 'lifecycle-timeout':
+        this.lifecycleTimeout(event);
+        return undefined;
+      case 'instance-running': {
+        const instance = this.ec2.instances.get(event.instanceId);
+        if (instance?.state === 'pending') instance.state = 'running';
+        return undefined;
+      }
+      case 'guard-up':
+        // Events held while the guard was down arrive now, in their original order.
+        if (this.guardDown) return undefined;
+        for (const held of this.heldEvents.splice(0))
+          this.queue.push(this.simMs, { kind: 'deliver', event: held });
         return undefined;
       case 'sample':
         this.metrics.sample();
@@ -732,10 +849,16 @@ export class SimulatedAccount {
         break;
       }
       const bootMs = this.uniformMs(timing.bootSec);
-      this.queue.push(this.simMs + bootMs - Math.round(timing.ipamdLeadSec * 1000), {
-        kind: 'ipamd-start',
-        instanceId: member.instanceId,
-      });
+      const waitPointMs = this.simMs + bootMs - Math.round(timing.ipamdLeadSec * 1000);
+      const hooks = this.launchHooksOf(group);
+      if (hooks.length > 0) this.enterWait(group, member, hooks);
+      if (hooks.length > 0 && group.nodeWaits) {
+        // The node boots to its user data's wait loop; kubelet and ipamd start once it reads InService.
+        member.waitPointMs = waitPointMs;
+        this.queue.push(waitPointMs, { kind: 'instance-running', instanceId: member.instanceId });
+        continue;
+      }
+      this.queue.push(waitPointMs, { kind: 'ipamd-start', instanceId: member.instanceId });
       this.queue.push(this.simMs + bootMs, { kind: 'node-ready', instanceId: member.instanceId });
     }
     active = group.members.filter((m) => m.lifecycle !== 'Terminating');
@@ -747,25 +870,30 @@ export class SimulatedAccount {
     }
   }
 
-  /** Newest instance not yet InService first; otherwise the newest in the AZ with the most instances. */
+  /**
+   * Auto Scaling's default termination policy (user guide, "Configure termination policies"): among the
+   * instances of the AZ(s) with the most instances, those closest to their next billing hour, then one at
+   * random. One launch template here, so its "oldest launch template" step never decides. Pending and
+   * waiting instances get no preference (EVENTS.md).
+   */
   private pickVictim(group: SimGroup): GroupMember | undefined {
     const active = group.members.filter((m) => m.lifecycle !== 'Terminating');
-    const pending = active.filter((m) => m.lifecycle === 'Pending');
-    if (pending.length > 0) return pending[pending.length - 1];
     const countByAz = new Map<string, number>();
     for (const member of active)
       countByAz.set(member.availabilityZone, (countByAz.get(member.availabilityZone) ?? 0) + 1);
-    let busiest: string | null = null;
-    for (const subnetId of group.spec.subnets) {
-      const az = this.ec2.subnet(subnetId).availabilityZone;
-      if (busiest === null || (countByAz.get(az) ?? 0) > (countByAz.get(busiest) ?? 0)) busiest = az;
-    }
-    const inAz = active.filter((m) => m.availabilityZone === busiest);
-    return inAz[inAz.length - 1];
+    const most = Math.max(0, ...countByAz.values());
+    const inBusiest = active.filter((m) => countByAz.get(m.availabilityZone) === most);
+    const intoHour = (m: GroupMember) => (this.simMs - m.launchMs) % 3_600_000;
+    const closest = Math.max(...inBusiest.map(intoHour));
+    const candidates = inBusiest.filter((m) => intoHour(m) === closest);
+    return candidates[this.terminationRandom.nextInt(0, candidates.length)];
   }
 
-  private terminate(group: SimGroup, member: GroupMember, activeBefore: number): void {
+  private terminate(group: SimGroup, member: GroupMember, activeBefore: number, reason?: string): void {
+    this.endWait(member);
     member.lifecycle = 'Terminating';
+    const byGuard = reason === undefined && group.desiredSetBy === this.options.guard?.identityArn;
+    this.metrics.terminated(byGuard);
     const state = this.nodes.get(member.instanceId);
     if (state) {
       if (state.ready) this.metrics.nodeGone(group.spec.name);
@@ -777,7 +905,9 @@ export class SimulatedAccount {
     }
     const instance = this.ec2.instances.get(member.instanceId);
     if (instance) instance.state = 'shutting-down';
-    const cause = `${group.lastCause}  At ${eventTime(this.nowEpochMs())} an instance was taken out of service in response to a difference between desired and actual capacity, shrinking the capacity from ${activeBefore} to ${group.desiredCapacity}.`;
+    const cause =
+      reason ??
+      `${group.lastCause}  At ${eventTime(this.nowEpochMs())} an instance was taken out of service in response to a difference between desired and actual capacity, shrinking the capacity from ${activeBefore} to ${group.desiredCapacity}.`;
     this.pendingTerminations.set(member.instanceId, { cause, startMs: this.nowEpochMs() });
     this.queue.push(this.simMs + Math.round(this.scenario.timing.terminateSec * 1000), {
       kind: 'instance-gone',
@@ -810,9 +940,135 @@ export class SimulatedAccount {
     );
   }
 
+  private launchHooksOf(group: SimGroup): LifecycleHook[] {
+    return group.hooks.filter((h) => h.transition === LAUNCHING);
+  }
+
+  private hookOf(group: SimGroup, hookName: string): LifecycleHook {
+    const hook = group.hooks.find((h) => h.name === hookName);
+    if (!hook) {
+      throw new SimulatedApiError(
+        'ValidationError',
+        `No Lifecycle Hook found with name ${hookName} for group ${group.spec.name}`,
+      );
+    }
+    return hook;
+  }
+
+  private waitingMembers(group: SimGroup): GroupMember[] {
+    return group.members.filter((m) => m.lifecycle === 'Pending:Wait');
+  }
+
+  /** `Pending:Wait`: one action per launch hook, each announced by an EventBridge event. */
+  private enterWait(group: SimGroup, member: GroupMember, hooks: readonly LifecycleHook[]): void {
+    member.lifecycle = 'Pending:Wait';
+    member.waitStartMs = this.simMs;
+    for (const hook of hooks) {
+      const action = startAction(hook, uuidFrom(this.eventRandom), this.simMs);
+      member.actions.push(action);
+      this.pushTimeout(group, member, action);
+      this.emit(
+        launchLifecycleActionEvent(this.eventContext(), {
+          groupName: group.spec.name,
+          hookName: hook.name,
+          instanceId: member.instanceId,
+          token: action.token,
+          notificationMetadata: hook.notificationMetadata,
+        }),
+        this.scenario.timing.autoScalingEventDelaySec,
+      );
+    }
+  }
+
+  private pushTimeout(group: SimGroup, member: GroupMember, action: LifecycleAction): void {
+    this.queue.push(action.deadlineMs, {
+      kind: 'lifecycle-timeout',
+      group: group.spec.name,
+      instanceId: member.instanceId,
+      hookName: action.hookName,
+      generation: action.generation,
+    });
+  }
+
+  private lifecycleTimeout(event: Extract<SimEvent, { kind: 'lifecycle-timeout' }>): void {
+    const group = this.groups.get(event.group);
+    const member = group?.members.find((m) => m.instanceId === event.instanceId);
+    if (!group || !member || member.lifecycle !== 'Pending:Wait') return;
+    const action = member.actions.find((a) => a.hookName === event.hookName && a.result === null);
+    if (!action || action.generation !== event.generation) return;
+    this.endAction(group, member, action, action.defaultResult, 'timeout');
+  }
+
+  /** One action gets its result: ABANDON terminates; the last CONTINUE lets the launch proceed. */
+  private endAction(
+    group: SimGroup,
+    member: GroupMember,
+    action: LifecycleAction,
+    result: LifecycleResult,
+    endedBy: 'complete' | 'timeout',
+  ): void {
+    action.result = result;
+    action.endedBy = endedBy;
+    if (result === 'ABANDON') {
+      const active = group.members.filter((m) => m.lifecycle !== 'Terminating').length;
+      this.terminate(
+        group,
+        member,
+        active,
+        `At ${eventTime(this.nowEpochMs())} the lifecycle action of hook ${action.hookName} ended with ABANDON (${endedBy === 'timeout' ? 'heartbeat timeout' : 'CompleteLifecycleAction'}); the instance was terminated.`,
+      );
+      // Auto Scaling replaces the abandoned instance.
+      this.scheduleReconcile(group, this.uniformMs(this.scenario.timing.scalingReactionSec));
+      return;
+    }
+    if (member.actions.some((a) => a.result === null)) return;
+    const timedOut = member.actions.some((a) => a.endedBy === 'timeout');
+    this.endWait(member, timedOut);
+    member.lifecycle = 'InService';
+    this.launchActivityDone(group, member);
+    if (member.waitPointMs === null) return;
+    // The wait loop reads IMDS every gatePollSec: it sees InService up to one poll after the change.
+    const timing = this.scenario.timing;
+    const seenMs = this.simMs + Math.round(this.random.uniform(0, timing.gatePollSec) * 1000);
+    const ipamdAtMs = Math.max(member.waitPointMs, seenMs);
+    this.queue.push(ipamdAtMs, { kind: 'ipamd-start', instanceId: member.instanceId });
+    this.queue.push(ipamdAtMs + Math.round(timing.ipamdLeadSec * 1000), {
+      kind: 'node-ready',
+      instanceId: member.instanceId,
+    });
+  }
+
+  /** Records the end of `Pending:Wait` (proceeded, abandoned or terminated while waiting). */
+  private endWait(member: GroupMember, timedOut = false): void {
+    if (member.lifecycle !== 'Pending:Wait' || member.waitStartMs === null) return;
+    for (const action of member.actions) if (action.result === null) action.result = 'ABANDON';
+    this.metrics.gateWait(this.simMs - member.waitStartMs, timedOut);
+  }
+
+  /** The launch activity completed: `EC2 Instance Launch Successful`. */
+  private launchActivityDone(group: SimGroup, member: GroupMember): void {
+    this.emit(
+      launchSuccessfulEvent(this.eventContext(), {
+        groupName: group.spec.name,
+        instanceId: member.instanceId,
+        availabilityZone: member.availabilityZone,
+        subnetId: member.subnetId,
+        startMs: this.startEpochMs + member.launchMs,
+        cause: member.launchCause,
+      }),
+      this.scenario.timing.autoScalingEventDelaySec,
+    );
+  }
+
   private scaleAction(index: number): void {
     const action = this.scenario.actions[index];
     if (!action) return;
+    if (action.via === 'guard-down') {
+      const untilMs = this.simMs + Math.round(action.forSec * 1000);
+      this.guardDownUntilMs = Math.max(this.guardDownUntilMs, untilMs);
+      this.queue.push(untilMs, { kind: 'guard-up' });
+      return;
+    }
     const operator = this.scenario.account.operatorArn;
     if (action.via === 'scale-request' && this.options.guard) {
       this.putEvent({

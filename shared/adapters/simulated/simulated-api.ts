@@ -1,5 +1,10 @@
 import type { SimNetworkInterface } from '../../simulator/ec2-model.js';
 import { findSimulatorInstanceLimits, simulatorInstanceTypes } from '../../simulator/instance-catalog.js';
+import {
+  globalTimeoutSec,
+  type LifecycleHook,
+  parseLifecycleResult,
+} from '../../simulator/lifecycle-hooks.js';
 import type { SimulatedAccount } from '../../simulator/simulated-account.js';
 import { SimulatedApiError } from '../../simulator/simulated-api-error.js';
 
@@ -19,6 +24,7 @@ export function answerCommand(
   identityArn: string,
 ): Output {
   const key = `${clientName}:${commandName}`;
+  account.countApiCall(clientName, commandName.replace(/Command$/, ''), identityArn);
   const handler = HANDLERS[key];
   if (!handler) {
     throw new SimulatedApiError(
@@ -41,6 +47,11 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   'AutoScalingClient:SetDesiredCapacityCommand': setDesiredCapacity,
   'AutoScalingClient:UpdateAutoScalingGroupCommand': updateAutoScalingGroup,
   'AutoScalingClient:DescribeScalingActivitiesCommand': () => ({ Activities: [] }),
+  'AutoScalingClient:DescribeAutoScalingInstancesCommand': describeAutoScalingInstances,
+  'AutoScalingClient:DescribeLifecycleHooksCommand': describeLifecycleHooks,
+  'AutoScalingClient:PutLifecycleHookCommand': putLifecycleHook,
+  'AutoScalingClient:CompleteLifecycleActionCommand': completeLifecycleAction,
+  'AutoScalingClient:RecordLifecycleActionHeartbeatCommand': recordLifecycleActionHeartbeat,
   'EKSClient:ListClustersCommand': listClusters,
   'EKSClient:ListNodegroupsCommand': listNodegroups,
   'EKSClient:DescribeNodegroupCommand': describeNodegroup,
@@ -442,7 +453,7 @@ function describeAutoScalingGroups(account: SimulatedAccount, input: Input): Out
       CreatedTime: new Date(account.startEpochMs - 86_400_000),
       Instances: g.members.map((m) => ({
         InstanceId: m.instanceId,
-        InstanceType: g.spec.instanceType,
+        InstanceType: m.instanceType,
         AvailabilityZone: m.availabilityZone,
         LifecycleState: m.lifecycle,
         HealthStatus: 'Healthy',
@@ -458,6 +469,75 @@ function describeAutoScalingGroups(account: SimulatedAccount, input: Input): Out
     })),
     NextToken: next,
   };
+}
+
+/** DescribeAutoScalingInstances: every instance of every group, or those named. */
+function describeAutoScalingInstances(account: SimulatedAccount, input: Input): Output {
+  const ids = strings(input.InstanceIds);
+  const instances = [...account.groups.values()].flatMap((g) =>
+    g.members
+      .filter((m) => ids.length === 0 || ids.includes(m.instanceId))
+      .map((m) => ({
+        InstanceId: m.instanceId,
+        InstanceType: m.instanceType,
+        AutoScalingGroupName: g.spec.name,
+        AvailabilityZone: m.availabilityZone,
+        LifecycleState: m.lifecycle,
+        HealthStatus: 'HEALTHY',
+        ProtectedFromScaleIn: false,
+      })),
+  );
+  const { page, next } = paginate(instances, input, 'MaxRecords', 'NextToken', 50);
+  return { AutoScalingInstances: page, NextToken: next };
+}
+
+function hookOutput(groupName: string, hook: LifecycleHook): Output {
+  return {
+    LifecycleHookName: hook.name,
+    AutoScalingGroupName: groupName,
+    LifecycleTransition: hook.transition,
+    NotificationMetadata: hook.notificationMetadata ?? undefined,
+    HeartbeatTimeout: hook.heartbeatTimeoutSec,
+    GlobalTimeout: globalTimeoutSec(hook.heartbeatTimeoutSec),
+    DefaultResult: hook.defaultResult,
+  };
+}
+
+function describeLifecycleHooks(account: SimulatedAccount, input: Input): Output {
+  const groupName = requiredString(input, 'AutoScalingGroupName');
+  const hooks = account.describeLifecycleHooks(groupName, strings(input.LifecycleHookNames));
+  return { LifecycleHooks: hooks.map((hook) => hookOutput(groupName, hook)) };
+}
+
+function putLifecycleHook(account: SimulatedAccount, input: Input): Output {
+  account.putLifecycleHook(requiredString(input, 'AutoScalingGroupName'), input);
+  return {};
+}
+
+function actionReference(input: Input): { token?: string; instanceId?: string } {
+  return {
+    ...(typeof input.LifecycleActionToken === 'string' ? { token: input.LifecycleActionToken } : {}),
+    ...(typeof input.InstanceId === 'string' ? { instanceId: input.InstanceId } : {}),
+  };
+}
+
+function completeLifecycleAction(account: SimulatedAccount, input: Input): Output {
+  account.completeLifecycleAction(
+    requiredString(input, 'AutoScalingGroupName'),
+    requiredString(input, 'LifecycleHookName'),
+    actionReference(input),
+    parseLifecycleResult(input.LifecycleActionResult),
+  );
+  return {};
+}
+
+function recordLifecycleActionHeartbeat(account: SimulatedAccount, input: Input): Output {
+  account.recordLifecycleActionHeartbeat(
+    requiredString(input, 'AutoScalingGroupName'),
+    requiredString(input, 'LifecycleHookName'),
+    actionReference(input),
+  );
+  return {};
 }
 
 function requiredString(input: Input, key: string): string {

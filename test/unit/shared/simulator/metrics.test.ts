@@ -1,7 +1,11 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { runScenario } from '../../../../shared/adapters/simulated/run-scenario.js';
 import type { SimulatedGuard } from '../../../../shared/simulator/guard-plugin.js';
-import { leadTimeMin, STATIC_ALARM_FREE_FRACTION } from '../../../../shared/simulator/metrics.js';
+import {
+  leadTimeMin,
+  STATIC_ALARM_FREE_FRACTION,
+  summarizeWaits,
+} from '../../../../shared/simulator/metrics.js';
 import { buildScenario } from './builders.js';
 
 const TOPIC_ARN = 'arn:aws:sns:us-east-1:111122223333:alerts';
@@ -91,5 +95,18 @@ describe('MetricsRecorder alert and static-alarm timing', () => {
     // Assess
     expect(report.summary.staticAlarmSec).toBeNull();
     expect(report.summary.staticAlarmLeadTimeMin).toBeNull();
+  });
+});
+
+describe('summarizeWaits', () => {
+  it('gives count, median (mean of the middle two for an even count) and maximum in seconds', () => {
+    // Act
+    const even = summarizeWaits([10_000, 40_000, 20_000, 30_000]);
+    const odd = summarizeWaits([5_050, 1_000, 90_000]);
+    const none = summarizeWaits([]);
+    // Assess
+    expect(even).toEqual({ count: 4, medianSec: 25, maxSec: 40 });
+    expect(odd).toEqual({ count: 3, medianSec: 5.1, maxSec: 90 });
+    expect(none).toEqual({ count: 0, medianSec: null, maxSec: null });
   });
 });

@@ -24,8 +24,11 @@ export const DEFAULT_GUARD_SETTINGS = Object.freeze({
   gateHookName: 'capacity-guard-launch-gate',
   /** The hook's HeartbeatTimeout: an instance the guard does not release proceeds on its own after it. */
   gateHeartbeatTimeoutSec: 600,
-  /** Longest the guard keeps an instance at the gate (well under Cluster Autoscaler's 15 min provision time). */
-  gateMaxHoldSec: 600,
+  /**
+   * Longest the guard keeps an instance at the gate: under the hook's timeout, so the guard releases (and books)
+   * it before Auto Scaling does, and well under Cluster Autoscaler's 15 min provision time.
+   */
+  gateMaxHoldSec: 540,
   /** A released node's remaining prediction retires once it attached and then stayed quiet this long. */
   gateSettleQuietSec: 90,
   /** A released node's remaining prediction retires this long after its release, whatever it attached. */

@@ -33,6 +33,8 @@ export interface WaitingInstance {
   readonly predictedAttaches: number;
   /** The group's share when groups wait together (tag), at least 1. */
   readonly weight: number;
+  /** How soon after its release a node of this group can attach at the earliest (learned; 0 when unknown). */
+  readonly attachDelayMs: number;
 }
 
 /** An instance the guard released, kept until its attaches are seen or it has settled. */
@@ -41,6 +43,10 @@ export interface ReleasedInstance {
   readonly groupName: string;
   readonly releasedAtMs: number;
   readonly predictedAttaches: number;
+  /** No attach of this node comes before this time (its release plus its group's learned delay). */
+  readonly earliestAttachMs: number;
+  /** How long it had waited at the hook when released. */
+  readonly waitedMs: number;
 }
 
 /** One ENI attachment seen in the account (`Attachment.AttachTime`, device index > 0). */
@@ -105,18 +111,75 @@ export function observationStartMs(nowMs: number, released: readonly ReleasedIns
 
 interface Progress {
   readonly seen: number;
+  readonly firstAtMs: number | null;
   readonly lastAtMs: number | null;
 }
 
 function progressOf(released: ReleasedInstance, observed: readonly ObservedAttach[]): Progress {
   let seen = 0;
+  let firstAtMs: number | null = null;
   let lastAtMs: number | null = null;
   for (const a of observed) {
     if (a.instanceId !== released.instanceId || a.atMs < released.releasedAtMs - CLOCK_SKEW_MS) continue;
     seen += 1;
+    firstAtMs = firstAtMs === null ? a.atMs : Math.min(firstAtMs, a.atMs);
     lastAtMs = lastAtMs === null ? a.atMs : Math.max(lastAtMs, a.atMs);
   }
-  return { seen, lastAtMs };
+  return { seen, firstAtMs, lastAtMs };
+}
+
+/** The learned delay is kept this far below the shortest one seen (clock skew between the guard and EC2). */
+export const ATTACH_DELAY_MARGIN_MS = 2_000;
+/** A learned delay is never trusted beyond this. */
+export const MAX_ATTACH_DELAY_MS = 30_000;
+/**
+ * Only nodes that had waited this long when released teach the delay: by then they had finished booting and sat
+ * at the hook, so their delay is kubelet's and the CNI's start-up alone, not the rest of their boot.
+ */
+export const DELAY_SAMPLE_MIN_WAIT_MS = 120_000;
+/** Samples needed before a learned delay is used. */
+export const DELAY_MIN_SAMPLES = 3;
+
+export interface DelaySample {
+  readonly shortestMs: number;
+  readonly samples: number;
+}
+
+/**
+ * Per group, the shortest time seen from a release to the node's first attach, over nodes that had finished
+ * booting (see {@link DELAY_SAMPLE_MIN_WAIT_MS}): no such node of the group attached sooner after its release.
+ *
+ * @example
+ * shortestAttachDelaysMs([{ instanceId: 'i-1', groupName: 'g', releasedAtMs: 0, predictedAttaches: 2, earliestAttachMs: 0, waitedMs: 200_000 }], [{ atMs: 12_000, instanceId: 'i-1' }]) // Map { 'g' => { shortestMs: 12000, samples: 1 } }
+ */
+export function shortestAttachDelaysMs(
+  released: readonly ReleasedInstance[],
+  observed: readonly ObservedAttach[],
+): Map<string, DelaySample> {
+  const delays = new Map<string, DelaySample>();
+  for (const r of released) {
+    if (r.waitedMs < DELAY_SAMPLE_MIN_WAIT_MS) continue;
+    const { firstAtMs } = progressOf(r, observed);
+    if (firstAtMs === null) continue;
+    const delay = Math.max(0, firstAtMs - r.releasedAtMs);
+    const known = delays.get(r.groupName);
+    delays.set(r.groupName, {
+      shortestMs: Math.min(known?.shortestMs ?? delay, delay),
+      samples: (known?.samples ?? 0) + 1,
+    });
+  }
+  return delays;
+}
+
+/**
+ * The delay the gate may count on for a group: the shortest seen, less a margin, capped; 0 until enough samples.
+ *
+ * @example
+ * usableAttachDelayMs({ shortestMs: 12_000, samples: 5 }) // 10_000
+ */
+export function usableAttachDelayMs(learned: DelaySample | null): number {
+  if (learned === null || learned.samples < DELAY_MIN_SAMPLES) return 0;
+  return Math.max(0, Math.min(MAX_ATTACH_DELAY_MS, learned.shortestMs - ATTACH_DELAY_MARGIN_MS));
 }
 
 /**
@@ -160,28 +223,60 @@ function byWaitAge(a: WaitingInstance, b: WaitingInstance): number {
   return a.waitingSinceMs - b.waitingSinceMs || a.instanceId.localeCompare(b.instanceId);
 }
 
+/** Attaches expected no earlier than `atMs`. */
+interface Expected {
+  readonly atMs: number;
+  readonly attaches: number;
+}
+
+/**
+ * Whether `extra` attaches, none before `fromMs`, fit every 60 s window that can still end after `nowMs`: a window
+ * ending at s holds the attaches seen after s − 60 s plus every expected attach that can come by s. The count only
+ * rises at the times expected attaches can start, so those times (and `fromMs`) are the windows to check.
+ */
+function fitsEveryWindow(
+  extra: Expected,
+  expected: readonly Expected[],
+  seenTimesMs: readonly number[],
+  budget: number,
+): boolean {
+  const ends = [extra.atMs, ...expected.map((e) => e.atMs).filter((t) => t >= extra.atMs)];
+  for (const end of ends) {
+    const seen = seenTimesMs.filter((t) => t > end - BUDGET_WINDOW_MS).length;
+    const coming = expected.reduce((sum, e) => (e.atMs <= end ? sum + e.attaches : sum), 0);
+    if (seen + coming + extra.attaches > budget) return false;
+  }
+  return true;
+}
+
 /**
  * One pass of the gate (pure). Spend = attaches seen in the account in the last 60 s + attaches still expected
  * from released instances not yet settled; waiting instances are released in turn while their predicted attaches
- * fit what is left of the budget. An instance whose own need exceeds the whole budget goes alone into an empty
- * window. An instance that has waited `maxHoldMs` is released whatever the budget (fail open); one released
- * before but still waiting (a lost call) is released again without a second spend.
+ * fit every window they can fall in. An expected attach counts from the earliest time it can come: a node that
+ * has attached can attach again at once, one that has not cannot before its release plus its group's learned
+ * delay (kubelet and CNI start-up), so releases overlap the tail of the previous window instead of waiting it out.
+ * An instance whose own need exceeds the whole budget goes alone into an empty window. An instance that has waited
+ * `maxHoldMs` is released whatever the budget (fail open); one released before but still waiting (a lost call) is
+ * released again without a second spend.
  *
- * Why this never overspends: every predicted attach holds a slot from its release until 60 s after it is seen,
- * and a release happens only while the slots held fit the budget; any 60 s window ending at time t only holds
- * attaches whose slots are still held at t.
+ * Why this never overspends (when predictions and delays hold): every predicted attach holds a slot from the
+ * earliest time it can come until 60 s after it is seen, and a release happens only while, at every future
+ * instant, the slots held fit the budget; any 60 s window ending at t only holds attaches whose slots are held at t.
  *
  * @example
  * decideGate({ nowMs: 0, policy, waiting: [waiting('i-1', 2)], released: [], observed: [] }).release.length // 1
  */
 export function decideGate(input: GateInput): GateDecision {
   const { nowMs, policy } = input;
+  const budget = policy.attachesPerWindow;
   const releasedIds = new Set(input.released.map((r) => r.instanceId));
-  const observedInWindow = input.observed.filter(
-    (a) => a.atMs > nowMs - BUDGET_WINDOW_MS && a.atMs <= nowMs + CLOCK_SKEW_MS,
-  ).length;
+  const seenTimesMs = input.observed
+    .filter((a) => a.atMs > nowMs - BUDGET_WINDOW_MS && a.atMs <= nowMs + CLOCK_SKEW_MS)
+    .map((a) => a.atMs);
+  const observedInWindow = seenTimesMs.length;
 
   const inFlight: ReleasedInstance[] = [];
+  const expected: Expected[] = [];
   let pendingAttaches = 0;
   let nextCheckAtMs: number | null = null;
   const wake = (atMs: number) => {
@@ -192,14 +287,19 @@ export function decideGate(input: GateInput): GateDecision {
     const settleAt = settlesAtMs(r, progress, policy);
     if (settleAt <= nowMs) continue;
     inFlight.push(r);
-    pendingAttaches += Math.max(0, r.predictedAttaches - progress.seen);
+    const remaining = Math.max(0, r.predictedAttaches - progress.seen);
+    pendingAttaches += remaining;
+    if (remaining > 0) {
+      expected.push({
+        atMs: progress.seen > 0 ? nowMs : Math.max(nowMs, r.earliestAttachMs),
+        attaches: remaining,
+      });
+    }
     wake(settleAt);
   }
-  for (const a of input.observed) if (a.atMs > nowMs - BUDGET_WINDOW_MS) wake(a.atMs + BUDGET_WINDOW_MS);
 
   const release: GateRelease[] = [];
   const heartbeat: WaitingInstance[] = [];
-  let room = policy.attachesPerWindow - observedInWindow - pendingAttaches;
   let blocked = false;
   for (const w of releaseOrder(input.waiting)) {
     if (releasedIds.has(w.instanceId)) {
@@ -207,40 +307,49 @@ export function decideGate(input: GateInput): GateDecision {
       continue;
     }
     const held = nowMs - w.waitingSinceMs;
-    if (input.killSwitch) {
-      release.push({ instance: w, reason: 'kill-switch' });
-      continue;
-    }
-    const windowEmpty = observedInWindow === 0 && pendingAttaches === 0 && release.length === 0;
+    const failOpen = input.killSwitch === true || held >= policy.maxHoldMs;
+    const earliest = nowMs + w.attachDelayMs;
+    const windowEmpty = observedInWindow === 0 && expected.length === 0;
     const fits =
-      w.predictedAttaches <= room || (windowEmpty && w.predictedAttaches > policy.attachesPerWindow);
-    if (held >= policy.maxHoldMs || (!blocked && fits)) {
-      release.push({ instance: w, reason: held >= policy.maxHoldMs ? 'max-hold' : 'budget' });
-      room -= w.predictedAttaches;
+      !blocked &&
+      (fitsEveryWindow({ atMs: earliest, attaches: w.predictedAttaches }, expected, seenTimesMs, budget) ||
+        (windowEmpty && w.predictedAttaches > budget));
+    if (failOpen || fits) {
+      release.push({
+        instance: w,
+        reason: input.killSwitch ? 'kill-switch' : failOpen ? 'max-hold' : 'budget',
+      });
+      if (w.predictedAttaches > 0) expected.push({ atMs: earliest, attaches: w.predictedAttaches });
       inFlight.push({
         instanceId: w.instanceId,
         groupName: w.groupName,
         releasedAtMs: nowMs,
         predictedAttaches: w.predictedAttaches,
+        earliestAttachMs: earliest,
+        waitedMs: held,
       });
       continue;
+    }
+    if (!blocked) {
+      // Room for this one appears as seen attaches leave the window its own attaches would fall in.
+      for (const t of seenTimesMs) wake(t + BUDGET_WINDOW_MS - w.attachDelayMs);
     }
     // Strict order: a smaller instance behind a blocked one does not jump the queue (no starvation).
     blocked = true;
     wake(w.waitingSinceMs + policy.maxHoldMs);
     const timeoutAtMs = (w.heartbeatAtMs ?? w.waitingSinceMs) + policy.heartbeatTimeoutMs;
-    const needsHeartbeat =
-      timeoutAtMs - HEARTBEAT_LEAD_MS <= nowMs && w.waitingSinceMs + policy.maxHoldMs > timeoutAtMs;
-    if (needsHeartbeat) heartbeat.push(w);
-    else if (w.waitingSinceMs + policy.maxHoldMs > timeoutAtMs) wake(timeoutAtMs - HEARTBEAT_LEAD_MS);
+    const holdOutlastsTimeout = w.waitingSinceMs + policy.maxHoldMs > timeoutAtMs;
+    if (holdOutlastsTimeout && timeoutAtMs - HEARTBEAT_LEAD_MS <= nowMs) heartbeat.push(w);
+    else if (holdOutlastsTimeout) wake(timeoutAtMs - HEARTBEAT_LEAD_MS);
   }
+  const roomAfter = budget - observedInWindow - expected.reduce((sum, e) => sum + e.attaches, 0);
   return {
     release,
     heartbeat,
     inFlight,
     observedInWindow,
     pendingAttaches,
-    roomAfter: Math.max(0, room),
+    roomAfter: Math.max(0, roomAfter),
     nextCheckAtMs: input.waiting.length > release.length ? nextCheckAtMs : null,
   };
 }

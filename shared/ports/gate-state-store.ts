@@ -1,6 +1,12 @@
 import type { ReleasedInstance } from '../domain/launch-gate.js';
 import type { Versioned } from './guard-state-store.js';
 
+/**
+ * Where the guard last saw an instance at the hook: `recorded` from its lifecycle action event only, `waiting`
+ * seen in `Pending:Wait` by a pass, `released` by the guard.
+ */
+export type WaitStage = 'recorded' | 'waiting' | 'released';
+
 /** When an instance began to wait, as the lifecycle action (or the first pass that saw it) says. */
 export interface WaitRecord {
   readonly instanceId: string;
@@ -8,6 +14,7 @@ export interface WaitRecord {
   readonly sinceMs: number;
   readonly hookName: string | null;
   readonly heartbeatAtMs: number | null;
+  readonly stage: WaitStage;
 }
 
 /** What settled nodes of one group and instance type attached (a learned prediction), and when it was read. */
@@ -18,14 +25,23 @@ export interface PeerEstimate {
   readonly atMs: number;
 }
 
+/** The shortest time seen from a release to a node's first attach, per group (see `shortestAttachDelaysMs`). */
+export interface AttachDelay {
+  readonly groupName: string;
+  readonly shortestMs: number;
+  readonly samples: number;
+  readonly atMs: number;
+}
+
 /** The gate's ledger: one item, changed only under its version. */
 export interface GateState {
   readonly released: readonly ReleasedInstance[];
   readonly waits: readonly WaitRecord[];
   readonly peers: readonly PeerEstimate[];
+  readonly delays: readonly AttachDelay[];
 }
 
-export const EMPTY_GATE_STATE: GateState = Object.freeze({ released: [], waits: [], peers: [] });
+export const EMPTY_GATE_STATE: GateState = Object.freeze({ released: [], waits: [], peers: [], delays: [] });
 
 /** The gate's ledger store (one DynamoDB item in AWS). */
 export interface GateStateStore {

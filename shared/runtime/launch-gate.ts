@@ -127,6 +127,7 @@ export function waitRecordsOf(
         sinceMs: signal.atMs,
         hookName: signal.hookName,
         heartbeatAtMs: null,
+        stage: 'recorded',
       };
       (signal.destination === 'WarmPool' ? warmPool : records).push(record);
     } catch (error) {

@@ -66,9 +66,16 @@ export class FakeGateWorld implements AccountAttaches, LifecycleActions {
     return this.attaches.filter((a) => a.atMs > sinceMs && a.atMs <= this.nowMs);
   }
 
+  /** ENIs attached so far: the attaches seen for the instance, unless `eniCounts` says otherwise. */
   async attachedEniCounts(ids: readonly string[]): Promise<ReadonlyMap<string, number>> {
     this.describeCalls += 1;
-    return new Map([...this.eniCounts].filter(([id]) => ids.includes(id)));
+    const counts = new Map<string, number>();
+    for (const a of this.attaches) {
+      if (a.instanceId && ids.includes(a.instanceId) && a.atMs <= this.nowMs)
+        counts.set(a.instanceId, (counts.get(a.instanceId) ?? 0) + 1);
+    }
+    for (const [id, count] of this.eniCounts) if (ids.includes(id)) counts.set(id, count);
+    return counts;
   }
 
   private setState(target: LifecycleActionTarget, state: string): LifecycleActionResult {

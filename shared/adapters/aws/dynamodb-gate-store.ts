@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/c
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ReleasedInstance } from '../../domain/launch-gate.js';
 import {
+  type AttachDelay,
   EMPTY_GATE_STATE,
   type GateState,
   type GateStateStore,
@@ -53,6 +54,8 @@ export function parseGateItem(item: Record<string, unknown> | undefined): Versio
         groupName: isString,
         releasedAtMs: isNumber,
         predictedAttaches: isNumber,
+        earliestAttachMs: isNumber,
+        waitedMs: isNumber,
       }),
       waits: listOf<WaitRecord>(item, 'waits', {
         instanceId: isString,
@@ -60,11 +63,17 @@ export function parseGateItem(item: Record<string, unknown> | undefined): Versio
         sinceMs: isNumber,
         hookName: isNullableString,
         heartbeatAtMs: isNullableNumber,
+        stage: (v) => v === 'recorded' || v === 'waiting' || v === 'released',
       }),
       peers: listOf<PeerEstimate>(item, 'peers', {
         groupName: isString,
         instanceType: isString,
         attaches: isNumber,
+        atMs: isNumber,
+      }),
+      delays: listOf<AttachDelay>(item, 'delays', {
+        groupName: isString,
+        shortestMs: isNumber,
         atMs: isNumber,
       }),
     },

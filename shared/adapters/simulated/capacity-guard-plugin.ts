@@ -2,6 +2,7 @@ import type { MetricPoint } from '../../ports/metrics-sink.js';
 import { buildAuditorDeps } from '../../runtime/auditor-deps.js';
 import { createCapacityAuditor } from '../../runtime/capacity-auditor.js';
 import { parseConfig } from '../../runtime/config.js';
+import { buildGateDeps, nextGatePassAtMs, waitRecordsOf } from '../../runtime/launch-gate.js';
 import { logger } from '../../runtime/logger.js';
 import { createScaleReactor } from '../../runtime/scale-reactor.js';
 import { buildStaggerDeps } from '../../runtime/stagger-runtime.js';
@@ -11,7 +12,10 @@ import type { GuardContext, SimulatedGuard } from '../../simulator/guard-plugin.
 import { advanceStaggerPlans } from '../../use-cases/advance-stagger-plans.js';
 import type { AuditMode } from '../../use-cases/audit/audit-report.js';
 import type { AuditSummary } from '../../use-cases/audit/summarize-report.js';
+import type { GateDeps } from '../../use-cases/gate/gate-deps.js';
+import { type GatePassOutcome, runGatePass } from '../../use-cases/gate/run-gate-pass.js';
 import { InMemoryAuditStore } from '../memory/in-memory-audit-store.js';
+import { InMemoryGateStore } from '../memory/in-memory-gate-store.js';
 import { InMemoryStateStore } from '../memory/in-memory-state-store.js';
 import { RecordingMetricsSink } from '../memory/recording-metrics-sink.js';
 
@@ -60,7 +64,12 @@ export interface SimulatedGuardOptions {
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   /** The capacity auditor on its schedules; `false` leaves it out (default: on, deployed schedules). */
   readonly auditor?: SimulatedAuditorOptions | false;
+  /** Called after every pass of the launch gate. */
+  readonly onGatePass?: (outcome: GatePassOutcome) => void;
 }
+
+/** Lifecycle action events go to the launch gate's queue, not the reactor's. */
+const LIFECYCLE_ACTION = 'EC2 Instance-launch Lifecycle Action';
 
 function accountOfArn(arn: string): string {
   return arn.split(':')[4] ?? '';
@@ -79,6 +88,10 @@ export function createSimulatedCapacityGuard(options: SimulatedGuardOptions = {}
   let deps: ReturnType<typeof buildStaggerDeps> | undefined;
   let nextStepAtMs = 0;
   let invocationStartMs = 0;
+  const gateBuffer: EventBridgeEnvelope[] = [];
+  let gateDeps: GateDeps | undefined;
+  let nextGatePassMs: number | null = null;
+  let gateLoopEndMs = 0;
   const config = parseConfig({
     STATE_TABLE_NAME: 'simulated',
     GUARD_ROLE_ARNS: SIMULATED_GUARD_ROLE_ARN,
@@ -99,6 +112,52 @@ export function createSimulatedCapacityGuard(options: SimulatedGuardOptions = {}
       if ('batchItemFailures' in response && response.batchItemFailures.length > 0) {
         throw new Error(`simulated reactor rejected ${response.batchItemFailures.length} events`);
       }
+    }
+  };
+
+  /** One gate pass; a pass that leaves instances waiting keeps its invocation looping (as the functions do). */
+  const gatePass = async (ctx: GuardContext, records: Parameters<typeof runGatePass>[1] = []) => {
+    if (!gateDeps) return;
+    const outcome = await runGatePass(gateDeps, records);
+    options.onGatePass?.(outcome);
+    const now = ctx.nowMs();
+    const wake = nextGatePassAtMs(outcome, now);
+    if (wake === null) nextGatePassMs = null;
+    else {
+      if (nextGatePassMs === null) gateLoopEndMs = now + config.gate.loopSec * 1000;
+      nextGatePassMs = wake <= gateLoopEndMs ? wake : null;
+    }
+  };
+
+  const flushGate = async (ctx: GuardContext): Promise<void> => {
+    if (!gateDeps || gateBuffer.length === 0) return;
+    const events = gateBuffer.splice(0, gateBuffer.length);
+    const { records, warmPool, invalid } = waitRecordsOf(
+      events.map((e) => ({ messageId: e.id, body: e })),
+      config.selfRoleArns,
+    );
+    if (invalid.length > 0) throw new Error(`simulated launch gate rejected ${invalid.length} events`);
+    for (const w of warmPool) {
+      await gateDeps.actions.release({
+        groupName: w.groupName,
+        hookName: w.hookName ?? config.gate.hookName,
+        instanceId: w.instanceId,
+      });
+    }
+    if (nextGatePassMs === null) gateLoopEndMs = ctx.nowMs() + config.gate.loopSec * 1000;
+    await gatePass(ctx, records);
+  };
+
+  /** The scheduled releaser: a pass at the top of every minute, then passes while its invocation loops. */
+  const releaseTick = async (ctx: GuardContext): Promise<void> => {
+    if (!gateDeps) return;
+    const now = ctx.nowMs();
+    const scheduled = Math.floor(now / 60_000) !== Math.floor((now - 1000) / 60_000);
+    if (scheduled) {
+      gateLoopEndMs = now + config.gate.loopSec * 1000;
+      await gatePass(ctx);
+    } else if (nextGatePassMs !== null && now >= nextGatePassMs) {
+      await gatePass(ctx);
     }
   };
 
@@ -131,11 +190,21 @@ export function createSimulatedCapacityGuard(options: SimulatedGuardOptions = {}
         staggerState,
       );
       reactor = createScaleReactor({ deps, selfRoleArns: config.selfRoleArns });
+      gateDeps = buildGateDeps(
+        config,
+        { ec2: ctx.clients.ec2, autoScaling: ctx.clients.autoScaling, eventBridge: ctx.clients.eventBridge },
+        { nowMs: () => ctx.nowMs() },
+        new InMemoryGateStore(),
+      );
       invocationStartMs = ctx.nowMs();
       nextStepAtMs = Number.POSITIVE_INFINITY;
       if (auditorOptions !== null) auditor = await startAuditor(ctx, auditorOptions);
     },
     async onEvent(event) {
+      if (event.source === 'aws.autoscaling' && event['detail-type'] === LIFECYCLE_ACTION) {
+        gateBuffer.push(event);
+        return;
+      }
       const routed =
         ROUTED_SOURCES.has(event.source) ||
         (event.source === 'capacity-guard' && event['detail-type'] === 'Scale Request');
@@ -144,6 +213,8 @@ export function createSimulatedCapacityGuard(options: SimulatedGuardOptions = {}
     schedules: [
       { name: 'scale-reactor-buffer', everySec: options.bufferFlushSec ?? 1, run: flush },
       { name: 'stagger-stepper', everySec: 1, run: step },
+      { name: 'launch-gate-queue', everySec: options.bufferFlushSec ?? 1, run: flushGate },
+      { name: 'gate-releaser', everySec: 1, run: releaseTick },
       ...(auditorOptions === null
         ? []
         : [

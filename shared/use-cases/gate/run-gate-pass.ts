@@ -2,11 +2,15 @@ import type { InstanceLimits } from '../../domain/instance-limits.js';
 import {
   decideGate,
   type GateDecision,
+  type ObservedAttach,
   observationStartMs,
+  type ReleasedInstance,
   type ReleaseReason,
+  shortestAttachDelaysMs,
+  usableAttachDelayMs,
   type WaitingInstance,
 } from '../../domain/launch-gate.js';
-import type { GateState, PeerEstimate, WaitRecord } from '../../ports/gate-state-store.js';
+import type { AttachDelay, GateState, PeerEstimate, WaitRecord } from '../../ports/gate-state-store.js';
 import { ConcurrentUpdateError } from '../../ports/guard-state-store.js';
 import type { LifecycleActionResult } from '../../ports/lifecycle-actions.js';
 import type { ScalingGroup } from '../../ports/scaling-groups.js';
@@ -74,7 +78,11 @@ function waitingMembers(groups: readonly ScalingGroup[]): Member[] {
   );
 }
 
-/** Wait records after this pass: the stored ones, the events' (earliest time wins), and first sightings. */
+/**
+ * Wait records for this pass: the stored ones and the events' (earliest time wins); instances seen waiting are
+ * `waiting` (first sightings start now). A record whose instance no longer waits is dropped, unless it came from
+ * an event and its instance may not show as waiting yet.
+ */
 export function mergeWaits(
   stored: readonly WaitRecord[],
   recorded: readonly WaitRecord[],
@@ -98,18 +106,24 @@ export function mergeWaits(
   }
   const waitingIds = new Set(waiting.map((w) => w.instanceId));
   for (const w of waiting) {
-    if (!byId.has(w.instanceId)) {
-      byId.set(w.instanceId, {
-        instanceId: w.instanceId,
-        groupName: w.groupName,
-        sinceMs: nowMs,
-        hookName: null,
-        heartbeatAtMs: null,
-      });
-    }
+    const known = byId.get(w.instanceId);
+    byId.set(
+      w.instanceId,
+      known
+        ? { ...known, stage: known.stage === 'released' ? 'released' : 'waiting' }
+        : {
+            instanceId: w.instanceId,
+            groupName: w.groupName,
+            sinceMs: nowMs,
+            hookName: null,
+            heartbeatAtMs: null,
+            stage: 'waiting',
+          },
+    );
   }
   return [...byId.values()].filter(
-    (r) => waitingIds.has(r.instanceId) || nowMs - r.sinceMs < UNSEEN_WAIT_KEPT_MS,
+    (r) =>
+      waitingIds.has(r.instanceId) || (r.stage === 'recorded' && nowMs - r.sinceMs < UNSEEN_WAIT_KEPT_MS),
   );
 }
 
@@ -150,27 +164,95 @@ async function refreshPeers(
   return [...fresh, ...learned];
 }
 
+function predictionOf(
+  m: Member,
+  peers: readonly PeerEstimate[],
+  limits: ReadonlyMap<string, InstanceLimits>,
+): number {
+  const peer = peers.find((p) => p.groupName === m.group.name && p.instanceType === m.instanceType);
+  const typeLimits = limits.get(m.instanceType);
+  if (!typeLimits) throw new Error(`${m.group.name}: no limits for instance type '${m.instanceType}'`);
+  return predictForGroup(m.group, typeLimits, peer?.attaches ?? null).attaches;
+}
+
 function toWaiting(
   members: readonly Member[],
   waits: readonly WaitRecord[],
   peers: readonly PeerEstimate[],
+  delays: readonly AttachDelay[],
   limits: ReadonlyMap<string, InstanceLimits>,
 ): WaitingInstance[] {
   const waitOf = new Map(waits.map((w) => [w.instanceId, w]));
+  const delayOf = new Map(delays.map((d) => [d.groupName, d]));
   return members.map((m) => {
-    const peer = peers.find((p) => p.groupName === m.group.name && p.instanceType === m.instanceType);
-    const typeLimits = limits.get(m.instanceType);
-    if (!typeLimits) throw new Error(`${m.group.name}: no limits for instance type '${m.instanceType}'`);
     const record = waitOf.get(m.instanceId);
     return {
       instanceId: m.instanceId,
       groupName: m.group.name,
       waitingSinceMs: record?.sinceMs ?? 0,
       heartbeatAtMs: record?.heartbeatAtMs ?? null,
-      predictedAttaches: predictForGroup(m.group, typeLimits, peer?.attaches ?? null).attaches,
+      predictedAttaches: predictionOf(m, peers, limits),
       weight: gateWeightOf(m.group),
+      attachDelayMs: usableAttachDelayMs(delayOf.get(m.group.name) ?? null),
     };
   });
+}
+
+/** What the ledger knew, updated with the first attaches seen since; stale entries are dropped. */
+function learnDelays(
+  stored: readonly AttachDelay[],
+  released: readonly ReleasedInstance[],
+  observed: readonly ObservedAttach[],
+  nowMs: number,
+  refreshMs: number,
+): AttachDelay[] {
+  const byGroup = new Map(stored.filter((d) => nowMs - d.atMs < refreshMs).map((d) => [d.groupName, d]));
+  // A node is seen again on later passes until it settles, so samples count views, not nodes: the count only
+  // gates the first use; the shortest delay is what the gate counts on.
+  for (const [groupName, seen] of shortestAttachDelaysMs(released, observed)) {
+    const known = byGroup.get(groupName);
+    byGroup.set(groupName, {
+      groupName,
+      shortestMs: Math.min(known?.shortestMs ?? seen.shortestMs, seen.shortestMs),
+      samples: Math.max(known?.samples ?? 0, seen.samples),
+      atMs: known && known.shortestMs <= seen.shortestMs ? known.atMs : nowMs,
+    });
+  }
+  return [...byGroup.values()];
+}
+
+/**
+ * Instances that left the hook without the guard (the heartbeat timeout, or a person): they will attach all the
+ * same, so they join the ledger as released now.
+ */
+function proceededOnTheirOwn(
+  groups: readonly ScalingGroup[],
+  state: GateState,
+  peers: readonly PeerEstimate[],
+  limits: ReadonlyMap<string, InstanceLimits>,
+  nowMs: number,
+): ReleasedInstance[] {
+  const known = new Set(state.released.map((r) => r.instanceId));
+  const waited = new Set(state.waits.filter((w) => w.stage !== 'released').map((w) => w.instanceId));
+  const out: ReleasedInstance[] = [];
+  for (const group of groups) {
+    for (const i of group.instances) {
+      if (!waited.has(i.instanceId) || known.has(i.instanceId) || i.lifecycleState === PENDING_WAIT) continue;
+      if (!i.lifecycleState.startsWith('Pending') && i.lifecycleState !== 'InService') continue;
+      const type = i.instanceType ?? group.tags[INSTANCE_TYPE_TAG_KEY];
+      if (!type || !limits.has(type)) continue;
+      const predicted = predictionOf({ group, instanceId: i.instanceId, instanceType: type }, peers, limits);
+      out.push({
+        instanceId: i.instanceId,
+        groupName: group.name,
+        releasedAtMs: nowMs,
+        predictedAttaches: predicted,
+        earliestAttachMs: nowMs,
+        waitedMs: 0,
+      });
+    }
+  }
+  return out;
 }
 
 /**
@@ -188,7 +270,12 @@ export async function runGatePass(
   const killSwitch = await deps.killSwitch.isOn();
   const groups = gatedGroups(await deps.groups.listTagged(settings.optInTagKey, settings.optInTagValue));
   const members = waitingMembers(groups).filter((m) => m.instanceType !== '');
-  const types = [...new Set(members.map((m) => m.instanceType))];
+  const types = [
+    ...new Set([
+      ...members.map((m) => m.instanceType),
+      ...groups.flatMap((g) => g.instances.map((i) => i.instanceType ?? '')).filter((t) => t !== ''),
+    ]),
+  ];
   const limits = types.length === 0 ? new Map<string, InstanceLimits>() : await deps.catalog.getLimits(types);
 
   for (let attempt = 1; attempt <= MAX_COMMIT_ATTEMPTS; attempt += 1) {
@@ -202,23 +289,33 @@ export async function runGatePass(
       nowMs,
     );
     const peers = members.length === 0 ? state.peers : await refreshPeers(deps, state, members, nowMs);
+    const released = [...state.released, ...proceededOnTheirOwn(groups, state, peers, limits, nowMs)];
     const observed =
-      members.length === 0 && state.released.length === 0
+      members.length === 0 && released.length === 0
         ? []
-        : await deps.attaches.attachesSince(observationStartMs(nowMs, state.released));
+        : await deps.attaches.attachesSince(observationStartMs(nowMs, released));
+    const delays = learnDelays(state.delays, released, observed, nowMs, settings.peerRefreshMs);
     const decision = decideGate({
       nowMs,
       policy: settings.policy,
-      waiting: toWaiting(members, waits, peers, limits),
-      released: state.released,
+      waiting: toWaiting(members, waits, peers, delays, limits),
+      released,
       observed,
       killSwitch,
     });
     const beating = new Set(decision.heartbeat.map((w) => w.instanceId));
+    const releasing = new Set(decision.release.map((r) => r.instance.instanceId));
     const next: GateState = {
       released: decision.inFlight,
-      waits: waits.map((w) => (beating.has(w.instanceId) ? { ...w, heartbeatAtMs: nowMs } : w)),
+      waits: waits.map((w) =>
+        beating.has(w.instanceId)
+          ? { ...w, heartbeatAtMs: nowMs }
+          : releasing.has(w.instanceId)
+            ? { ...w, stage: 'released' as const }
+            : w,
+      ),
       peers,
+      delays,
     };
     try {
       await deps.store.commitGate(next, stored.version);

@@ -25,12 +25,21 @@ function waiting(id: string, overrides: Partial<WaitingInstance> = {}): WaitingI
     heartbeatAtMs: null,
     predictedAttaches: 2,
     weight: 1,
+    attachDelayMs: 0,
     ...overrides,
   };
 }
 
 function released(id: string, overrides: Partial<ReleasedInstance> = {}): ReleasedInstance {
-  return { instanceId: id, groupName: 'workers', releasedAtMs: 0, predictedAttaches: 2, ...overrides };
+  return {
+    instanceId: id,
+    groupName: 'workers',
+    releasedAtMs: 0,
+    predictedAttaches: 2,
+    earliestAttachMs: overrides.releasedAtMs ?? 0,
+    waitedMs: 0,
+    ...overrides,
+  };
 }
 
 const many = (n: number, overrides: Partial<WaitingInstance> = {}) =>
@@ -160,6 +169,22 @@ describe('decideGate', () => {
     expect(beaten.heartbeat).toHaveLength(0);
   });
 
+  it('overlaps the next releases with the tail of the window by the learned start-up delay', () => {
+    const before = Array.from({ length: 20 }, (_, i) =>
+      released(`r-${i}`, { releasedAtMs: 0, earliestAttachMs: 10_000 }),
+    );
+    const observed = before.flatMap((r) => [
+      { atMs: 12_000, instanceId: r.instanceId },
+      { atMs: 20_000, instanceId: r.instanceId },
+    ]);
+    const slow = decideGate({ nowMs: 62_000, policy, waiting: many(10), released: before, observed });
+    expect(slow.release).toHaveLength(0);
+    expect(slow.nextCheckAtMs).toBe(72_000);
+    const learned = many(10, { attachDelayMs: 10_000 });
+    const fast = decideGate({ nowMs: 62_000, policy, waiting: learned, released: before, observed });
+    expect(fast.release).toHaveLength(10);
+  });
+
   it('never lets the slots held exceed the budget (any sequence of passes, predictions that come true)', () => {
     // Property: simulate passes every few seconds; released nodes attach their predicted count within 40 s;
     // then no rolling 60 s window of real attaches holds more than the budget.
@@ -168,8 +193,12 @@ describe('decideGate', () => {
         fc.array(fc.integer({ min: 0, max: 6 }), { minLength: 1, maxLength: 120 }),
         fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 50 }),
         fc.integer({ min: 1, max: 10 }),
-        (needs, delays, passEverySec) => {
-          let wait = needs.map((n, i) => waiting(`i-${i}`, { predictedAttaches: n, waitingSinceMs: i }));
+        fc.integer({ min: 0, max: 20 }),
+        (needs, delays, passEverySec, startUpSec) => {
+          // Every node's attaches come at least `startUpSec` after its release, and the gate knows it.
+          let wait = needs.map((n, i) =>
+            waiting(`i-${i}`, { predictedAttaches: n, waitingSinceMs: i, attachDelayMs: startUpSec * 1000 }),
+          );
           let inFlight: ReleasedInstance[] = [];
           const attaches: ObservedAttach[] = [];
           for (let t = 0; t < 1_800_000 && wait.length > 0; t += passEverySec * 1000) {
@@ -185,7 +214,7 @@ describe('decideGate', () => {
             const ids = new Set(decision.release.map((r) => r.instance.instanceId));
             decision.release.forEach((r, k) => {
               for (let a = 0; a < r.instance.predictedAttaches; a += 1) {
-                const delay = (delays[(k + a) % delays.length] ?? 1) * 1000;
+                const delay = (startUpSec + (delays[(k + a) % delays.length] ?? 1)) * 1000;
                 attaches.push({ atMs: t + delay + a, instanceId: r.instance.instanceId });
               }
             });
@@ -211,9 +240,9 @@ describe('decideGate', () => {
 describe('settlesAtMs and observationStartMs', () => {
   it('retires once every predicted attach is seen, after a quiet spell, or at the cap', () => {
     const r = released('i-a', { releasedAtMs: 0, predictedAttaches: 2 });
-    expect(settlesAtMs(r, { seen: 2, lastAtMs: 9_000 }, policy)).toBe(9_000);
-    expect(settlesAtMs(r, { seen: 1, lastAtMs: 9_000 }, policy)).toBe(99_000);
-    expect(settlesAtMs(r, { seen: 0, lastAtMs: null }, policy)).toBe(300_000);
+    expect(settlesAtMs(r, { seen: 2, firstAtMs: 5_000, lastAtMs: 9_000 }, policy)).toBe(9_000);
+    expect(settlesAtMs(r, { seen: 1, firstAtMs: 9_000, lastAtMs: 9_000 }, policy)).toBe(99_000);
+    expect(settlesAtMs(r, { seen: 0, firstAtMs: null, lastAtMs: null }, policy)).toBe(300_000);
   });
 
   it('observes from the oldest release in flight when it is older than the window', () => {

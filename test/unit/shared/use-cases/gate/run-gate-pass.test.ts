@@ -93,6 +93,8 @@ describe('runGatePass', () => {
                 groupName: 'other',
                 releasedAtMs: 2_000,
                 predictedAttaches: 2,
+                earliestAttachMs: 2_000,
+                waitedMs: 0,
               })),
             },
             other.version,
@@ -130,17 +132,77 @@ describe('runGatePass', () => {
     expect(outcome.heartbeats).toBe(5);
     expect(world.heartbeats).toHaveLength(5);
   });
+
+  it('books instances that proceeded at the hook timeout without the guard', async () => {
+    const world = new FakeGateWorld();
+    world.addGroup('workers', { waiting: 2 });
+    const { deps, store } = buildGateDeps(world);
+    const full = Array.from({ length: 40 }, () => ({ atMs: 500, instanceId: 'i-other' }));
+    world.attaches.push(...full);
+    world.nowMs = 1_000;
+    await runGatePass(deps);
+    expect(world.waitingIds()).toHaveLength(2);
+    const group = world.groups.get('workers');
+    if (!group) throw new Error('no group');
+    world.groups.set('workers', {
+      ...group,
+      instances: group.instances.map((i) => ({ ...i, lifecycleState: 'InService' })),
+    });
+    world.nowMs = 5_000;
+    await runGatePass(deps);
+    expect((await store.readGate()).value.released.map((r) => r.instanceId)).toEqual([
+      'workers-new-000',
+      'workers-new-001',
+    ]);
+  });
+
+  it('learns how soon after release a booted node attaches, and counts on it for the next releases', async () => {
+    const world = new FakeGateWorld();
+    world.addGroup('workers', { waiting: 40 });
+    const { deps, store } = buildGateDeps(world);
+    world.attaches.push(...Array.from({ length: 40 }, () => ({ atMs: 0, instanceId: 'i-other' })));
+    await runGatePass(deps);
+    expect(world.releases).toHaveLength(0);
+    // Released after 130 s at the hook: booted, so their delay is start-up alone.
+    world.nowMs = 130_000;
+    await runGatePass(deps);
+    expect(world.releases).toHaveLength(20);
+    for (const r of world.releases) {
+      world.attaches.push(
+        { atMs: 142_000, instanceId: r.instanceId },
+        { atMs: 150_000, instanceId: r.instanceId },
+      );
+    }
+    world.nowMs = 155_000;
+    await runGatePass(deps);
+    expect((await store.readGate()).value.delays).toEqual([
+      { groupName: 'workers', shortestMs: 12_000, samples: 20, atMs: 155_000 },
+    ]);
+    // Nodes released at 192 s attach after 202 s, when the 142 s attaches have left the window.
+    world.nowMs = 192_000;
+    const outcome = await runGatePass(deps);
+    expect(outcome.released.budget).toBe(10);
+  });
 });
 
 describe('mergeWaits', () => {
+  const record = (
+    instanceId: string,
+    sinceMs: number,
+    stage: 'recorded' | 'waiting' | 'released',
+    hookName: string | null = null,
+  ) => ({
+    instanceId,
+    groupName: 'g',
+    sinceMs,
+    hookName,
+    heartbeatAtMs: null,
+    stage,
+  });
+
   it('keeps the earliest time, adds first sightings, and drops instances no longer waiting', () => {
-    const stored = [
-      { instanceId: 'i-1', groupName: 'g', sinceMs: 5_000, hookName: null, heartbeatAtMs: null },
-    ];
-    const recorded = [
-      { instanceId: 'i-1', groupName: 'g', sinceMs: 3_000, hookName: 'h', heartbeatAtMs: null },
-      { instanceId: 'i-early', groupName: 'g', sinceMs: 9_000, hookName: 'h', heartbeatAtMs: null },
-    ];
+    const stored = [record('i-1', 5_000, 'waiting')];
+    const recorded = [record('i-1', 3_000, 'recorded', 'h'), record('i-early', 9_000, 'recorded', 'h')];
     const merged = mergeWaits(
       stored,
       recorded,
@@ -151,10 +213,12 @@ describe('mergeWaits', () => {
       10_000,
     );
     expect(merged).toEqual([
-      { instanceId: 'i-1', groupName: 'g', sinceMs: 3_000, hookName: 'h', heartbeatAtMs: null },
-      { instanceId: 'i-early', groupName: 'g', sinceMs: 9_000, hookName: 'h', heartbeatAtMs: null },
-      { instanceId: 'i-2', groupName: 'g', sinceMs: 10_000, hookName: null, heartbeatAtMs: null },
+      { ...record('i-1', 3_000, 'waiting', 'h') },
+      record('i-early', 9_000, 'recorded', 'h'),
+      record('i-2', 10_000, 'waiting'),
     ]);
+    // i-early may still show up (events can come first); the others stopped waiting.
+    expect(mergeWaits(merged, [], [], 20_000)).toEqual([record('i-early', 9_000, 'recorded', 'h')]);
     expect(mergeWaits(merged, [], [], 200_000)).toEqual([]);
   });
 });

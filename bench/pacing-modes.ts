@@ -1,0 +1,161 @@
+import { createSimulatedCapacityGuard } from '../shared/adapters/simulated/capacity-guard-plugin.js';
+import { createSimulatedClients } from '../shared/adapters/simulated/connect-to-simulator.js';
+import { DEFAULT_GUARD_SETTINGS } from '../shared/domain/guard-defaults.js';
+import type { SimulationSummary } from '../shared/simulator/metrics.js';
+import type { Scenario } from '../shared/simulator/scenario.js';
+import { SimulatedAccount } from '../shared/simulator/simulated-account.js';
+
+/** How a run paces the scenario's opted-in groups. */
+export const Mode = {
+  none: 'no guard',
+  gate: 'gate',
+  ceiling: 'ceiling',
+  desired: 'desired',
+} as const;
+export type Mode = (typeof Mode)[keyof typeof Mode];
+
+/** The hook the gate-mode variant gives each opted-in group (the default `gate install` creates). */
+const GATE_HEARTBEAT_TIMEOUT_SEC = 600;
+/** EC2 Describe* token bucket refill per account and Region: 20 per second (DOMAIN.md §3). */
+const DESCRIBE_BUDGET_PER_MIN = 20 * 60;
+
+export interface ModeRow {
+  readonly scenario: string;
+  readonly mode: Mode;
+  readonly seed: number;
+  /** How late Auto Scaling and CloudTrail events are delivered in this variant (s). */
+  readonly eventDelaySec: number;
+  readonly allPodsRunSec: number | null;
+  readonly boundSec: number;
+  readonly peakAttachesIn60s: number;
+  readonly attachBudgetPerMin: number;
+  /** What other consumers attach per minute by themselves (their share of any window). */
+  readonly externalPerMin: number;
+  readonly throttledAttaches: number;
+  readonly launches: number;
+  readonly terminationsByGuard: number;
+  readonly gateWaitMedianSec: number | null;
+  readonly gateWaitMaxSec: number | null;
+  readonly gateTimeouts: number;
+  readonly peakGuardDescribePerMin: number;
+  readonly describeBudgetPerMin: number;
+}
+
+const isOptedIn = (tags: Readonly<Record<string, string>>) =>
+  tags[DEFAULT_GUARD_SETTINGS.optInTagKey] === DEFAULT_GUARD_SETTINGS.optInTagValue;
+
+/** The scenario as the mode runs it: every opted-in group tagged with the mode, and given the hook in gate mode. */
+export function withMode(scenario: Scenario, mode: Mode, eventDelaySec: number | null): Scenario {
+  const timing =
+    eventDelaySec === null
+      ? scenario.timing
+      : { ...scenario.timing, autoScalingEventDelaySec: eventDelaySec, cloudTrailDelaySec: eventDelaySec };
+  if (mode === Mode.none) return { ...scenario, timing };
+  return {
+    ...scenario,
+    timing,
+    groups: scenario.groups.map((g) =>
+      isOptedIn(g.tags)
+        ? {
+            ...g,
+            tags: { ...g.tags, [DEFAULT_GUARD_SETTINGS.modeTagKey]: mode },
+            launchHook:
+              mode === Mode.gate
+                ? {
+                    name: DEFAULT_GUARD_SETTINGS.gateHookName,
+                    heartbeatTimeoutSec: GATE_HEARTBEAT_TIMEOUT_SEC,
+                    defaultResult: 'CONTINUE',
+                    nodeWaits: true,
+                  }
+                : g.launchHook,
+          }
+        : g,
+    ),
+  };
+}
+
+async function run(scenario: Scenario, seed: number, guarded: boolean) {
+  const account = new SimulatedAccount(scenario, {
+    seed,
+    ...(guarded ? { guard: createSimulatedCapacityGuard() } : {}),
+    clientsFor: createSimulatedClients,
+  });
+  return { report: await account.run(), account };
+}
+
+/**
+ * A true lower bound on "time until all pods run" for any pacing that keeps the budget: the later of
+ * - the scenario with no attach limit at all (every node boots and attaches at its own pace), and
+ * - the budget's own bound: with A attaches to make for the new nodes, starting no earlier than the first one the
+ *   free run makes, at most B in any 60 s window (B = the whole budget: other consumers may be starved), the A-th
+ *   attach comes no sooner than 60 s × (⌈A / B⌉ − 1) after the first, and its pods need at least the shortest
+ *   ENI-ready time after it.
+ */
+export async function clairvoyantBoundSec(scenario: Scenario, seed: number): Promise<number> {
+  const free: Scenario = { ...scenario, account: { ...scenario.account, attachBudgetPerMin: 100_000 } };
+  const account = new SimulatedAccount(free, { seed, clientsFor: createSimulatedClients });
+  const admit = account.ec2.admit.bind(account.ec2);
+  account.ec2.admit = (action: string) => {
+    if (action !== 'AttachNetworkInterface') admit(action);
+  };
+  const report = await account.run();
+  const firstActionMs = account.startEpochMs + Math.min(...scenario.actions.map((a) => a.atSec * 1000));
+  const external = new Set(scenario.externalConsumers.map((c) => c.name));
+  const attaches = account.ec2.attachRecords
+    .filter((r) => r.outcome === 'ok' && !external.has(r.caller) && r.timeMs >= firstActionMs)
+    .map((r) => r.timeMs);
+  const freeSec = report.summary.timeUntilAllPodsRunSec ?? 0;
+  if (attaches.length === 0) return freeSec;
+  const perWindow = scenario.account.attachBudgetPerMin;
+  const firstSec = (Math.min(...attaches) - firstActionMs) / 1000;
+  const rateSec =
+    firstSec + 60 * (Math.ceil(attaches.length / perWindow) - 1) + scenario.timing.eniReadySec.min;
+  return Math.round(Math.max(freeSec, rateSec));
+}
+
+function row(
+  scenario: Scenario,
+  mode: Mode,
+  seed: number,
+  eventDelaySec: number,
+  boundSec: number,
+  summary: SimulationSummary,
+): ModeRow {
+  return {
+    scenario: scenario.name,
+    mode,
+    seed,
+    eventDelaySec,
+    allPodsRunSec: summary.timeUntilAllPodsRunSec,
+    boundSec,
+    peakAttachesIn60s: summary.peakAttachesIn60s,
+    attachBudgetPerMin: summary.attachBudgetPerMin,
+    externalPerMin: scenario.externalConsumers.reduce((sum, c) => sum + c.attachesPerMin, 0),
+    throttledAttaches: summary.throttledAttaches,
+    launches: summary.launches,
+    terminationsByGuard: summary.terminationsByGuard,
+    gateWaitMedianSec: summary.gateWaits.count === 0 ? null : summary.gateWaits.medianSec,
+    gateWaitMaxSec: summary.gateWaits.count === 0 ? null : summary.gateWaits.maxSec,
+    gateTimeouts: summary.gateTimeouts,
+    peakGuardDescribePerMin: summary.peakGuardDescribeCallsPerMin,
+    describeBudgetPerMin: DESCRIBE_BUDGET_PER_MIN,
+  };
+}
+
+/** Every mode on one scenario, one seed, one event delay; the bound is computed once for the variant. */
+export async function measureModes(
+  original: Scenario,
+  seed: number,
+  eventDelaySec: number | null,
+  modes: readonly Mode[] = Object.values(Mode),
+): Promise<ModeRow[]> {
+  const delay = eventDelaySec ?? original.timing.autoScalingEventDelaySec;
+  const boundSec = await clairvoyantBoundSec(withMode(original, Mode.none, eventDelaySec), seed);
+  const rows: ModeRow[] = [];
+  for (const mode of modes) {
+    const scenario = withMode(original, mode, eventDelaySec);
+    const { report } = await run(scenario, seed, mode !== Mode.none);
+    rows.push(row(original, mode, seed, delay, boundSec, report.summary));
+  }
+  return rows;
+}

@@ -203,6 +203,30 @@ describe('capacity-guard gate status', () => {
     expect(autoScaling).not.toHaveReceivedCommand(PutLifecycleHookCommand);
   });
 
+  it('--json gives the rows as data', async () => {
+    // Prepare
+    autoScaling.on(DescribeAutoScalingGroupsCommand).resolves({ AutoScalingGroups: [group('plain')] });
+    ec2.on(DescribeLaunchTemplateVersionsCommand).resolves({
+      LaunchTemplateVersions: [{ LaunchTemplateData: { UserData: base64(PLAIN_USER_DATA) } }],
+    });
+
+    // Act
+    const run = await runCapacityGuard('gate', 'status', '--region', 'us-east-1', '--json');
+
+    // Assess
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual([
+      {
+        groupName: 'plain',
+        mode: 'gate',
+        hook: null,
+        nodeWait: { kind: 'missing', source: 'launch template lt-plain version $Latest' },
+        waitingInstances: 0,
+        oldestWait: null,
+      },
+    ]);
+  });
+
   it('says so when no group is opted in', async () => {
     // Prepare
     autoScaling.on(DescribeAutoScalingGroupsCommand).resolves({ AutoScalingGroups: [] });

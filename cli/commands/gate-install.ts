@@ -51,7 +51,7 @@ function groupNotes(plan: GateInstallPlan): string[] {
     );
   if (plan.mode !== 'gate') {
     notes.push(
-      `tag ${GATE_DEFAULTS.modeTagKey}=gate so the guard releases held instances (now: ${plan.mode ?? 'unset'})`,
+      `tag ${GATE_DEFAULTS.modeTagKey}=gate so the guard releases held instances (now: ${plan.mode})`,
     );
   }
   for (const other of plan.otherLaunchHooks) {

@@ -39,7 +39,7 @@ export async function runGateStatus(
     ['GROUP', 'MODE', 'HOOK', 'NODE WAIT', 'PENDING:WAIT', 'OLDEST WAIT'],
     rows.map((r) => [
       r.groupName,
-      r.mode ?? '-',
+      r.mode,
       r.hook ? `${r.hook.heartbeatTimeoutSec} s ${r.hook.defaultResult}` : 'none',
       nodeWaitText(r.nodeWait).cell,
       r.waitingInstances,

@@ -1,3 +1,5 @@
+import { DEFAULT_GUARD_SETTINGS } from '../domain/guard-defaults.js';
+
 /**
  * Gate mode's names and defaults, shared by the node-side snippets, the CLI and the docs.
  *
@@ -6,15 +8,18 @@
  */
 export const GATE_DEFAULTS = Object.freeze({
   /** Launch lifecycle hook the guard releases instances from. */
-  hookName: 'capacity-guard-launch-gate',
+  hookName: DEFAULT_GUARD_SETTINGS.gateHookName,
   /** Seconds Auto Scaling holds an instance before `DefaultResult` (CONTINUE) applies. */
-  heartbeatTimeoutSec: 600,
-  /** Seconds the node waits at most before starting kubelet anyway. */
+  heartbeatTimeoutSec: DEFAULT_GUARD_SETTINGS.gateHeartbeatTimeoutSec,
+  /**
+   * Seconds the node waits at most before starting kubelet anyway: a backstop above the hook's heartbeat
+   * timeout, which normally ends an unreleased wait first.
+   */
   maxHoldSec: 900,
   /** Seconds between two IMDS reads on the node. */
   pollSec: 5,
   /** Tag choosing how a group is paced: `gate`, `ceiling` or `desired`. */
-  modeTagKey: 'capacity-guard/mode',
+  modeTagKey: DEFAULT_GUARD_SETTINGS.modeTagKey,
 });
 
 /** Accepted ranges of the node-side parameters. */

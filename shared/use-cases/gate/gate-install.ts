@@ -1,12 +1,11 @@
 import { DEFAULT_GUARD_SETTINGS } from '../../domain/guard-defaults.js';
-import { GATE_DEFAULTS } from '../../node-gate/gate-defaults.js';
 import {
   type GateGroup,
   LAUNCHING_TRANSITION,
   type LifecycleHookAdmin,
   type LifecycleHookSpec,
 } from '../../ports/lifecycle-hook-admin.js';
-import { checkNodeWait, type NodeWaitCheck } from './node-wait-check.js';
+import { checkNodeWait, describeGuardMode, type NodeWaitCheck } from './node-wait-check.js';
 
 export interface GateInstallRequest {
   readonly groupName: string;
@@ -26,8 +25,8 @@ export interface GateInstallPlan {
   readonly change: HookChange;
   readonly nodeWait: NodeWaitCheck;
   readonly optedIn: boolean;
-  /** Value of the `capacity-guard/mode` tag, null when the group has none. */
-  readonly mode: string | null;
+  /** The mode the guard paces the group in (`gate`, `ceiling`, `desired`), or why its tag is invalid. */
+  readonly mode: string;
   /** Other launch hooks on the group: Auto Scaling waits for every one of them. */
   readonly otherLaunchHooks: readonly LifecycleHookSpec[];
 }
@@ -83,7 +82,7 @@ export async function planGateInstall(
     change,
     nodeWait: await checkNodeWait(admin, group),
     optedIn: group.tags[DEFAULT_GUARD_SETTINGS.optInTagKey] === DEFAULT_GUARD_SETTINGS.optInTagValue,
-    mode: group.tags[GATE_DEFAULTS.modeTagKey] ?? null,
+    mode: describeGuardMode(group),
     otherLaunchHooks: hooks.filter(
       (h) => h.hookName !== hook.hookName && h.transition === LAUNCHING_TRANSITION,
     ),

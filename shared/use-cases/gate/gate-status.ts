@@ -1,15 +1,14 @@
 import { DEFAULT_GUARD_SETTINGS } from '../../domain/guard-defaults.js';
-import { GATE_DEFAULTS } from '../../node-gate/gate-defaults.js';
 import type { LifecycleHookAdmin, LifecycleHookSpec } from '../../ports/lifecycle-hook-admin.js';
-import { checkNodeWait, type NodeWaitCheck } from './node-wait-check.js';
+import { checkNodeWait, describeGuardMode, type NodeWaitCheck } from './node-wait-check.js';
 
 /** Lifecycle state of an instance a launch hook holds. */
 export const PENDING_WAIT = 'Pending:Wait';
 
 export interface GateStatusRow {
   readonly groupName: string;
-  /** Value of the `capacity-guard/mode` tag, null when the group has none. */
-  readonly mode: string | null;
+  /** The mode the guard paces the group in (`gate`, `ceiling`, `desired`), or why its tag is invalid. */
+  readonly mode: string;
   /** Gate mode's hook on this group, null when absent. */
   readonly hook: LifecycleHookSpec | null;
   readonly nodeWait: NodeWaitCheck;
@@ -47,7 +46,7 @@ export async function readGateStatus(
     }
     rows.push({
       groupName: group.name,
-      mode: group.tags[GATE_DEFAULTS.modeTagKey] ?? null,
+      mode: describeGuardMode(group),
       hook: hooks.find((h) => h.hookName === options.hookName) ?? null,
       nodeWait: await checkNodeWait(admin, group),
       waitingInstances: waiting.length,

@@ -1,5 +1,6 @@
 import { detectGateSnippet, type GateSnippetPresence } from '../../node-gate/gate-snippet-presence.js';
 import type { GateGroup, LaunchSource, LifecycleHookAdmin } from '../../ports/lifecycle-hook-admin.js';
+import { GroupProfileError, guardModeOf } from '../group-profile.js';
 
 /** Whether the instances a group launches wait for the hook's release before kubelet starts. */
 export type NodeWaitCheck =
@@ -47,4 +48,14 @@ export async function checkNodeWait(admin: LifecycleHookAdmin, group: GateGroup)
   return presence.kind === 'absent'
     ? { kind: 'missing', source: label }
     : { kind: 'present', how: presence.kind, source: label };
+}
+
+/** The group's mode as the guard reads it (mode tag, earlier pacing tag, autoscaler default), or the tag error. */
+export function describeGuardMode(group: GateGroup): string {
+  try {
+    return guardModeOf(group);
+  } catch (error) {
+    if (error instanceof GroupProfileError) return `invalid: ${error.message}`;
+    throw error;
+  }
 }

@@ -196,7 +196,7 @@ describe('capacity-guard gate status', () => {
     const lines = run.stdout.split('\n');
     expect(lines[0]).toMatch(/^GROUP +MODE +HOOK +NODE WAIT +PENDING:WAIT +OLDEST WAIT$/);
     expect(lines[1]).toMatch(/^gated +gate +600 s CONTINUE +yes +1 +2m0\ds i-0aaaaaaaaaaaaaaaa$/);
-    expect(lines[2]).toMatch(/^plain +- +none +MISSING +0 +-$/);
+    expect(lines[2]).toMatch(/^plain +desired +none +MISSING +0 +-$/);
     expect(run.stdout).toContain(
       'plain: launch template lt-plain version $Latest: no node-side wait in the user data',
     );

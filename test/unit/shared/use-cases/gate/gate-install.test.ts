@@ -111,7 +111,29 @@ describe('planGateInstall / applyGateInstall', () => {
       reason: 'launch configuration old-lc: only launch templates are checked',
     });
     expect(plan.optedIn).toBe(false);
-    expect(plan.mode).toBeNull();
+    expect(plan.mode).toBe('desired');
+  });
+
+  it('reads the mode as the guard does: earlier pacing tag, autoscaler default, invalid value named', async () => {
+    // Prepare
+    const groups = [
+      buildGateGroup({ name: 'pacing', tags: { 'capacity-guard/pacing': 'gate' } }),
+      buildGateGroup({ name: 'autoscaled', tags: { 'k8s.io/cluster-autoscaler/enabled': 'true' } }),
+      buildGateGroup({ name: 'typo', tags: { 'capacity-guard/mode': 'gated' } }),
+    ];
+    const admin = new InMemoryLifecycleHookAdmin(groups, { 'lt-gate@3': GATED_USER_DATA });
+
+    // Act
+    const modes = [];
+    for (const group of groups)
+      modes.push((await planGateInstall(admin, { ...request, groupName: group.name })).mode);
+
+    // Assess
+    expect(modes).toEqual([
+      'gate',
+      'ceiling',
+      "invalid: typo: tag capacity-guard/mode='gated' is invalid (expected gate, ceiling or desired)",
+    ]);
   });
 
   it('names the missing group', async () => {

@@ -33,7 +33,7 @@ const GUARD_MODES: readonly string[] = ['gate', 'desired', 'ceiling'];
  * The group's mode: its mode tag (or the earlier pacing tag), else `ceiling` for a group an autoscaler owns,
  * else `desired`. An unknown value is an error naming the tag and the accepted values.
  */
-export function guardModeOf(group: ScalingGroup): GuardMode {
+export function guardModeOf(group: Pick<ScalingGroup, 'name' | 'tags'>): GuardMode {
   const key =
     group.tags[DEFAULT_GUARD_SETTINGS.modeTagKey] !== undefined
       ? DEFAULT_GUARD_SETTINGS.modeTagKey

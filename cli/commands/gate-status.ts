@@ -1,0 +1,56 @@
+import { GATE_DEFAULTS } from '../../shared/node-gate/gate-defaults.js';
+import { readGateStatus } from '../../shared/use-cases/gate/gate-status.js';
+import { parseFlags } from '../args.js';
+import type { CliIo } from '../command.js';
+import { formatTable } from '../format-table.js';
+import { liveHookAdmin, nodeWaitText } from './gate-admin.js';
+import type { HookAdminFactory } from './gate-install.js';
+
+function formatAge(seconds: number): string {
+  const minutes = Math.floor(seconds / 60);
+  return minutes > 0 ? `${minutes}m${String(seconds % 60).padStart(2, '0')}s` : `${seconds}s`;
+}
+
+/** `gate status`: opted-in groups, their mode, hook, node-side wait and what waits in Pending:Wait. */
+export async function runGateStatus(
+  args: readonly string[],
+  io: CliIo,
+  admin: HookAdminFactory = liveHookAdmin,
+  nowMs: () => number = Date.now,
+): Promise<number> {
+  const { values } = parseFlags('gate status', args, {
+    region: { type: 'string' },
+    profile: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  const rows = await readGateStatus(admin(values.region, values.profile), {
+    nowMs: nowMs(),
+    hookName: GATE_DEFAULTS.hookName,
+  });
+  if (values.json) {
+    io.stdout(`${JSON.stringify(rows, null, 2)}\n`);
+    return 0;
+  }
+  if (rows.length === 0) {
+    io.stdout('No Auto Scaling group carries capacity-guard/enabled=true in this Region.\n');
+    return 0;
+  }
+  const table = formatTable(
+    ['GROUP', 'MODE', 'HOOK', 'NODE WAIT', 'PENDING:WAIT', 'OLDEST WAIT'],
+    rows.map((r) => [
+      r.groupName,
+      r.mode,
+      r.hook ? `${r.hook.heartbeatTimeoutSec} s ${r.hook.defaultResult}` : 'none',
+      nodeWaitText(r.nodeWait).cell,
+      r.waitingInstances,
+      r.oldestWait ? `${formatAge(r.oldestWait.ageSec)} ${r.oldestWait.instanceId}` : '-',
+    ]),
+  );
+  const details = rows
+    .filter((r) => r.nodeWait.kind !== 'present')
+    .map((r) => `  ${r.groupName}: ${nodeWaitText(r.nodeWait).detail}`);
+  io.stdout(
+    `${table}\n${details.length > 0 ? `\nNode-side wait not confirmed:\n${details.join('\n')}\n` : ''}`,
+  );
+  return 0;
+}

@@ -1,0 +1,44 @@
+import { DEFAULT_GUARD_SETTINGS } from '../domain/guard-defaults.js';
+
+/**
+ * Gate mode's names and defaults, shared by the node-side snippets, the CLI and the docs.
+ *
+ * The hook holds each new instance in `Pending:Wait`; the node's user data waits before kubelet starts
+ * until IMDS reports the target lifecycle state `InService` (DOMAIN.md §6).
+ */
+export const GATE_DEFAULTS = Object.freeze({
+  /** Launch lifecycle hook the guard releases instances from. */
+  hookName: DEFAULT_GUARD_SETTINGS.gateHookName,
+  /** Seconds Auto Scaling holds an instance before `DefaultResult` (CONTINUE) applies. */
+  heartbeatTimeoutSec: DEFAULT_GUARD_SETTINGS.gateHeartbeatTimeoutSec,
+  /**
+   * Seconds the node waits at most before starting kubelet anyway: a backstop above the hook's heartbeat
+   * timeout, which normally ends an unreleased wait first.
+   */
+  maxHoldSec: 900,
+  /** Seconds between two IMDS reads on the node. */
+  pollSec: 5,
+  /** Tag choosing how a group is paced: `gate`, `ceiling` or `desired`. */
+  modeTagKey: DEFAULT_GUARD_SETTINGS.modeTagKey,
+});
+
+/** Accepted ranges of the node-side parameters. */
+export const GATE_WAIT_LIMITS = Object.freeze({
+  /** Up to the longest `HeartbeatTimeout` Auto Scaling accepts (7,200 s, DOMAIN.md §6). */
+  maxHoldSec: { min: 1, max: 7200 },
+  pollSec: { min: 1, max: 300 },
+  /** `HeartbeatTimeout` range of PutLifecycleHook (DOMAIN.md §6). */
+  heartbeatTimeoutSec: { min: 30, max: 7200 },
+});
+
+/**
+ * First line of the wait block in every rendered snippet; `gate install` and `gate status` look for it in a
+ * launch template's user data. Bump the version only when the block's contract changes.
+ */
+export const GATE_WAIT_MARKER = '# capacity-guard gate-wait v1';
+
+/** Environment variable that points the wait at another IMDS endpoint (tests, proxies). */
+export const IMDS_ENDPOINT_ENV = 'CAPACITY_GUARD_IMDS_ENDPOINT';
+
+/** Tag written to the journal by the wait block (`journalctl -t capacity-guard-gate`). */
+export const GATE_LOG_TAG = 'capacity-guard-gate';

@@ -25,10 +25,11 @@ export const DEFAULT_GUARD_SETTINGS = Object.freeze({
   /** The hook's HeartbeatTimeout: an instance the guard does not release proceeds on its own after it. */
   gateHeartbeatTimeoutSec: 600,
   /**
-   * Longest the guard keeps an instance at the gate: under the hook's timeout, so the guard releases (and books)
-   * it before Auto Scaling does, and well under Cluster Autoscaler's 15 min provision time.
+   * Longest the guard keeps an instance at the gate (heartbeating the hook past its timeout meanwhile): under
+   * Cluster Autoscaler's 15 min `--max-node-provision-time` with room for the rest of the boot, and under the
+   * node-side wait's own 15 min limit.
    */
-  gateMaxHoldSec: 540,
+  gateMaxHoldSec: 780,
   /** A released node's remaining prediction retires once it attached and then stayed quiet this long. */
   gateSettleQuietSec: 90,
   /** A released node's remaining prediction retires this long after its release, whatever it attached. */

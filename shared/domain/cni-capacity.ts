@@ -74,12 +74,33 @@ export function maxPods(limits: InstanceLimits, cni: CniConfig, cap: MaxPodsCap 
     case 'none':
       return formula;
     case 'mng':
-      return Math.min(formula, limits.vcpus <= 30 ? 110 : 250);
+      return applyManagedNodeGroupCap(limits, formula);
     case 'auto-mode':
       return Math.min(110, podSlots);
     default:
       return assertNever(cap);
   }
+}
+
+/**
+ * The cap EKS managed node groups put on max pods: 110 up to 30 vCPUs, else 250 (awslabs/amazon-eks-ami
+ * `max-pods-calculator.sh`; DOMAIN.md §1). With vCPUs unknown the cap is still known when the formula is
+ * at most 110 (both caps leave it); above that it is not, and the caller must look the vCPUs up.
+ *
+ * @example
+ * applyManagedNodeGroupCap({ instanceType: 'm5.4xlarge', vcpus: 16 }, 234) // 110
+ * applyManagedNodeGroupCap({ instanceType: 'c9g.medium', vcpus: null }, 8) // 8
+ */
+export function applyManagedNodeGroupCap(
+  limits: Pick<InstanceLimits, 'instanceType' | 'vcpus'>,
+  formula: number,
+): number {
+  if (limits.vcpus !== null) return Math.min(formula, limits.vcpus <= 30 ? 110 : 250);
+  if (formula <= 110) return formula;
+  throw new CapacityInputError(
+    `${limits.instanceType}: vCPUs unknown, so the managed-node-group cap (110 up to 30 vCPUs, else 250) on ` +
+      `${formula} pods cannot be chosen; expected the type's vCPUs from EC2 DescribeInstanceTypes`,
+  );
 }
 
 /** What one node holds from its subnets once `pods` pod-networked pods ran on it (high-water mark). */

@@ -62,6 +62,15 @@ describe('maxPods', () => {
     expect(maxPods(buildInstanceLimits({ instanceType: 'm5.4xlarge' }), buildCniConfig(), 'mng')).toBe(110);
   });
 
+  it('managed node group cap with vCPUs unknown: the formula up to 110, else a named error', () => {
+    const unknownSmall = buildInstanceLimits({ instanceType: 'm5.large', vcpus: null });
+    const unknownLarge = buildInstanceLimits({ instanceType: 'm5.24xlarge', vcpus: null });
+    expect(maxPods(unknownSmall, buildCniConfig(), 'mng')).toBe(29);
+    expect(maxPods(unknownLarge, buildCniConfig(), 'none')).toBe(737);
+    expect(() => maxPods(unknownLarge, buildCniConfig(), 'mng')).toThrow(CapacityInputError);
+    expect(() => maxPods(unknownLarge, buildCniConfig(), 'mng')).toThrow(/m5\.24xlarge: vCPUs unknown/);
+  });
+
   it('Auto Mode: min(110, E*(L-1))', () => {
     expect(maxPods(buildInstanceLimits(), buildCniConfig(), 'auto-mode')).toBe(27);
     expect(maxPods(buildInstanceLimits({ instanceType: 'm5.4xlarge' }), buildCniConfig(), 'auto-mode')).toBe(

@@ -11,7 +11,6 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { EC2Client, paginateDescribeInstanceTypes } from '@aws-sdk/client-ec2';
 import type { InstanceLimits } from '../shared/domain/instance-limits.js';
 import {
   renderInstanceLimitsJson,
@@ -22,22 +21,9 @@ import {
   EC2_API_SOURCE,
   mergeInstanceLimits,
   parseComplement,
-  toInstanceLimitsRow,
 } from '../shared/instance-types/instance-limits-rows.js';
-
-const PAGE_SIZE = 100;
-
-/** Where each source label used in rows comes from; README.md in data/ says the same. */
-const KNOWN_SOURCES: Readonly<Record<string, string>> = {
-  'amazon-eks-ami:instance-info.jsonl':
-    'github.com/awslabs/amazon-eks-ami nodeadm/internal/kubelet/instance-info.jsonl (defaultMaxENIs, ipv4AddressesPerInterface)',
-  'aws-docs:instancetypes/gp.html':
-    'docs.aws.amazon.com/ec2/latest/instancetypes/gp.html (vCPUs, hypervisor of general purpose types)',
-  'aws-docs:instancetypes/mo.html':
-    'docs.aws.amazon.com/ec2/latest/instancetypes/mo.html (vCPUs, hypervisor of memory optimized types)',
-  'amazon-vpc-cni-k8s:gen_vpc_ip_limits.go':
-    'github.com/aws/amazon-vpc-cni-k8s scripts/gen_vpc_ip_limits.go addManualLimits (bare metal, hypervisor unknown)',
-};
+import { buildEc2Client, fetchApiRows } from './describe-instance-types.js';
+import { KNOWN_SOURCES } from './instance-limits-sources.js';
 
 interface CliOptions {
   readonly endpoint: string | undefined;
@@ -77,39 +63,6 @@ function readOptions(argv: readonly string[]): CliOptions {
   };
 }
 
-/**
- * No request-compression setting here: EC2 operations carry no compression trait, so the EC2 client
- * never gzips bodies (it does not even accept `disableRequestCompression`) and moto_server's limit on
- * gzipped bodies does not apply.
- */
-function buildClient(options: CliOptions): EC2Client {
-  if (options.endpoint === undefined) {
-    return new EC2Client({ region: options.region });
-  }
-  return new EC2Client({
-    region: options.region,
-    endpoint: options.endpoint,
-    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-  });
-}
-
-async function fetchApiRows(client: EC2Client): Promise<readonly InstanceLimits[]> {
-  const rows: InstanceLimits[] = [];
-  const incomplete: string[] = [];
-  for await (const page of paginateDescribeInstanceTypes({ client, pageSize: PAGE_SIZE }, {})) {
-    for (const info of page.InstanceTypes ?? []) {
-      const conversion = toInstanceLimitsRow(info);
-      if (conversion.kind === 'row') {
-        rows.push(conversion.row);
-      } else {
-        incomplete.push(`${conversion.instanceType}: missing ${conversion.missingFields.join(', ')}`);
-      }
-    }
-  }
-  for (const line of incomplete) process.stderr.write(`incomplete API row left out: ${line}\n`);
-  return rows;
-}
-
 async function readComplement(path: string | undefined): Promise<readonly ComplementRow[]> {
   return path === undefined ? [] : parseComplement(await readFile(path, 'utf8'));
 }
@@ -133,7 +86,7 @@ function describeLimits(row: { maxEnis: number; ipv4PerEni: number; vcpus: numbe
 
 async function main(): Promise<void> {
   const options = readOptions(process.argv.slice(2));
-  const client = buildClient(options);
+  const client = buildEc2Client(options.region, options.endpoint);
   const [apiRows, complement] = await Promise.all([
     fetchApiRows(client),
     readComplement(options.complementPath),

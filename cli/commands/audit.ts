@@ -9,6 +9,7 @@ import { InMemoryAuditStore } from '../../shared/adapters/memory/in-memory-audit
 import { RecordingAlertPublisher } from '../../shared/adapters/memory/recording-alert-publisher.js';
 import { RecordingMetricsSink } from '../../shared/adapters/memory/recording-metrics-sink.js';
 import { loadAwsCliSnapshot, SnapshotError } from '../../shared/adapters/snapshot/load-aws-cli-snapshot.js';
+import { describePrefixFeasibility } from '../../shared/domain/prefix-feasibility.js';
 import { AUDITOR_CLIENT_OPTIONS } from '../../shared/runtime/auditor-deps.js';
 import { AuditMode, type AuditReport } from '../../shared/use-cases/audit/audit-report.js';
 import { defaultAuditSettings } from '../../shared/use-cases/audit/audit-settings.js';
@@ -57,7 +58,12 @@ function subnetRows(report: AuditReport): (string | number)[][] {
     s.inFlightIps,
     s.headroomIps,
     fmt(s.freePrefixBlocks),
-    fmt(s.fragmentationScore, 2),
+    s.prefixFeasibility === null
+      ? fmt(s.fragmentationScore, 2)
+      : describePrefixFeasibility({
+          prefixFeasibility: s.prefixFeasibility,
+          fragmentationScore: s.fragmentationScore,
+        }),
     s.minutesToExhaustion === null ? '-' : `${fmt(s.minutesToExhaustion)} min`,
     s.status,
   ]);
@@ -71,7 +77,7 @@ const SUBNET_HEADERS = [
   'in-flight',
   'headroom',
   'free /28',
-  'fragmentation',
+  '/28 prefixes',
   'exhaustion',
   'status',
 ];
@@ -171,6 +177,7 @@ function jsonReport(report: AuditReport) {
       headroomIps: s.headroomIps,
       freePrefixBlocks: s.freePrefixBlocks,
       fragmentationScore: s.fragmentationScore,
+      prefixFeasibility: s.prefixFeasibility,
       minutesToExhaustion: s.minutesToExhaustion,
       status: s.status,
     })),

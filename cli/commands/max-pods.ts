@@ -1,5 +1,11 @@
-import { effectiveNetworking, maxPods } from '../../shared/domain/cni-capacity.js';
+import {
+  CapacityInputError,
+  effectiveNetworking,
+  type MaxPodsCap,
+  maxPods,
+} from '../../shared/domain/cni-capacity.js';
 import { type CniConfig, DEFAULT_CNI_CONFIG } from '../../shared/domain/cni-config.js';
+import type { InstanceLimits } from '../../shared/domain/instance-limits.js';
 import { bundledInstanceLimits } from '../../shared/instance-types/bundled-instance-limits.js';
 import { parseFlags, parseIntegerFlag } from '../args.js';
 import { parseCapFlag } from '../capacity-flags.js';
@@ -22,6 +28,20 @@ Options:
   --cap none|mng|auto-mode  none: the uncapped formula (default, as eni-max-pods.txt publishes);
                             mng: managed node groups (110 up to 30 vCPUs, else 250); auto-mode: min(110, E*(L-1))
   --json                    an array of objects instead of a table`;
+
+/** Max pods, or null with a note where the managed-node-group cap needs vCPUs the table lacks. */
+function cappedMaxPods(
+  limits: InstanceLimits,
+  cni: CniConfig,
+  cap: MaxPodsCap,
+): { maxPods: number | null; note?: string } {
+  try {
+    return { maxPods: maxPods(limits, cni, cap) };
+  } catch (error) {
+    if (!(error instanceof CapacityInputError)) throw error;
+    return { maxPods: null, note: 'vCPUs unknown: the mng cap (110 or 250) cannot be chosen' };
+  }
+}
 
 export const maxPodsCommand: CliCommand = {
   name: 'max-pods',
@@ -57,16 +77,19 @@ export const maxPodsCommand: CliCommand = {
       : lookupInstanceTypes('instance-type', values['instance-type'] ?? '');
     const rows = types.map((limits) => {
       const net = effectiveNetworking(limits, cni);
+      const capped = cappedMaxPods(limits, cni, cap);
+      const notes = [
+        ...(net.prefixDelegationFellBack ? ['prefix delegation unsupported (not Nitro): secondary IPs'] : []),
+        ...(capped.note === undefined ? [] : [capped.note]),
+      ];
       return {
         instanceType: limits.instanceType,
         maxEnis: limits.maxEnis,
         ipv4PerEni: limits.ipv4PerEni,
         vcpus: limits.vcpus,
         mode: net.prefixDelegation ? 'prefix' : 'secondary-ip',
-        maxPods: maxPods(limits, cni, cap),
-        ...(net.prefixDelegationFellBack
-          ? { note: 'prefix delegation unsupported (not Nitro): secondary IPs' }
-          : {}),
+        maxPods: capped.maxPods,
+        ...(notes.length > 0 ? { note: notes.join('; ') } : {}),
       };
     });
     if (values.json) {
@@ -76,7 +99,15 @@ export const maxPodsCommand: CliCommand = {
     io.stdout(
       `${formatTable(
         ['INSTANCE TYPE', 'ENIS', 'IPV4/ENI', 'VCPUS', 'MODE', 'MAX PODS', 'NOTE'],
-        rows.map((r) => [r.instanceType, r.maxEnis, r.ipv4PerEni, r.vcpus, r.mode, r.maxPods, r.note ?? '']),
+        rows.map((r) => [
+          r.instanceType,
+          r.maxEnis,
+          r.ipv4PerEni,
+          r.vcpus ?? '?',
+          r.mode,
+          r.maxPods ?? '?',
+          r.note ?? '',
+        ]),
       )}\n`,
     );
     return 0;

@@ -52,6 +52,12 @@ export const nodeIpsCommand: CliCommand = {
     if (holdings.prefixDelegationFellBack) {
       io.stderr(`warning: ${limits.instanceType} is not Nitro-based: the CNI falls back to secondary IPs\n`);
     }
+    if (holdings.eniChurn) {
+      io.stderr(
+        'warning: the last ENI holds no pod and no warm target keeps it: ipamd frees and re-attaches it ' +
+          'about every minute (one more attachment each time)\n',
+      );
+    }
     const result = {
       instanceType: holdings.instanceType,
       pods: holdings.pods,

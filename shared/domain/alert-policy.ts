@@ -38,6 +38,11 @@ export interface AlertObservation {
   readonly capacity?: number | null;
   /** From the forecast, within its horizon; null when not shrinking or unknown. */
   readonly minutesToExhaustion: number | null;
+  /**
+   * True when the subject can never have headroom, whatever is freed (a subnet no /28 prefix can ever fit
+   * in, see `PrefixFeasibility`): CRITICAL under every policy.
+   */
+  readonly noCapacityPossible?: boolean;
 }
 
 /** A level is breached when any of its set thresholds is: headroom (or minutes) strictly below the value. */
@@ -99,6 +104,8 @@ export const BreachMetric = {
   headroom: 'headroom',
   headroomPercent: 'headroom-percent',
   minutesToExhaustion: 'minutes-to-exhaustion',
+  /** `noCapacityPossible`: `value` is the headroom, `threshold` 0. */
+  noCapacityPossible: 'no-capacity-possible',
 } as const;
 export type BreachMetric = (typeof BreachMetric)[keyof typeof BreachMetric];
 
@@ -203,12 +210,20 @@ const RANK: Readonly<Record<Severity, number>> = { OK: 0, WARNING: 1, CRITICAL: 
  * const policy = DEFAULT_ALERT_POLICIES['subnet-prefix-blocks']; // WARNING below 8 blocks, margin 2
  * classifyObservation(policy, { subject, headroom: 9, minutesToExhaustion: null }, 'OK').severity      // 'OK'
  * classifyObservation(policy, { subject, headroom: 9, minutesToExhaustion: null }, 'WARNING').severity // 'WARNING'
+ * classifyObservation(policy, { subject, headroom: 0, minutesToExhaustion: null, noCapacityPossible: true }, 'OK')
+ *   .severity // 'CRITICAL'
  */
 export function classifyObservation(
   policy: AlertPolicy,
   observation: AlertObservation,
   current: Severity,
 ): { severity: Severity; reasons: Breach[] } {
+  if (observation.noCapacityPossible === true) {
+    return {
+      severity: Severity.critical,
+      reasons: [{ metric: BreachMetric.noCapacityPossible, value: observation.headroom, threshold: 0 }],
+    };
+  }
   const levels: [ActiveSeverity, SeverityThresholds][] = [
     [Severity.critical, policy.critical],
     [Severity.warning, policy.warning],

@@ -1,10 +1,4 @@
-import {
-  HOST_NETWORK_PODS,
-  type MaxPodsCap,
-  maxPodNetworkPods,
-  maxPods,
-  nodeHoldings,
-} from './cni-capacity.js';
+import { HOST_NETWORK_PODS, type MaxPodsCap, maxPodNetworkPods, nodeHoldings } from './cni-capacity.js';
 import type { CniConfig } from './cni-config.js';
 import type { InstanceLimits } from './instance-limits.js';
 
@@ -42,7 +36,8 @@ export interface AttachPrediction {
  */
 export function podLimit(limits: InstanceLimits, cni: CniConfig, cap: MaxPodsCap | number): number {
   if (typeof cap === 'number') {
-    return Math.max(0, Math.min(maxPods(limits, cni), cap) - HOST_NETWORK_PODS);
+    // maxPodNetworkPods also holds ipamd's own ceiling (WARM_IP_TARGET=0 stops at MINIMUM_IP_TARGET).
+    return Math.max(0, Math.min(maxPodNetworkPods(limits, cni), cap - HOST_NETWORK_PODS));
   }
   return maxPodNetworkPods(limits, cni, cap);
 }

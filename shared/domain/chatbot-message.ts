@@ -146,6 +146,10 @@ function reasonLines(notification: Notification): string[] {
         return `headroom ${reason.value.toFixed(1)} % is below ${formatNumber(reason.threshold)} %`;
       case 'minutes-to-exhaustion':
         return `exhaustion in ${Math.round(reason.value)} min is sooner than ${formatNumber(reason.threshold)} min`;
+      case 'no-capacity-possible':
+        return notification.subject.kind === 'subnet-prefix-blocks'
+          ? 'no /28 prefix can ever fit in this subnet (too small, or every block reserved)'
+          : 'no headroom is possible';
       default: {
         const unknown: never = reason.metric;
         return String(unknown);

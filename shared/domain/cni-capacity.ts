@@ -74,12 +74,33 @@ export function maxPods(limits: InstanceLimits, cni: CniConfig, cap: MaxPodsCap 
     case 'none':
       return formula;
     case 'mng':
-      return Math.min(formula, limits.vcpus <= 30 ? 110 : 250);
+      return applyManagedNodeGroupCap(limits, formula);
     case 'auto-mode':
       return Math.min(110, podSlots);
     default:
       return assertNever(cap);
   }
+}
+
+/**
+ * The cap EKS managed node groups put on max pods: 110 up to 30 vCPUs, else 250 (awslabs/amazon-eks-ami
+ * `max-pods-calculator.sh`; DOMAIN.md §1). With vCPUs unknown the cap is still known when the formula is
+ * at most 110 (both caps leave it); above that it is not, and the caller must look the vCPUs up.
+ *
+ * @example
+ * applyManagedNodeGroupCap({ instanceType: 'm5.4xlarge', vcpus: 16 }, 234) // 110
+ * applyManagedNodeGroupCap({ instanceType: 'c9g.medium', vcpus: null }, 8) // 8
+ */
+export function applyManagedNodeGroupCap(
+  limits: Pick<InstanceLimits, 'instanceType' | 'vcpus'>,
+  formula: number,
+): number {
+  if (limits.vcpus !== null) return Math.min(formula, limits.vcpus <= 30 ? 110 : 250);
+  if (formula <= 110) return formula;
+  throw new CapacityInputError(
+    `${limits.instanceType}: vCPUs unknown, so the managed-node-group cap (110 up to 30 vCPUs, else 250) on ` +
+      `${formula} pods cannot be chosen; expected the type's vCPUs from EC2 DescribeInstanceTypes`,
+  );
 }
 
 /** What one node holds from its subnets once `pods` pod-networked pods ran on it (high-water mark). */
@@ -100,6 +121,14 @@ export interface NodeHoldings {
   readonly podSubnetIps: number;
   readonly mode: 'warm-eni' | 'ip-target' | 'warm-prefix' | 'prefix-ip-target';
   readonly prefixDelegationFellBack: boolean;
+  /**
+   * True when the last ENI holds no pod and nothing keeps it: with WARM_PREFIX_TARGET=0 (prefix mode) or
+   * WARM_ENI_TARGET=0, and no IP targets, ipamd frees it once it is 60 s old (`shouldRemoveExtraENIs`,
+   * datastore `getDeletableENI`, which checks no warm target then), finds no free address left
+   * (`isDatastorePoolTooLow`) and attaches a new one: one more attachment about every minute while the
+   * pod count stays. `enis` and `attaches` count that ENI.
+   */
+  readonly eniChurn: boolean;
 }
 
 /**
@@ -111,13 +140,50 @@ function usesIpTargets(cni: CniConfig): boolean {
 }
 
 /**
- * The largest number of pod-networked pods one node can give an address to.
+ * Prefixes a node may hold: every pod ENI full, or enough to cover kubelet maxPods
+ * (`isDatastorePoolTooLow` stops growth once `TotalIPs >= c.maxPods`).
+ */
+function maxPrefixesHeld(net: EffectiveNetworking, kubeletMaxPods: number): number {
+  return Math.min(net.podEnis * net.slotsPerEni, Math.ceil(kubeletMaxPods / IPS_PER_PREFIX));
+}
+
+/**
+ * Addresses ipamd never grows past when WARM_IP_TARGET is 0 and MINIMUM_IP_TARGET is set, or null when
+ * growth follows the pods. Source: VPC CNI `pkg/ipamd/ipamd.go` `datastoreTargetState`: `short` is
+ * `max(WARM_IP_TARGET - available, MINIMUM_IP_TARGET - TotalIPs)`, so with no warm target the pool is low
+ * only below the minimum, and a pod past it waits in ContainerCreating ("no available IP addresses";
+ * the maintainers keep WARM_IP_TARGET=0 as a way to stop all further allocation, aws/amazon-vpc-cni-k8s
+ * pull 2659, issues 2650 and 3685).
+ */
+function minimumOnlyIpCeiling(
+  net: EffectiveNetworking,
+  cni: CniConfig,
+  kubeletMaxPods: number,
+): number | null {
+  if (cni.warmIpTarget > 0 || cni.minimumIpTarget <= 0) return null;
+  if (net.prefixDelegation) {
+    const prefixes = Math.min(
+      Math.ceil(cni.minimumIpTarget / IPS_PER_PREFIX),
+      maxPrefixesHeld(net, kubeletMaxPods),
+    );
+    return Math.max(1, prefixes) * IPS_PER_PREFIX;
+  }
+  return Math.min(cni.minimumIpTarget, kubeletMaxPods, net.podEnis * net.slotsPerEni);
+}
+
+/**
+ * The largest number of pod-networked pods one node can give an address to: kubelet maxPods less the
+ * host-network pods, and no more than ipamd will ever allocate (WARM_IP_TARGET=0 with MINIMUM_IP_TARGET
+ * stops at the minimum, see `minimumOnlyIpCeiling`).
  *
  * @example
  * maxPodNetworkPods(m5large, DEFAULT_CNI_CONFIG) // 27
+ * maxPodNetworkPods(m5large, { ...DEFAULT_CNI_CONFIG, minimumIpTarget: 10 }) // 10
  */
 export function maxPodNetworkPods(limits: InstanceLimits, cni: CniConfig, cap: MaxPodsCap = 'none'): number {
-  return Math.max(0, maxPods(limits, cni, cap) - HOST_NETWORK_PODS);
+  const kubeletMaxPods = maxPods(limits, cni, cap);
+  const ceiling = minimumOnlyIpCeiling(effectiveNetworking(limits, cni), cni, kubeletMaxPods);
+  return Math.max(0, Math.min(kubeletMaxPods - HOST_NETWORK_PODS, ceiling ?? Number.POSITIVE_INFINITY));
 }
 
 /**
@@ -129,8 +195,10 @@ export function maxPodNetworkPods(limits: InstanceLimits, cni: CniConfig, cap: M
  * `increaseDatastorePool`) as summarised in DOMAIN.md §2; `U` pod ENIs, `M` slots per ENI, `n` pods:
  * - WARM_ENI_TARGET=W (W>0): pool is low while `available < W*M`, ENIs come full:
  *   `k = min(U, ceil(n/M) + W, ceil(maxPods/M))`, IPs = `k*M`. W=0: `k = floor(n/M) + 1`.
- * - WARM_IP_TARGET=w / MINIMUM_IP_TARGET=m: `T = min(max(n + w, m), maxPods, U*M)`, ENIs `ceil(T/M)`.
- * - Prefix mode, WARM_PREFIX_TARGET=p: `P = ceil(n/16) + p`; with IP targets
+ * - WARM_IP_TARGET=w / MINIMUM_IP_TARGET=m: `T = min(max(n + w, m), maxPods, U*M)`, ENIs `ceil(T/M)`. With
+ *   w=0 the pool grows only up to m, so at most that many pods run (`maxPodNetworkPods`; more throw).
+ * - Prefix mode, WARM_PREFIX_TARGET=p: `P = ceil(n/16) + p`, and `floor(n/16) + 1` for p=0 (low while no
+ *   address is free, so 16 pods on one prefix bring a second); with IP targets
  *   `P = max(ceil((n+w)/16), ceil(m/16))`; capped where `16P >= maxPods` and at `U*M`; ENIs `ceil(P/M)`.
  * - Growth stops once IPs held >= kubelet maxPods (`isDatastorePoolTooLow`: `TotalIPs >= c.maxPods`).
  * - Custom networking: the primary ENI holds nothing and a node always has at least one pod ENI at boot.
@@ -146,11 +214,14 @@ export function nodeHoldings(
 ): NodeHoldings {
   const net = effectiveNetworking(limits, cni);
   const kubeletMaxPods = maxPods(limits, cni, cap);
-  const podLimit = Math.max(0, kubeletMaxPods - HOST_NETWORK_PODS);
+  const podLimit = maxPodNetworkPods(limits, cni, cap);
   if (!Number.isInteger(pods) || pods < 0 || pods > podLimit) {
+    const why =
+      podLimit < kubeletMaxPods - HOST_NETWORK_PODS
+        ? `ipamd stops at MINIMUM_IP_TARGET=${cni.minimumIpTarget} with WARM_IP_TARGET=0, so ${podLimit} pods get an address`
+        : `the pod-networked pods under maxPods ${kubeletMaxPods}`;
     throw new CapacityInputError(
-      `pods: ${pods} is not possible on ${limits.instanceType} (expected a whole number 0..${podLimit}, ` +
-        `the pod-networked pods under maxPods ${kubeletMaxPods})`,
+      `pods: ${pods} is not possible on ${limits.instanceType} (expected a whole number 0..${podLimit}, ${why})`,
     );
   }
   const M = net.slotsPerEni;
@@ -166,13 +237,17 @@ export function nodeHoldings(
   let slotsHeld: number;
   let mode: NodeHoldings['mode'];
   if (net.prefixDelegation) {
-    const maxPrefixes = Math.min(U * M, Math.ceil(kubeletMaxPods / IPS_PER_PREFIX));
+    const maxPrefixes = maxPrefixesHeld(net, kubeletMaxPods);
     const wanted = ipTargets
       ? Math.max(
           Math.ceil((pods + cni.warmIpTarget) / IPS_PER_PREFIX),
           Math.ceil(cni.minimumIpTarget / IPS_PER_PREFIX),
         )
-      : Math.ceil(pods / IPS_PER_PREFIX) + cni.warmPrefixTarget;
+      : cni.warmPrefixTarget > 0
+        ? Math.ceil(pods / IPS_PER_PREFIX) + cni.warmPrefixTarget
+        : // WARM_PREFIX_TARGET=0: the pool is low whenever no address is free (`isDatastorePoolTooLow`,
+          // `warmTarget == 0 && available == 0`), so a full last prefix brings one more.
+          Math.floor(pods / IPS_PER_PREFIX) + 1;
     // A node always starts with one prefix on its first pod ENI; an extra one is added only while pods need it.
     slotsHeld = Math.max(1, Math.min(wanted, Math.max(maxPrefixes, Math.ceil(pods / IPS_PER_PREFIX))));
     podEnisHeld = Math.ceil(slotsHeld / M);
@@ -193,6 +268,10 @@ export function nodeHoldings(
   }
 
   const primaryHoldsPods = !cni.customNetworking;
+  const nothingKeepsEmptyEni =
+    !ipTargets && (net.prefixDelegation ? cni.warmPrefixTarget : cni.warmEniTarget) === 0;
+  const slotsInUse = net.prefixDelegation ? Math.ceil(pods / IPS_PER_PREFIX) : pods;
+  const enisWithPodsOrPrimary = Math.max(Math.ceil(slotsInUse / M), primaryHoldsPods ? 1 : 0);
   const trunk = cni.podEni ? 1 : 0;
   const enis = (primaryHoldsPods ? podEnisHeld : podEnisHeld + 1) + trunk;
   const ipsHeld = net.prefixDelegation ? slotsHeld * IPS_PER_PREFIX : slotsHeld;
@@ -212,6 +291,7 @@ export function nodeHoldings(
     podSubnetIps: primaryHoldsPods ? 0 : podSideIps,
     mode,
     prefixDelegationFellBack: net.prefixDelegationFellBack,
+    eniChurn: nothingKeepsEmptyEni && podEnisHeld > enisWithPodsOrPrimary,
   };
 }
 

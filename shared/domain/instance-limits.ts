@@ -12,7 +12,11 @@ export interface InstanceLimits {
   readonly maxEnis: number;
   /** IPv4 addresses per ENI, the ENI's primary included (L). */
   readonly ipv4PerEni: number;
-  readonly vcpus: number;
+  /**
+   * Default vCPUs (`VCpuInfo.DefaultVCpus`), or null where no source the table was built from states them
+   * (the CNI's own limits table has none). Only the managed-node-group cap needs them.
+   */
+  readonly vcpus: number | null;
   /** `nitro`, `xen`, or null where EC2 reports none (bare metal). */
   readonly hypervisor: 'nitro' | 'xen' | null;
   readonly bareMetal: boolean;

@@ -7,7 +7,9 @@
  * `explicit`: only addresses you name explicitly), `DescribeSubnets` (`AvailableIpAddressCount` leaves out
  * unallocated reservation space, the blind spot this module makes visible).
  */
+
 import { formatIpv4, type Ipv4Cidr, parseCidr } from './ipv4.js';
+import { classifyPrefixFeasibility, type PrefixFeasibility } from './prefix-feasibility.js';
 
 /** Addresses in one IPv4 prefix assigned to an ENI (`Ipv4Prefixes[]`), DOMAIN.md §5. */
 export const PREFIX_BLOCK_SIZE = 16;
@@ -59,13 +61,18 @@ export interface SubnetAddressMap {
   readonly freePrefixBlocksInPrefixReservations: number;
   /** Free prefix-eligible addresses stranded in /28 blocks that are partly used. */
   readonly strandedFreeIpCount: number;
+  /** Aligned /28 blocks that hold no AWS-reserved and no explicit-reservation address: free or not, a prefix could go there. */
+  readonly prefixEligibleBlocks: number;
+  /** Whether a /28 prefix fits now, later, or never; see `PrefixFeasibility`. */
+  readonly prefixFeasibility: PrefixFeasibility;
   /**
    * Share of free prefix-eligible addresses that no /28 prefix can take, in [0, 1]:
    * `1 - 16 * freePrefixBlocks / freeEligibleIps`, where `freeEligibleIps` counts the free addresses in
    * aligned /28 blocks that hold no AWS-reserved and no explicit-reservation address. Blocks that can never
-   * be a prefix are left out, so an empty subnet scores 0; a subnet with no eligible free address scores 0.
+   * be a prefix are left out, so an empty subnet scores 0. Null when no free address lies in such a block:
+   * there is nothing to score, and 0 would read "not fragmented" for a subnet no prefix fits in.
    */
-  readonly fragmentationScore: number;
+  readonly fragmentationScore: number | null;
 }
 
 export class SubnetAddressError extends Error {
@@ -238,10 +245,13 @@ export function mapSubnetAddresses(input: SubnetAddressInput): SubnetAddressMap 
   let freePrefixBlocks = 0;
   let freePrefixBlocksInPrefixReservations = 0;
   let freeEligibleIps = 0;
+  let prefixEligibleBlocks = 0;
+  let blocksWithoutAwsReserved = 0;
 
   for (let blockStart = 0; blockStart < size; blockStart += PREFIX_BLOCK_SIZE) {
     let freeInBlock = 0;
     let blockedForPrefix = false;
+    let holdsAwsReserved = false;
     let allInPrefixReservation = true;
     for (let offset = blockStart; offset < blockStart + PREFIX_BLOCK_SIZE; offset++) {
       const state = usage[offset];
@@ -253,6 +263,7 @@ export function mapSubnetAddresses(input: SubnetAddressInput): SubnetAddressMap 
       } else if (state === AWS_RESERVED) {
         awsReservedIpCount++;
         blockedForPrefix = true;
+        holdsAwsReserved = true;
       } else if (state === FREE) {
         freeInBlock++;
         if (reserved === NOT_RESERVED) freeSecondaryIpCount++;
@@ -260,7 +271,9 @@ export function mapSubnetAddresses(input: SubnetAddressInput): SubnetAddressMap 
         else freeIpCountInExplicitReservations++;
       }
     }
+    if (!holdsAwsReserved) blocksWithoutAwsReserved++;
     if (blockedForPrefix) continue;
+    prefixEligibleBlocks++;
     freeEligibleIps += freeInBlock;
     if (freeInBlock === PREFIX_BLOCK_SIZE) {
       freePrefixBlocks++;
@@ -281,7 +294,13 @@ export function mapSubnetAddresses(input: SubnetAddressInput): SubnetAddressMap 
     freePrefixBlocks,
     freePrefixBlocksInPrefixReservations,
     strandedFreeIpCount: freeEligibleIps - inBlocks,
-    fragmentationScore: freeEligibleIps === 0 ? 0 : 1 - inBlocks / freeEligibleIps,
+    prefixEligibleBlocks,
+    prefixFeasibility: classifyPrefixFeasibility(
+      freePrefixBlocks,
+      prefixEligibleBlocks,
+      blocksWithoutAwsReserved,
+    ),
+    fragmentationScore: freeEligibleIps === 0 ? null : 1 - inBlocks / freeEligibleIps,
   };
 }
 

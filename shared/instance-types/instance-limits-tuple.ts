@@ -9,7 +9,7 @@ export type InstanceLimitsTuple = readonly [
   instanceType: string,
   maxEnis: number,
   ipv4PerEni: number,
-  vcpus: number,
+  vcpus: number | null,
   hypervisor: 'nitro' | 'xen' | null,
   bareMetal: boolean,
   sourceIndex: number,

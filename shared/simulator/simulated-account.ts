@@ -1,3 +1,4 @@
+import { applyManagedNodeGroupCap } from '../domain/cni-capacity.js';
 import type { InstanceLimits } from '../domain/instance-limits.js';
 import { Ec2Model, type SimInstance } from './ec2-model.js';
 import { EventQueue } from './event-queue.js';
@@ -659,7 +660,7 @@ export class SimulatedAccount {
     if (cni.customNetworking) enis -= 1;
     const perEni = limits.ipv4PerEni - 1;
     const formula = cni.prefixDelegation ? enis * perEni * 16 + 2 : enis * perEni + 2;
-    return Math.min(formula, limits.vcpus > 30 ? 250 : 110);
+    return applyManagedNodeGroupCap(limits, formula);
   }
 
   /** Where ipamd may create an ENI: ENIConfig subnet, or node subnet plus discovered ones in its AZ. */

@@ -12,6 +12,7 @@ import { CapacityInputError, maxPodNetworkPods, nodeHoldings } from '../domain/c
 import { type CapacitySample, ForecastMetric, forecastExhaustion } from '../domain/exhaustion-forecast.js';
 import { type InstanceLimits, supportsPrefixDelegation } from '../domain/instance-limits.js';
 import { parseCidr } from '../domain/ipv4.js';
+import { describePrefixFeasibility } from '../domain/prefix-feasibility.js';
 import { type Recommendation, recommend } from '../domain/recommendations.js';
 import {
   mapSubnetAddresses,
@@ -418,7 +419,7 @@ export async function runCapacityAudit(deps: AuditorDeps, input: AuditInput): Pr
         ? {}
         : {
             'Free /28 blocks': model.map.freePrefixBlocks,
-            Fragmentation: model.map.fragmentationScore.toFixed(2),
+            '/28 prefixes': describePrefixFeasibility(model.map),
           }),
     };
     observed.push({
@@ -437,6 +438,7 @@ export async function runCapacityAudit(deps: AuditorDeps, input: AuditInput): Pr
           subject: subject('subnet-prefix-blocks'),
           headroom: headroom.prefixBlocksHeadroom,
           capacity: null,
+          noCapacityPossible: model.map?.prefixFeasibility.kind === 'impossible',
           minutesToExhaustion: forecast.blocks?.minutesToExhaustion ?? null,
         },
         details,
@@ -496,7 +498,9 @@ export async function runCapacityAudit(deps: AuditorDeps, input: AuditInput): Pr
       inFlightIps: headroom.inFlightIps,
       headroomIps: headroom.headroomIps,
       freePrefixBlocks: model.map?.freePrefixBlocks ?? null,
-      fragmentationScore: model.map === null ? null : round(model.map.fragmentationScore, 3),
+      fragmentationScore:
+        model.map?.fragmentationScore == null ? null : round(model.map.fragmentationScore, 3),
+      prefixFeasibility: model.map?.prefixFeasibility ?? null,
       minutesToExhaustion: roundOrNull(
         minOrNull([forecast?.ips.minutesToExhaustion ?? null, forecast?.blocks?.minutesToExhaustion ?? null]),
       ),

@@ -36,7 +36,7 @@ function unknownTypesNamedBy(error: unknown, requested: readonly string[]): read
 
 /**
  * Instance limits from the bundled table first, then from EC2 DescribeInstanceTypes for the types the
- * table lacks. Answers from EC2, found or unknown, are kept for the life of the object (one Lambda
+ * table lacks or holds without vCPUs (kept from the table when EC2 does not know them). Answers from EC2, found or unknown, are kept for the life of the object (one Lambda
  * container), so a type costs at most one lookup.
  */
 export class Ec2InstanceCatalog implements InstanceCatalog {
@@ -51,7 +51,8 @@ export class Ec2InstanceCatalog implements InstanceCatalog {
 
   async getLimits(instanceTypes: readonly string[]): Promise<ReadonlyMap<string, InstanceLimits>> {
     const requested = [...new Set(instanceTypes)];
-    const notBundled = requested.filter((type) => this.findBundled(type) === undefined);
+    // A bundled row without vCPUs (the CNI's limits table has none) is completed from EC2 when it knows the type.
+    const notBundled = requested.filter((type) => (this.findBundled(type)?.vcpus ?? null) === null);
     const notFetched = notBundled.filter((type) => !this.fetched.has(type));
     for (const types of chunk(notFetched, MAX_TYPES_PER_CALL)) {
       const found = await this.describe(types);
@@ -61,7 +62,8 @@ export class Ec2InstanceCatalog implements InstanceCatalog {
     const limits = new Map<string, InstanceLimits>();
     const unknown: string[] = [];
     for (const type of requested) {
-      const known = this.findBundled(type) ?? this.fetched.get(type) ?? null;
+      const bundled = this.findBundled(type);
+      const known = bundled?.vcpus != null ? bundled : (this.fetched.get(type) ?? bundled ?? null);
       if (known === null) unknown.push(type);
       else limits.set(type, known);
     }

@@ -393,7 +393,7 @@ function describeInstanceTypes(account: SimulatedAccount, input: Input): Output 
       InstanceType: l.instanceType,
       Hypervisor: l.hypervisor ?? undefined,
       BareMetal: l.bareMetal,
-      VCpuInfo: { DefaultVCpus: l.vcpus },
+      VCpuInfo: { DefaultVCpus: l.vcpus ?? undefined },
       NetworkInfo: {
         MaximumNetworkInterfaces: l.maxEnis,
         Ipv4AddressesPerInterface: l.ipv4PerEni,

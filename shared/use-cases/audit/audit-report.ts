@@ -1,4 +1,5 @@
 import type { AlertKind, NotificationKind, Severity } from '../../domain/alert-policy.js';
+import type { PrefixFeasibility } from '../../domain/prefix-feasibility.js';
 import type { Recommendation } from '../../domain/recommendations.js';
 
 export const AuditMode = { headroom: 'headroom', full: 'full' } as const;
@@ -15,7 +16,10 @@ export interface SubnetReport {
   readonly headroomIps: number;
   /** Free aligned /28 blocks; null when the subnet's addresses could not be mapped. */
   readonly freePrefixBlocks: number | null;
+  /** Null when the addresses could not be mapped or no free address lies in a block a prefix could take. */
   readonly fragmentationScore: number | null;
+  /** Whether a /28 prefix fits now, later or never; null when the addresses could not be mapped. */
+  readonly prefixFeasibility: PrefixFeasibility | null;
   /** Sooner of the address and /28 forecasts, within their horizon; 0 when pending demand already exhausts it. */
   readonly minutesToExhaustion: number | null;
   readonly status: Severity;

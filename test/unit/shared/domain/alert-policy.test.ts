@@ -223,6 +223,27 @@ describe('evaluateAlert', () => {
     expect(fromWarning.severity).toBe('WARNING');
   });
 
+  it('is CRITICAL when no capacity is possible, whatever the thresholds, and says why', () => {
+    // Prepare: thresholds that a headroom of 0 breaches at no level
+    const policy = buildPolicy({ warning: { headroomBelow: 0 }, critical: { headroomBelow: 0 } });
+    const observation = buildObservation({
+      headroom: 0,
+      subject: buildSubject({ kind: 'subnet-prefix-blocks' }),
+      noCapacityPossible: true,
+    });
+
+    // Act
+    const result = classifyObservation(policy, observation, 'OK');
+    const without = classifyObservation(policy, { ...observation, noCapacityPossible: false }, 'OK');
+
+    // Assess
+    expect(result).toEqual({
+      severity: 'CRITICAL',
+      reasons: [{ metric: 'no-capacity-possible', value: 0, threshold: 0 }],
+    });
+    expect(without.severity).toBe('OK');
+  });
+
   it('for any sequence: one notification per state change, and no repeat within the interval', () => {
     const step = fc.record({
       headroom: fc.integer({ min: -5, max: 120 }),

@@ -28,6 +28,14 @@ describe('predictNodeAttaches', () => {
     expect(predictNodeAttaches({ ...base, cni, maxPodsCap: 'mng' }).attaches).toBe(0);
   });
 
+  it('stops at MINIMUM_IP_TARGET with WARM_IP_TARGET=0, under a numeric max-pods cap too (ipamd datastoreTargetState)', () => {
+    // Secondary IPs, minimum 10: ipamd never holds more than 10 IPs, so 10 pods and one more ENI at most.
+    const cni = buildCniConfig({ warmIpTarget: 0, minimumIpTarget: 10 });
+    expect(podLimit(m5large, cni, 20)).toBe(10);
+    expect(podLimit(m5large, cni, 'none')).toBe(10);
+    expect(predictNodeAttaches({ ...base, cni, maxPodsCap: 20 })).toMatchObject({ fullNodeAttaches: 1 });
+  });
+
   it('learns from settled peers, never below the boot attaches nor above a full node', () => {
     expect(predictNodeAttaches({ ...base, peerAttaches: 1 })).toMatchObject({ attaches: 1, basis: 'peers' });
     // An idle m5.large holds its primary ENI only (WARM_ENI_TARGET=1 fills it; the first pod brings the second).

@@ -79,6 +79,24 @@ describe('buildAlertMessage', () => {
     expect(message.chatbot.content.description).toContain('exhaustion in 85 min is sooner than 120 min');
   });
 
+  it('says that no /28 prefix can ever fit when the alert is held by that', () => {
+    // Prepare
+    const notification = buildNotification({
+      subject: buildSubject({ kind: 'subnet-prefix-blocks' }),
+      headroom: 0,
+      capacity: null,
+      minutesToExhaustion: null,
+      noCapacityPossible: true,
+    });
+
+    // Act
+    const message = buildAlertMessage(notification);
+
+    // Assess
+    expect(notification.severity).toBe('CRITICAL');
+    expect(message.chatbot.content.description).toContain('no /28 prefix can ever fit in this subnet');
+  });
+
   it('carries one body per protocol: Chatbot JSON on https, sqs and lambda, text on email and default', () => {
     // Prepare
     const notification = buildNotification();

@@ -62,6 +62,15 @@ describe('maxPods', () => {
     expect(maxPods(buildInstanceLimits({ instanceType: 'm5.4xlarge' }), buildCniConfig(), 'mng')).toBe(110);
   });
 
+  it('managed node group cap with vCPUs unknown: the formula up to 110, else a named error', () => {
+    const unknownSmall = buildInstanceLimits({ instanceType: 'm5.large', vcpus: null });
+    const unknownLarge = buildInstanceLimits({ instanceType: 'm5.24xlarge', vcpus: null });
+    expect(maxPods(unknownSmall, buildCniConfig(), 'mng')).toBe(29);
+    expect(maxPods(unknownLarge, buildCniConfig(), 'none')).toBe(737);
+    expect(() => maxPods(unknownLarge, buildCniConfig(), 'mng')).toThrow(CapacityInputError);
+    expect(() => maxPods(unknownLarge, buildCniConfig(), 'mng')).toThrow(/m5\.24xlarge: vCPUs unknown/);
+  });
+
   it('Auto Mode: min(110, E*(L-1))', () => {
     expect(maxPods(buildInstanceLimits(), buildCniConfig(), 'auto-mode')).toBe(27);
     expect(maxPods(buildInstanceLimits({ instanceType: 'm5.4xlarge' }), buildCniConfig(), 'auto-mode')).toBe(
@@ -139,6 +148,69 @@ describe('nodeHoldings: VPC CNI docs/prefix-and-ip-target.md examples', () => {
       expect(holdings.enis).toBe(enis);
       expect(holdings.prefixesHeld).toBe(prefixes);
       expect(holdings.ipsHeld).toBe(prefixes * 16);
+    },
+  );
+});
+
+describe('nodeHoldings: cases read from the VPC CNI source', () => {
+  // pkg/ipamd/ipamd.go isDatastorePoolTooLow: with WARM_PREFIX_TARGET=0 the pool is low when
+  // `warmTarget == 0 && available == 0`, so a prefix filled by its 16th pod brings the next one.
+  it.each([
+    [0, 1, 1],
+    [15, 1, 1],
+    [16, 1, 2],
+    [17, 1, 2],
+    [32, 1, 3],
+    [47, 1, 3],
+    [48, 2, 4],
+  ])(
+    'prefix mode, WARM_PREFIX_TARGET=0, t3.small, %i pods → %i ENIs, %i prefixes',
+    (pods, enis, prefixes) => {
+      const cni = buildCniConfig({ prefixDelegation: true, warmPrefixTarget: 0 });
+      const holdings = nodeHoldings(t3small, cni, pods);
+      expect(holdings.enis).toBe(enis);
+      expect(holdings.prefixesHeld).toBe(prefixes);
+    },
+  );
+
+  // pkg/ipamd/ipamd.go shouldRemoveExtraENIs (CheckFreeableENIexists) and pkg/ipamd/datastore/data_store.go
+  // getDeletableENI (no WARM_PREFIX_TARGET check when it is 0): the empty ENI that 48 pods on t3.small
+  // bring is freed after 60 s, the pool is low again, and a new one is attached.
+  it('flags the ENI ipamd keeps freeing and re-attaching with WARM_PREFIX_TARGET=0', () => {
+    const cni = buildCniConfig({ prefixDelegation: true, warmPrefixTarget: 0 });
+    expect(nodeHoldings(t3small, cni, 48).eniChurn).toBe(true);
+    expect(nodeHoldings(t3small, cni, 49).eniChurn).toBe(false);
+    expect(nodeHoldings(t3small, cni, 0).eniChurn).toBe(false);
+    expect(nodeHoldings(t3small, { ...cni, warmPrefixTarget: 1 }, 48).eniChurn).toBe(false);
+  });
+
+  // Same mechanism in secondary-IP mode with WARM_ENI_TARGET=0: `k = floor(n/M) + 1`, the last ENI empty
+  // whenever n is a multiple of M (shouldRemoveExtraENIs: available >= (0 + 1) * maxIPsPerENI).
+  it('flags the churning ENI with WARM_ENI_TARGET=0 when pods fill whole ENIs', () => {
+    const m5large = buildInstanceLimits();
+    const cni = buildCniConfig({ warmEniTarget: 0 });
+    expect(nodeHoldings(m5large, cni, 9)).toMatchObject({ enis: 2, eniChurn: true });
+    expect(nodeHoldings(m5large, cni, 10)).toMatchObject({ enis: 2, eniChurn: false });
+    expect(nodeHoldings(m5large, buildCniConfig(), 9).eniChurn).toBe(false);
+  });
+
+  // pkg/ipamd/ipamd.go datastoreTargetState: short = max(WARM_IP_TARGET - available, MINIMUM_IP_TARGET - TotalIPs),
+  // so with WARM_IP_TARGET=0 the pool stops growing at the minimum and further pods get no address.
+  it.each([
+    ['prefix mode', true, 16, 16],
+    ['prefix mode', true, 20, 32],
+    ['secondary IPs', false, 10, 10],
+  ])(
+    '%s, WARM_IP_TARGET=0 MINIMUM_IP_TARGET=%i: m5.large runs at most %i pods',
+    (_mode, prefixDelegation, minimumIpTarget, ceiling) => {
+      const m5large = buildInstanceLimits();
+      const cni = buildCniConfig({ prefixDelegation, warmIpTarget: 0, minimumIpTarget });
+      expect(maxPodNetworkPods(m5large, cni)).toBe(ceiling);
+      expect(nodeHoldings(m5large, cni, ceiling).ipsHeld).toBe(
+        prefixDelegation ? Math.ceil(minimumIpTarget / 16) * 16 : minimumIpTarget,
+      );
+      expect(() => nodeHoldings(m5large, cni, ceiling + 1)).toThrow(CapacityInputError);
+      expect(() => nodeHoldings(m5large, cni, ceiling + 1)).toThrow(/ipamd stops at MINIMUM_IP_TARGET=/);
     },
   );
 });

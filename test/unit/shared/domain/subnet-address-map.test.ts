@@ -71,7 +71,7 @@ describe('mapSubnetAddresses', () => {
     });
   });
 
-  it('finds no usable prefix in a /28 subnet: its only block holds the reserved addresses', () => {
+  it('finds no /28 possible in a /28 subnet: its only block holds the reserved addresses, and scores nothing', () => {
     // Prepare
     const input = buildSubnetAddressInput({ cidr: '10.0.5.16/28', privateIps: ['10.0.5.20'] });
 
@@ -81,8 +81,50 @@ describe('mapSubnetAddresses', () => {
     // Assess
     expect(map.freePrefixBlocks).toBe(0);
     expect(map.ec2AvailableIpCount).toBe(10);
-    expect(map.fragmentationScore).toBe(0);
+    expect(map.prefixEligibleBlocks).toBe(0);
+    expect(map.prefixFeasibility).toEqual({ kind: 'impossible', reason: 'subnet-too-small' });
+    expect(map.fragmentationScore).toBeNull();
     expect(listFreePrefixBlocks(input)).toEqual([]);
+  });
+
+  it('finds no /28 possible in an empty /27: its two blocks hold the network and the broadcast addresses', () => {
+    // Act
+    const map = mapSubnetAddresses(buildSubnetAddressInput({ cidr: '10.0.5.32/27' }));
+
+    // Assess
+    expect(map.ec2AvailableIpCount).toBe(27);
+    expect(map.prefixFeasibility).toEqual({ kind: 'impossible', reason: 'subnet-too-small' });
+    expect(map.fragmentationScore).toBeNull();
+  });
+
+  it('finds no /28 possible when explicit reservations cover every block without a reserved address', () => {
+    // Prepare: a /26 has two such blocks, .16/28 and .32/28
+    const input = buildSubnetAddressInput({
+      cidr: '10.0.5.0/26',
+      reservations: [
+        { cidr: '10.0.5.16/28', type: 'explicit' },
+        { cidr: '10.0.5.32/28', type: 'explicit' },
+      ],
+    });
+
+    // Act
+    const map = mapSubnetAddresses(input);
+
+    // Assess
+    expect(map.prefixFeasibility).toEqual({ kind: 'impossible', reason: 'blocks-reserved' });
+    expect(map.fragmentationScore).toBeNull();
+  });
+
+  it('tells a subnet whose prefix blocks are all partly used (none free now) from one that can never hold a /28', () => {
+    // Prepare: one address used in each of the /26's two eligible blocks
+    const input = buildSubnetAddressInput({ cidr: '10.0.5.0/26', privateIps: ['10.0.5.20', '10.0.5.40'] });
+
+    // Act
+    const map = mapSubnetAddresses(input);
+
+    // Assess
+    expect(map.prefixFeasibility).toEqual({ kind: 'none-free', eligibleBlocks: 2 });
+    expect(map.fragmentationScore).toBe(1);
   });
 
   it('separates EC2-visible space from prefix-reservation space and scores the stranded addresses', () => {
@@ -239,8 +281,13 @@ describe('mapSubnetAddresses', () => {
         expect(map.freePrefixBlocksInPrefixReservations).toBe(expected.blocksInPrefix);
         expect(map.usedIpCount).toBe(expected.used);
         expect(listFreePrefixBlocks(input)).toHaveLength(expected.blocks);
-        expect(map.fragmentationScore).toBeGreaterThanOrEqual(0);
-        expect(map.fragmentationScore).toBeLessThanOrEqual(1);
+        const score = map.fragmentationScore;
+        if (score !== null) {
+          expect(score).toBeGreaterThanOrEqual(0);
+          expect(score).toBeLessThanOrEqual(1);
+        }
+        expect(map.prefixFeasibility.kind === 'free-blocks').toBe(expected.blocks > 0);
+        if (map.prefixFeasibility.kind === 'impossible') expect(score).toBeNull();
       }),
       { numRuns: 300 },
     );

@@ -17,7 +17,7 @@ describe('bundled instance limits', () => {
       vcpus: 2,
       hypervisor: 'nitro',
       bareMetal: false,
-      source: 'ec2:DescribeInstanceTypes',
+      source: 'amazon-vpc-cni-k8s:vpc_ip_resource_limit.go + ec2:DescribeInstanceTypes',
     });
   });
 
@@ -38,7 +38,16 @@ describe('bundled instance limits', () => {
 
     // Assess
     expect(limits).toMatchObject({ maxEnis: 12, ipv4PerEni: 64, vcpus: 384, hypervisor: 'nitro' });
-    expect(limits?.source).toContain('amazon-eks-ami:instance-info.jsonl');
+    expect(limits?.source).toContain('aws-docs:instancetypes/mo.html');
+  });
+
+  it('holds types only the CNI table knows, with vCPUs null', () => {
+    // Act
+    const limits = findBundledInstanceLimits('m9g.48xlarge');
+
+    // Assess
+    expect(limits).toMatchObject({ maxEnis: 24, ipv4PerEni: 64, vcpus: null, hypervisor: 'nitro' });
+    expect(limits?.source).toBe('amazon-vpc-cni-k8s:vpc_ip_resource_limit.go');
   });
 
   it('answers undefined for a name it lacks', () => {
@@ -56,7 +65,7 @@ describe('bundled instance limits', () => {
 
     // Assess
     expect(second).toBe(first);
-    expect(first.size).toBeGreaterThan(1200);
+    expect(first.size).toBeGreaterThan(1300);
   });
 
   it('matches data/instance-limits.json row for row', () => {

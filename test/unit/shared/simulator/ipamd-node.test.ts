@@ -61,6 +61,33 @@ describe('IpamdNode replays the VPC CNI doc tables', () => {
     },
   );
 
+  // aws/amazon-vpc-cni-k8s pkg/ipamd/ipamd.go isDatastorePoolTooLow: `warmTarget == 0 && available == 0`.
+  it.each([
+    [15, 1],
+    [16, 2],
+    [32, 3],
+  ])('prefix delegation WARM_PREFIX_TARGET=0: %i pods → %i prefixes', (pods, prefixes) => {
+    const cni = buildCni({ prefixDelegation: true, warmPrefixTarget: 0 });
+    const { node } = settleNode({ instanceType: 'm5.large', cni, pods, maxPods: 110 });
+    expect(node.totalIps / 16).toBe(prefixes);
+    expect(node.podsRunning).toBe(pods);
+  });
+
+  // aws/amazon-vpc-cni-k8s pkg/ipamd/ipamd.go datastoreTargetState: with WARM_IP_TARGET=0 the pool is
+  // short only below MINIMUM_IP_TARGET, so pods past it wait.
+  it('prefix delegation WARM_IP_TARGET=0 MINIMUM_IP_TARGET=16: stops at one prefix, pods past 16 wait', () => {
+    const cni = buildCni({
+      prefixDelegation: true,
+      warmPrefixTarget: 0,
+      warmIpTarget: 0,
+      minimumIpTarget: 16,
+    });
+    const { node } = settleNode({ instanceType: 'm5.large', cni, pods: 20, maxPods: 110 });
+    expect(node.totalIps).toBe(16);
+    expect(node.podsRunning).toBe(16);
+    expect(node.podsWaitingForIp).toBe(4);
+  });
+
   it('gives the primary ENI no pod IPs with custom networking and puts the first ENI in the ENIConfig subnet', () => {
     // Act
     const cni = buildCni({ customNetworking: true });

@@ -1,6 +1,7 @@
 import { InMemoryAuditStore } from '../../../../shared/adapters/memory/in-memory-audit-store.js';
 import { InMemoryStateStore } from '../../../../shared/adapters/memory/in-memory-state-store.js';
 import { RecordingAlertPublisher } from '../../../../shared/adapters/memory/recording-alert-publisher.js';
+import { DEFAULT_ALERT_POLICIES } from '../../../../shared/domain/alert-policy.js';
 import type { AlertMessage } from '../../../../shared/domain/chatbot-message.js';
 import { validateChatbotNotification } from '../../../../shared/domain/chatbot-message.js';
 import { ConcurrentUpdateError } from '../../../../shared/ports/audit-store.js';
@@ -286,6 +287,56 @@ describe('runCapacityAudit', () => {
         headroom: 1,
       }),
     );
+  });
+
+  it('reads a /27 under prefix delegation as "no /28 possible" and CRITICAL, even with no block threshold', async () => {
+    // Prepare: a /27's two /28 blocks hold the network and broadcast addresses; no prefix can ever fit.
+    const asg = buildScalingGroup({
+      name: 'eks-general-1234',
+      desiredCapacity: 1,
+      tags: { 'capacity-guard/enabled': 'true', 'eks:cluster-name': 'prod', 'eks:nodegroup-name': 'general' },
+    });
+    const noBlockThresholds = {
+      ...DEFAULT_ALERT_POLICIES['subnet-prefix-blocks'],
+      warning: {},
+      critical: {},
+    };
+    const world = buildAuditWorld({
+      groups: [asg],
+      nodeGroups: [buildManagedNodeGroup()],
+      addons: new Map([
+        [
+          'prod',
+          { addonVersion: 'v1.19.0', configurationValues: '{"env":{"ENABLE_PREFIX_DELEGATION":"true"}}' },
+        ],
+      ]),
+      subnets: [
+        { subnetId: 'subnet-a', cidr: '10.0.0.0/27' },
+        { subnetId: 'subnet-b', cidr: '10.0.1.0/24', availabilityZone: 'eu-west-1b' },
+      ],
+      settings: {
+        policies: { ...DEFAULT_ALERT_POLICIES, 'subnet-prefix-blocks': noBlockThresholds },
+      },
+    });
+
+    // Act
+    const report = await runCapacityAudit(world.deps, { nowMs: NOW_MS, mode: 'headroom' });
+
+    // Assess
+    const subnetA = report.subnets.find((s) => s.subnetId === 'subnet-a');
+    expect(subnetA).toMatchObject({
+      freePrefixBlocks: 0,
+      fragmentationScore: null,
+      prefixFeasibility: { kind: 'impossible', reason: 'subnet-too-small' },
+      status: 'CRITICAL',
+    });
+    expect(report.alerts).toContainEqual(
+      expect.objectContaining({ kind: 'subnet-prefix-blocks', subjectId: 'subnet-a', severity: 'CRITICAL' }),
+    );
+    const published = world.publisher.messages.map((m) => m.chatbot.content.description).join('\n');
+    expect(published).toContain('no /28 possible (subnet too small)');
+    expect(published).toContain('no /28 prefix can ever fit in this subnet');
+    expect(published).not.toMatch(/fragmentation 0 %/);
   });
 
   it('applies per-cluster CNI overrides and warns about a self-managed CNI without them', async () => {

@@ -60,6 +60,63 @@ describe('Ec2InstanceCatalog', () => {
     });
   });
 
+  it('completes a bundled row without vCPUs from EC2', async () => {
+    // Prepare
+    const bundled = {
+      instanceType: 'c9g.large',
+      maxEnis: 3,
+      ipv4PerEni: 20,
+      vcpus: null,
+      hypervisor: 'nitro' as const,
+      bareMetal: false,
+      source: 'amazon-vpc-cni-k8s:vpc_ip_resource_limit.go',
+    };
+    ec2Mock.on(DescribeInstanceTypesCommand).resolves({
+      InstanceTypes: [
+        buildInstanceTypeInfo({
+          InstanceType: 'c9g.large' as never,
+          VCpuInfo: { DefaultVCpus: 2 },
+          NetworkInfo: { MaximumNetworkInterfaces: 3, Ipv4AddressesPerInterface: 20 },
+        }),
+      ],
+    });
+    const catalog = new Ec2InstanceCatalog(new EC2Client({ region: 'us-east-1' }), (type) =>
+      type === 'c9g.large' ? bundled : undefined,
+    );
+
+    // Act
+    const limits = await catalog.getLimits(['c9g.large']);
+
+    // Assess
+    expect(limits.get('c9g.large')).toMatchObject({ vcpus: 2, source: 'ec2:DescribeInstanceTypes' });
+    expect(ec2Mock).toHaveReceivedCommandTimes(DescribeInstanceTypesCommand, 1);
+  });
+
+  it('keeps a bundled row without vCPUs when EC2 does not know the type', async () => {
+    // Prepare
+    const bundled = {
+      instanceType: 'c9g.large',
+      maxEnis: 3,
+      ipv4PerEni: 20,
+      vcpus: null,
+      hypervisor: 'nitro' as const,
+      bareMetal: false,
+      source: 'amazon-vpc-cni-k8s:vpc_ip_resource_limit.go',
+    };
+    ec2Mock
+      .on(DescribeInstanceTypesCommand)
+      .rejects(invalidInstanceType('The following supplied instance types do not exist: [c9g.large]'));
+    const catalog = new Ec2InstanceCatalog(new EC2Client({ region: 'us-east-1' }), (type) =>
+      type === 'c9g.large' ? bundled : undefined,
+    );
+
+    // Act
+    const limits = await catalog.getLimits(['c9g.large']);
+
+    // Assess
+    expect(limits.get('c9g.large')).toBe(bundled);
+  });
+
   it('keeps what EC2 answered, so a second lookup makes no call', async () => {
     // Prepare
     ec2Mock.on(DescribeInstanceTypesCommand).resolves({

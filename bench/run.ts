@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,10 +7,21 @@ import { formatTable } from '../cli/format-table.js';
 import { type AlertLeadRow, alertLeadTime } from './alert-lead-time.js';
 import { AUDIT_SIZES, type AuditCostRow, measureAuditCostIsolated } from './audit-cost.js';
 import { type ColdStartRow, functionNames, measureColdStart } from './cold-start.js';
+import { Mode, type ModeRow, measureModes } from './pacing-modes.js';
+import {
+  type PacingSummaryRow,
+  renderPacingTable,
+  replacePacingSection,
+  summarizePacing,
+} from './pacing-summary.js';
 import { measureStagger, type StaggerRow, scalingScenarioNames, Variant } from './stagger-efficiency.js';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const SEED = 1;
+/** Seeds of the pacing comparison (BENCH_SEEDS=N runs seeds 1..N). */
+const PACING_SEEDS = Number(process.env.BENCH_SEEDS ?? 5);
+/** Late-event variants: Auto Scaling and CloudTrail events delivered this late (seed 1). */
+const LATE_EVENT_DELAYS_SEC = [60, 180] as const;
 
 /** The goals of the benchmark (README "Performance"). */
 const GOALS = {
@@ -130,6 +141,20 @@ for (const name of scalingScenarioNames(ROOT)) {
   for (const variant of Object.values(Variant)) stagger.push(await measureStagger(scenario, variant, SEED));
 }
 
+log(
+  `pacing modes: every scenario × (no guard, gate, ceiling, desired) × seeds 1..${PACING_SEEDS}, and late events…`,
+);
+const pacingRuns: ModeRow[] = [];
+for (const name of scalingScenarioNames(ROOT)) {
+  const scenario = loadScenario(name, ROOT);
+  for (let seed = 1; seed <= PACING_SEEDS; seed += 1)
+    pacingRuns.push(...(await measureModes(scenario, seed, null)));
+  for (const delay of LATE_EVENT_DELAYS_SEC) {
+    pacingRuns.push(...(await measureModes(scenario, SEED, delay, [Mode.none, Mode.gate, Mode.desired])));
+  }
+}
+const pacing = summarizePacing(pacingRuns);
+
 log('alert lead time in the exhaustion scenarios…');
 const alerts = stagger
   .filter((row) => row.variant === Variant.guard && row.report.summary.firstAllocationFailureSec !== null)
@@ -142,7 +167,34 @@ log('cold start: esbuild bundles, 5 fresh processes per function…');
 const coldStart: ColdStartRow[] = [];
 for (const fn of functionNames(ROOT)) coldStart.push(await measureColdStart(ROOT, fn));
 
+function pacingRows(rows: readonly PacingSummaryRow[]): Row[] {
+  return rows
+    .filter((r) => r.mode !== Mode.none)
+    .map((r) => {
+      const figures =
+        `pods run ${sec(r.medianPodsRunSec)} (÷ bound ≤ ${r.worstVsBound ?? 'n/a'}, ÷ no guard ≤ ${r.worstVsUnguarded ?? 'n/a'}); ` +
+        `${r.throttledAttaches} throttled; ${r.terminationsByGuard} guard terminations; ` +
+        `Describe ≤ ${Math.round(r.worstDescribeShare * 100)} % of budget`;
+      if (r.mode !== Mode.gate)
+        return ['pacing', `${r.scenario} · ${r.mode} · late ${r.eventDelaySec} s`, figures, '', ''];
+      const ratioOk =
+        r.worstVsBound !== null &&
+        r.worstVsBound <= GOALS.staggerRatio &&
+        (!r.unguardedSafe || (r.worstVsUnguarded ?? Number.POSITIVE_INFINITY) <= 1.05);
+      const ok =
+        ratioOk && r.throttledAttaches === 0 && r.terminationsByGuard === 0 && r.worstDescribeShare <= 0.1;
+      return [
+        'pacing',
+        `${r.scenario} · gate · late ${r.eventDelaySec} s`,
+        figures,
+        `÷ bound ≤ ${GOALS.staggerRatio}, 0 throttled, 0 terminations, Describe ≤ 10 %`,
+        yesNo(ok),
+      ];
+    });
+}
+
 const rows: Row[] = [
+  ...pacingRows(pacing),
   ...staggerRows(stagger),
   ...alertRows(alerts),
   ...auditRows(audit),
@@ -176,6 +228,12 @@ writeFileSync(
       node: process.version,
       elapsedSec,
       goals: GOALS,
+      pacingModes: {
+        seeds: PACING_SEEDS,
+        lateEventDelaysSec: LATE_EVENT_DELAYS_SEC,
+        summary: pacing,
+        runs: pacingRuns,
+      },
       stagger: stagger.map(({ report, ...row }) => ({ ...row, summary: report.summary })),
       alertLeadTime: alerts,
       auditCost: audit,
@@ -185,3 +243,6 @@ writeFileSync(
     2,
   )}\n`,
 );
+
+const readmePath = join(ROOT, 'README.md');
+writeFileSync(readmePath, replacePacingSection(readFileSync(readmePath, 'utf8'), renderPacingTable(pacing)));

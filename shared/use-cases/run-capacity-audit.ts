@@ -7,11 +7,13 @@ import {
 } from '../domain/subnet-headroom.js';
 import { AlertDeliveryError } from './audit/alert-delivery-error.js';
 import { attachesInWindow } from './audit/attach-window.js';
+import { auditCoverage } from './audit/audit-coverage.js';
 import type { AuditInput, AuditorDeps } from './audit/audit-deps.js';
 import type { AuditReport } from './audit/audit-report.js';
+import { auditScope } from './audit/audit-scope.js';
 import { discoverGroups } from './audit/discover-groups.js';
 import { CONCURRENCY, forecastSubnets } from './audit/forecast-subnets.js';
-import { buildGroupModels, loadLimits, plannedExtraNodes } from './audit/group-models.js';
+import { buildGroupModels, loadLimits, pendingGroupsOf, plannedExtraNodes } from './audit/group-models.js';
 import { indexEnisByInstance, recommendFor } from './audit/group-recommendations.js';
 import { mapWithConcurrency } from './audit/map-with-concurrency.js';
 import { metricPoints } from './audit/metric-points.js';
@@ -26,11 +28,13 @@ export type { AuditInput, AuditorDeps } from './audit/audit-deps.js';
 export type { AuditMode, AuditReport } from './audit/audit-report.js';
 
 /**
- * One capacity audit: discovers node groups, their CNI settings and subnets; computes per-subnet headroom
+ * One capacity audit: discovers node groups (managed, self-managed, Karpenter node pools and standalone nodes),
+ * their CNI settings and every subnet their nodes and pods use, and the clusters' own subnets; computes per-subnet headroom
  * net of in-flight demand, free aligned /28 blocks, fragmentation and time to exhaustion; per-group
  * headroom in nodes; evaluates alerts against the stored states (one notification per state change,
  * reminders, resolved notices), publishes them, stores samples and states, emits metrics and returns the
- * report. `full` mode adds recommendations to the report.
+ * report with its coverage (what could not be seen is a gap, never a healthy result). `full` mode adds
+ * recommendations to the report.
  *
  * Alert states are claimed with a versioned write before the notification is published: when two runs
  * overlap, only the one whose write lands notifies. A publish that fails puts the state from before the
@@ -59,16 +63,12 @@ export async function runCapacityAudit(deps: AuditorDeps, input: AuditInput): Pr
   }
   const limitsByType = await loadLimits(deps.instanceCatalog, instanceTypes, warnings);
 
-  const eniConfigSubnetIds = discovery.groups.flatMap((group) =>
-    group.cni.customNetworking && group.clusterName !== null
-      ? Object.values(deps.settings.eniConfigSubnets[group.clusterName] ?? {})
-      : [],
-  );
-  const subnetIds = [...new Set([...discovery.groups.flatMap((g) => g.subnetIds), ...eniConfigSubnetIds])];
+  const scope = auditScope(discovery, settings);
+  const subnetIds = scope.subnetIds;
   progress(`reading ${subnetIds.length} subnets`);
-  const subnetInfos = await deps.subnets.describeSubnets({ subnetIds });
+  const subnetInfos = subnetIds.length > 0 ? await deps.subnets.describeSubnets({ subnetIds }) : [];
   const subnetsById = new Map(subnetInfos.map((info) => [info.subnetId, info]));
-  for (const id of subnetIds) if (!subnetsById.has(id)) warnings.push(`subnet ${id} does not exist; skipped`);
+  const missingSubnetIds = subnetIds.filter((id) => !subnetsById.has(id));
   const auditedIds = subnetInfos.map((info) => info.subnetId);
 
   progress(`reading network interfaces of ${auditedIds.length} subnets`);
@@ -83,19 +83,21 @@ export async function runCapacityAudit(deps: AuditorDeps, input: AuditInput): Pr
       groups: discovery.groups,
       limitsByType,
       subnetsById,
-      eniConfigSubnets: settings.eniConfigSubnets,
+      eniConfigSubnets: scope.eniConfigSubnets,
       plannedExtra,
     },
     warnings,
   );
-  const subnetModels = buildSubnetModels(subnetInfos, enis, reservations, groupModels, warnings);
+  const subnetModels = buildSubnetModels(
+    subnetInfos,
+    enis,
+    reservations,
+    groupModels,
+    warnings,
+    scope.clusterBySubnet,
+  );
   const capacities = subnetModels.map((model) => model.capacity);
-  const pending: PendingGroup[] = groupModels.map((model) => ({
-    groupName: model.group.name,
-    pendingNodes: model.pendingNodes,
-    subnets: model.subnets,
-    perNode: model.atBoot,
-  }));
+  const pending: PendingGroup[] = groupModels.flatMap((model) => pendingGroupsOf(model, subnetsById));
   const inFlight = inFlightDemandBySubnet(pending);
   const headrooms = new Map(
     subnetModels.map((model) => [
@@ -180,6 +182,7 @@ export async function runCapacityAudit(deps: AuditorDeps, input: AuditInput): Pr
     alerts,
     recommendations: input.mode === 'full' ? recommendations : [],
     attachBudget,
+    coverage: auditCoverage(discovery, groupModels, missingSubnetIds),
     warnings,
   };
   if (undelivered.length > 0) throw new AlertDeliveryError(undelivered, report);

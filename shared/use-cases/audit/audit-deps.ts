@@ -1,6 +1,7 @@
 import type { AlertPublisher } from '../../ports/alert-publisher.js';
 import type { AuditStore } from '../../ports/audit-store.js';
 import type { ClusterDirectory } from '../../ports/cluster-directory.js';
+import type { ClusterInstances } from '../../ports/cluster-instances.js';
 import type { GuardStateStore } from '../../ports/guard-state-store.js';
 import type { InstanceCatalog } from '../../ports/instance-catalog.js';
 import type { MetricsSink } from '../../ports/metrics-sink.js';
@@ -13,6 +14,8 @@ import type { AuditSettings } from './audit-settings.js';
 export interface AuditorDeps {
   readonly subnets: SubnetInventory;
   readonly clusters: ClusterDirectory;
+  /** Lists the clusters' nodes by their tags; absent, nodes outside the groups found are a coverage gap. */
+  readonly instances?: ClusterInstances;
   readonly scalingGroups: Pick<ScalingGroups, 'describe' | 'listTagged'>;
   readonly instanceCatalog: InstanceCatalog;
   readonly store: AuditStore;

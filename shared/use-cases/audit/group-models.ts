@@ -1,11 +1,16 @@
 import { CapacityInputError, maxPodNetworkPods, nodeHoldings } from '../../domain/cni-capacity.js';
 import type { InstanceLimits } from '../../domain/instance-limits.js';
-import { type GroupSubnet, type NodeSubnetUsage, usageFromHoldings } from '../../domain/subnet-headroom.js';
+import {
+  type GroupSubnet,
+  type NodeSubnetUsage,
+  type PendingGroup,
+  usageFromHoldings,
+} from '../../domain/subnet-headroom.js';
 import type { GuardStateStore } from '../../ports/guard-state-store.js';
 import { type InstanceCatalog, UnknownInstanceTypeError } from '../../ports/instance-catalog.js';
 import type { ScalingGroup } from '../../ports/scaling-groups.js';
 import type { SubnetInfo } from '../../ports/subnet-inventory.js';
-import type { AuditedGroup } from './discover-groups.js';
+import { type AuditedGroup, GroupSource } from './discover-groups.js';
 
 /** A node group with what one of its nodes holds, at boot and at full density, and where. */
 export interface GroupModel {
@@ -43,11 +48,9 @@ function groupSubnetsOf(
 ): GroupSubnet[] {
   const known = group.subnetIds.filter((id) => subnets.has(id));
   const perAz = new Map<string, number>();
-  for (const asg of group.autoScalingGroups) {
-    for (const instance of asg.instances) {
-      if (instance.availabilityZone === undefined || instance.lifecycleState.startsWith('Terminat')) continue;
-      perAz.set(instance.availabilityZone, (perAz.get(instance.availabilityZone) ?? 0) + 1);
-    }
+  for (const instance of group.instances) {
+    if (instance.availabilityZone === undefined || instance.lifecycleState.startsWith('Terminat')) continue;
+    perAz.set(instance.availabilityZone, (perAz.get(instance.availabilityZone) ?? 0) + 1);
   }
   const result: GroupSubnet[] = [];
   for (const subnetId of known) {
@@ -127,7 +130,7 @@ export interface GroupModelInput {
   readonly groups: readonly AuditedGroup[];
   readonly limitsByType: ReadonlyMap<string, InstanceLimits>;
   readonly subnetsById: ReadonlyMap<string, SubnetInfo>;
-  /** Custom networking: ENIConfig subnet per cluster and AZ. */
+  /** Custom networking: ENIConfig subnet per cluster and AZ (configured, else seen on the nodes' ENIs). */
   readonly eniConfigSubnets: Readonly<Record<string, Readonly<Record<string, string>>>>;
   readonly plannedExtra: PlannedExtraNodes;
 }
@@ -172,4 +175,40 @@ export function groupsBySubnet(
     }
   }
   return bySubnet;
+}
+
+/**
+ * The in-flight demand entries of one group. Auto Scaling groups spread their pending nodes as Auto Scaling
+ * balances AZs; nodes found as instances (Karpenter, standalone) are already placed, so each pending one counts
+ * in the subnet of its own AZ.
+ */
+export function pendingGroupsOf(model: GroupModel, subnets: ReadonlyMap<string, SubnetInfo>): PendingGroup[] {
+  const { group } = model;
+  if (group.source !== GroupSource.karpenter && group.source !== GroupSource.standalone) {
+    return [
+      {
+        groupName: group.name,
+        pendingNodes: model.pendingNodes,
+        subnets: model.subnets,
+        perNode: model.atBoot,
+      },
+    ];
+  }
+  const byAz = new Map<string, GroupSubnet>();
+  for (const subnet of model.subnets) {
+    const az = subnets.get(subnet.subnetId)?.availabilityZone;
+    if (az !== undefined && !byAz.has(az)) byAz.set(az, subnet);
+  }
+  const pendingBySubnet = new Map<GroupSubnet, number>();
+  for (const instance of group.instances) {
+    if (instance.lifecycleState !== 'Pending' || instance.availabilityZone === undefined) continue;
+    const subnet = byAz.get(instance.availabilityZone);
+    if (subnet !== undefined) pendingBySubnet.set(subnet, (pendingBySubnet.get(subnet) ?? 0) + 1);
+  }
+  return [...pendingBySubnet].map(([subnet, pendingNodes]) => ({
+    groupName: group.name,
+    pendingNodes,
+    subnets: [subnet],
+    perNode: model.atBoot,
+  }));
 }

@@ -33,9 +33,7 @@ export function recommendFor(
   warnings: string[],
 ): Recommendation[] {
   const { group, limits } = model;
-  const instanceIds = new Set(
-    group.autoScalingGroups.flatMap((asg) => asg.instances.map((i) => i.instanceId)),
-  );
+  const instanceIds = new Set(group.instances.map((i) => i.instanceId));
   const podsPerNode =
     group.podsPerNodeTag ??
     estimatePodsPerNode(

@@ -55,6 +55,8 @@ export function groupReports(
     return {
       name: group.name,
       cluster: group.clusterName,
+      source: group.source,
+      nodes: group.instances.filter((i) => !i.lifecycleState.startsWith('Terminat')).length,
       autoScalingGroups: group.autoScalingGroups.map((asg) => asg.name),
       instanceType: group.instanceType,
       pendingNodes: model?.pendingNodes ?? Math.max(0, group.desiredCapacity - group.inServiceCount),

@@ -40,6 +40,7 @@ export function buildSubnetModels(
   reservations: readonly (readonly SubnetCidrReservation[])[],
   groups: readonly GroupModel[],
   warnings: string[],
+  clusterBySubnet: ReadonlyMap<string, string> = new Map(),
 ): SubnetModel[] {
   const usersBySubnet = groupsBySubnet(groups, (s) => [s.subnetId, s.podSubnetId]);
   const podUsersBySubnet = groupsBySubnet(groups, (s) => [s.podSubnetId ?? s.subnetId]);
@@ -81,7 +82,10 @@ export function buildSubnetModels(
         freePrefixBlocksInPrefixReservations: map?.freePrefixBlocksInPrefixReservations ?? 0,
       },
       usableIpCount: map === null ? usableIpCount(info.cidr) : map.totalIpCount - map.awsReservedIpCount,
-      clusterName: users.find((g) => g.group.clusterName !== null)?.group.clusterName ?? null,
+      clusterName:
+        users.find((g) => g.group.clusterName !== null)?.group.clusterName ??
+        clusterBySubnet.get(info.subnetId) ??
+        null,
       prefixMode: podUsers.some((g) => g.group.cni.prefixDelegation && supportsPrefixDelegation(g.limits)),
     };
   });

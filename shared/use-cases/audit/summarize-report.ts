@@ -18,6 +18,8 @@ export interface AuditSummary {
     readonly notifications: number;
     readonly recommendations: number;
     readonly warnings: number;
+    /** Parts of the account the audit could not see (`report.coverage.gaps`). */
+    readonly coverageGaps: number;
   };
   /** Subnets and node groups not OK, worst first; `truncated` says whether some were left out. */
   readonly subnets: AuditReport['subnets'];
@@ -72,6 +74,7 @@ export function summarizeAuditReport(report: AuditReport, maxBytes = MAX_SUMMARY
       notifications: alerts.length,
       recommendations: recommendations.length,
       warnings: report.warnings.length,
+      coverageGaps: report.coverage.gaps.length,
     },
     attachBudget: report.attachBudget,
   };

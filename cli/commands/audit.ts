@@ -148,7 +148,13 @@ function renderText(report: AuditReport): string {
   ];
   if (report.mode === AuditMode.full) {
     lines.push('', `Recommendations (${report.recommendations.length})`);
-    for (const r of report.recommendations) lines.push(`  - ${r.title}`, `      ${r.detail}`);
+    for (const r of report.recommendations) {
+      lines.push(
+        `  - ${r.title}`,
+        `      ${r.detail}`,
+        ...r.apply.map((step) => `      ${/^(aws|kubectl) /.test(step) ? '$' : '>'} ${step}`),
+      );
+    }
     if (report.recommendations.length === 0) lines.push('  none');
   }
   if (report.warnings.length > 0) lines.push('', 'Warnings', ...report.warnings.map((w) => `  - ${w}`));
@@ -188,7 +194,12 @@ function renderMarkdown(report: AuditReport): string {
       '## Recommendations',
       report.recommendations.length === 0
         ? '_None._'
-        : report.recommendations.map((r) => `- **${r.title}**\n  ${r.detail}`).join('\n'),
+        : report.recommendations
+            .map(
+              (r) =>
+                `- **${r.title}**\n  ${r.detail}\n${r.apply.map((step) => `  - \`${step}\``).join('\n')}`,
+            )
+            .join('\n'),
     );
   }
   if (report.warnings.length > 0) parts.push('## Warnings', report.warnings.map((w) => `- ${w}`).join('\n'));

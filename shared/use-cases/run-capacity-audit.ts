@@ -14,7 +14,7 @@ import { auditScope } from './audit/audit-scope.js';
 import { discoverGroups } from './audit/discover-groups.js';
 import { CONCURRENCY, forecastSubnets } from './audit/forecast-subnets.js';
 import { buildGroupModels, loadLimits, pendingGroupsOf, plannedExtraNodes } from './audit/group-models.js';
-import { indexEnisByInstance, recommendFor } from './audit/group-recommendations.js';
+import { indexEnisByInstance, recommendForClusters } from './audit/group-recommendations.js';
 import { mapWithConcurrency } from './audit/map-with-concurrency.js';
 import { metricPoints } from './audit/metric-points.js';
 import { evaluateAndNotify } from './audit/notify-alerts.js';
@@ -136,8 +136,10 @@ export async function runCapacityAudit(deps: AuditorDeps, input: AuditInput): Pr
   // Indexed once: per-group scans of every ENI or subnet made a 1,000-subnet audit quadratic.
   const enisByInstance = indexEnisByInstance(enis);
   const subnetModelsById = new Map(subnetModels.map((model) => [model.info.subnetId, model]));
-  const recommendations = groupModels.flatMap((model) =>
-    recommendFor(model, enisByInstance, headrooms, subnetModelsById, warnings),
+  const recommendations = recommendForClusters(
+    groupModels,
+    { enisByInstance, headrooms, subnets: subnetModelsById, cniSources: discovery.cniSources },
+    warnings,
   );
 
   const observed = observe({

@@ -1,4 +1,5 @@
 import type { MaxPodsCap } from '../../domain/cni-capacity.js';
+import type { CniSource } from '../../domain/cni-change.js';
 import type { CniConfig } from '../../domain/cni-config.js';
 import { applyCniSettings, CniConfigError, parseAddonConfiguration } from '../../domain/cni-config-parse.js';
 import { DEFAULT_GUARD_SETTINGS } from '../../domain/guard-defaults.js';
@@ -68,6 +69,8 @@ export interface Discovery {
   readonly nodeInstances: readonly ClusterInstance[] | null;
   /** `resourcesVpcConfig.subnetIds` per cluster, where known. */
   readonly clusterSubnets: ReadonlyMap<string, readonly string[]>;
+  /** Where each audited cluster's CNI settings live (the add-on or the DaemonSet). */
+  readonly cniSources: ReadonlyMap<string, CniSource>;
   readonly gaps: readonly CoverageGap[];
 }
 
@@ -120,6 +123,8 @@ function inService(groups: readonly ScalingGroup[]): number {
 
 class CniResolver {
   private readonly cache = new Map<string, Promise<CniConfig>>();
+  /** Where each cluster's settings live, keyed by cluster name ('' for no cluster). */
+  readonly sources = new Map<string, CniSource>();
 
   constructor(
     private readonly deps: DiscoveryDeps,
@@ -143,6 +148,12 @@ class CniResolver {
     let parsed = applyCniSettings({});
     if (clusterName !== null) {
       const addon = await clusters.getCniAddon(clusterName);
+      this.sources.set(
+        clusterName,
+        addon === null
+          ? { kind: 'daemonset', clusterName }
+          : { kind: 'addon', clusterName, configurationValues: addon.configurationValues },
+      );
       if (addon === null) {
         if (overrides === undefined) {
           this.warnings.push(
@@ -284,6 +295,7 @@ export async function discoverGroups(deps: DiscoveryDeps): Promise<Discovery> {
     clusterNames: nodes.clusterNames,
     nodeInstances: nodes.instances,
     clusterSubnets: nodes.clusterSubnets,
+    cniSources: cni.sources,
     gaps: nodes.gaps,
   };
 }

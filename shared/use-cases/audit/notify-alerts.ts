@@ -51,7 +51,9 @@ export async function evaluateAndNotify(
     let title: string | null = null;
     if (notification !== null) {
       const message = buildAlertMessage(notification, {
-        nextSteps: recommendations.filter((r) => groupNames.includes(r.groupName)).map((r) => r.title),
+        nextSteps: recommendations
+          .filter((r) => r.groupNames.some((name) => groupNames.includes(name)))
+          .map((r) => r.title),
         relatedResources: groupNames,
         details,
       });

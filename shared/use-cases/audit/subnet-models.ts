@@ -3,6 +3,7 @@ import { parseCidr } from '../../domain/ipv4.js';
 import {
   mapSubnetAddresses,
   SubnetAddressError,
+  type SubnetAddressInput,
   type SubnetAddressMap,
   type SubnetCidrReservation,
 } from '../../domain/subnet-address-map.js';
@@ -14,6 +15,8 @@ import { type GroupModel, groupsBySubnet } from './group-models.js';
 export interface SubnetModel {
   readonly info: SubnetInfo;
   readonly map: SubnetAddressMap | null;
+  /** What the map was built from: the ENIs' addresses and the CIDR reservations. */
+  readonly addresses: SubnetAddressInput;
   readonly capacity: SubnetCapacity;
   readonly usableIpCount: number;
   readonly clusterName: string | null;
@@ -53,13 +56,14 @@ export function buildSubnetModels(
   return infos.map((info, index) => {
     const inSubnet = enisBySubnet.get(info.subnetId) ?? [];
     let map: SubnetAddressMap | null = null;
+    const addresses: SubnetAddressInput = {
+      cidr: info.cidr,
+      privateIps: inSubnet.flatMap((eni) => eni.privateIps),
+      prefixes: inSubnet.flatMap((eni) => eni.prefixes),
+      reservations: reservations[index] ?? [],
+    };
     try {
-      map = mapSubnetAddresses({
-        cidr: info.cidr,
-        privateIps: inSubnet.flatMap((eni) => eni.privateIps),
-        prefixes: inSubnet.flatMap((eni) => eni.prefixes),
-        reservations: reservations[index] ?? [],
-      });
+      map = mapSubnetAddresses(addresses);
     } catch (error) {
       if (!(error instanceof SubnetAddressError)) throw error;
       warnings.push(`${info.subnetId}: addresses not mapped (${error.message}); /28 blocks unknown`);
@@ -75,6 +79,7 @@ export function buildSubnetModels(
     return {
       info,
       map,
+      addresses,
       capacity: {
         subnetId: info.subnetId,
         availableIpCount: info.availableIpCount,

@@ -27,7 +27,8 @@ export interface AuditSummary {
   readonly alerts: AuditReport['alerts'];
   readonly recommendations: readonly {
     readonly kind: string;
-    readonly groupName: string;
+    readonly clusterName: string | null;
+    readonly groupNames: readonly string[];
     readonly title: string;
   }[];
   readonly attachBudget: AuditReport['attachBudget'];
@@ -57,7 +58,8 @@ export function summarizeAuditReport(report: AuditReport, maxBytes = MAX_SUMMARY
   const alerts = report.alerts.filter((a) => a.notification !== null);
   const recommendations = report.recommendations.map((r) => ({
     kind: r.kind,
-    groupName: r.groupName,
+    clusterName: r.clusterName,
+    groupNames: r.groupNames,
     title: r.title,
   }));
   const statuses = [...report.subnets.map((s) => s.status), ...report.nodeGroups.map((g) => g.status)];

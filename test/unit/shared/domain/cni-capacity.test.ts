@@ -82,7 +82,9 @@ describe('maxPods', () => {
     const pd = buildCniConfig({ prefixDelegation: true });
     expect(maxPods(buildInstanceLimits(), pd, 'eni-limited')).toBe(29);
     expect(maxPods(buildInstanceLimits(), buildCniConfig(), 'eni-limited')).toBe(29);
-    expect(maxPods(buildInstanceLimits(), buildCniConfig({ customNetworking: true }), 'eni-limited')).toBe(20);
+    expect(maxPods(buildInstanceLimits(), buildCniConfig({ customNetworking: true }), 'eni-limited')).toBe(
+      20,
+    );
   });
 });
 

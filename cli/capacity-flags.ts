@@ -2,7 +2,7 @@ import { MAX_PODS_CAPS, type MaxPodsCap } from '../shared/domain/cni-capacity.js
 import { CniConfigError, type ParsedCniConfig, parseCniPairs } from '../shared/domain/cni-config-parse.js';
 import { type CliIo, UsageError } from './command.js';
 
-/** `--cap none|mng|auto-mode` (default none), naming the accepted values on a bad one. */
+/** `--cap none|mng|auto-mode|eni-limited` (default none), naming the accepted values on a bad one. */
 export function parseCapFlag(value: string | undefined): MaxPodsCap {
   const cap = (value ?? 'none') as MaxPodsCap;
   if (!MAX_PODS_CAPS.includes(cap)) {

@@ -2,6 +2,7 @@ import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { AutoScalingGroupsAdapter } from '../../shared/adapters/aws/auto-scaling-groups.js';
+import { Ec2ClusterInstances } from '../../shared/adapters/aws/ec2-cluster-instances.js';
 import { Ec2InstanceCatalog } from '../../shared/adapters/aws/ec2-instance-catalog.js';
 import { Ec2SubnetInventory } from '../../shared/adapters/aws/ec2-subnet-inventory.js';
 import { EksClusterDirectory } from '../../shared/adapters/aws/eks-cluster-directory.js';
@@ -29,10 +30,14 @@ Sources (one of):
                        describe-subnets.json, describe-network-interfaces.json,
                        describe-auto-scaling-groups.json, describe-instance-types.json,
                        get-subnet-cidr-reservations.json (optional, an array of responses),
-                       describe-addon.json (optional, the vpc-cni add-on)
-                     every Auto Scaling group in the snapshot is audited
-  --region R         live, with the default AWS credential chain: EKS clusters and managed node groups,
-                     plus Auto Scaling groups tagged capacity-guard/enabled=true; progress on stderr
+                       describe-addon.json (optional, the vpc-cni add-on),
+                       describe-instances.json (optional, the clusters' nodes: Karpenter and others),
+                       describe-cluster.json (optional, an array of responses: the clusters' own subnets)
+                     every Auto Scaling group and every tagged node in the snapshot is audited
+  --region R         live, with the default AWS credential chain: EKS clusters, their managed node groups,
+                     every other node found by its cluster tags (Auto Scaling groups, Karpenter node
+                     pools, standalone nodes) and the clusters' own subnets, plus Auto Scaling groups
+                     tagged capacity-guard/enabled=true; progress on stderr
   --profile P        a named profile of the shared AWS config (live mode)
   --cluster NAME     audit only this EKS cluster (live mode; repeat for several)
 
@@ -40,6 +45,9 @@ Options:
   --mode headroom|full  full adds recommendations (default full)
   --json                the report as JSON
   --markdown            the report as Markdown
+
+Exit status: 0 when the audit saw every node it found; 1 when part of the account could not be audited
+(coverage gaps, listed under Coverage); 2 on bad flags or an unreadable snapshot.
 
 Example:
   capacity-guard audit --snapshot examples/snapshot`;
@@ -83,6 +91,8 @@ const SUBNET_HEADERS = [
 ];
 const GROUP_HEADERS = [
   'node group',
+  'found as',
+  'nodes',
   'instance type',
   'pending',
   'headroom nodes',
@@ -94,6 +104,8 @@ const GROUP_HEADERS = [
 function groupRows(report: AuditReport): string[][] {
   return report.nodeGroups.map((g) => [
     g.name,
+    g.source,
+    String(g.nodes),
     g.instanceType ?? '-',
     String(g.pendingNodes),
     fmt(g.headroomNodes),
@@ -101,6 +113,15 @@ function groupRows(report: AuditReport): string[][] {
     g.limitingSubnetId ?? '-',
     g.status,
   ]);
+}
+
+function coverageLines(report: AuditReport): string[] {
+  const { coverage } = report;
+  return [
+    `${coverage.nodesModelled} of ${coverage.nodes} nodes audited in ${coverage.clusters.length} cluster(s)` +
+      (coverage.clusters.length === 0 ? '' : ` (${coverage.clusters.join(', ')})`),
+    ...coverage.gaps.map((gap) => `INCOMPLETE: ${gap.message}`),
+  ];
 }
 
 function alertLine(alert: AuditReport['alerts'][number]): string {
@@ -117,6 +138,9 @@ function renderText(report: AuditReport): string {
     'Node groups',
     report.nodeGroups.length === 0 ? '  none found' : formatTable(GROUP_HEADERS, groupRows(report)),
     '',
+    'Coverage',
+    ...coverageLines(report).map((line) => `  ${line}`),
+    '',
     `Alerts (${report.alerts.length})`,
     ...(report.alerts.length === 0 ? ['  none'] : report.alerts.map((a) => `  ${alertLine(a)}`)),
     '',
@@ -124,7 +148,13 @@ function renderText(report: AuditReport): string {
   ];
   if (report.mode === AuditMode.full) {
     lines.push('', `Recommendations (${report.recommendations.length})`);
-    for (const r of report.recommendations) lines.push(`  - ${r.title}`, `      ${r.detail}`);
+    for (const r of report.recommendations) {
+      lines.push(
+        `  - ${r.title}`,
+        `      ${r.detail}`,
+        ...r.apply.map((step) => `      ${/^(aws|kubectl) /.test(step) ? '$' : '>'} ${step}`),
+      );
+    }
     if (report.recommendations.length === 0) lines.push('  none');
   }
   if (report.warnings.length > 0) lines.push('', 'Warnings', ...report.warnings.map((w) => `  - ${w}`));
@@ -148,6 +178,10 @@ function renderMarkdown(report: AuditReport): string {
     markdownTable(SUBNET_HEADERS, subnetRows(report)),
     '## Node groups',
     report.nodeGroups.length === 0 ? '_None found._' : markdownTable(GROUP_HEADERS, groupRows(report)),
+    '## Coverage',
+    coverageLines(report)
+      .map((line) => `- ${line}`)
+      .join('\n'),
     '## Alerts',
     report.alerts.length === 0
       ? '_None._'
@@ -160,7 +194,12 @@ function renderMarkdown(report: AuditReport): string {
       '## Recommendations',
       report.recommendations.length === 0
         ? '_None._'
-        : report.recommendations.map((r) => `- **${r.title}**\n  ${r.detail}`).join('\n'),
+        : report.recommendations
+            .map(
+              (r) =>
+                `- **${r.title}**\n  ${r.detail}\n${r.apply.map((step) => `  - \`${step}\``).join('\n')}`,
+            )
+            .join('\n'),
     );
   }
   if (report.warnings.length > 0) parts.push('## Warnings', report.warnings.map((w) => `- ${w}`).join('\n'));
@@ -183,12 +222,15 @@ function jsonReport(report: AuditReport) {
     })),
     nodeGroups: report.nodeGroups.map((g) => ({
       name: g.name,
+      source: g.source,
+      nodes: g.nodes,
       instanceType: g.instanceType,
       headroomNodes: g.headroomNodes,
       status: g.status,
     })),
     alerts: report.alerts,
     recommendations: report.recommendations,
+    coverage: report.coverage,
     warnings: report.warnings,
   };
 }
@@ -212,6 +254,7 @@ async function snapshotDeps(dir: string): Promise<AuditorDeps> {
   return {
     subnets: snapshot.subnets,
     clusters: snapshot.clusters,
+    ...(snapshot.instances === null ? {} : { instances: snapshot.instances }),
     scalingGroups: snapshot.scalingGroups,
     instanceCatalog: snapshot.instanceCatalog,
     ...readOnlyPorts(),
@@ -235,6 +278,7 @@ function liveDeps(
   return {
     subnets: new Ec2SubnetInventory(ec2),
     clusters: new EksClusterDirectory(new EKSClient(options)),
+    instances: new Ec2ClusterInstances(ec2),
     scalingGroups: new AutoScalingGroupsAdapter(new AutoScalingClient(options)),
     instanceCatalog: new Ec2InstanceCatalog(ec2),
     ...readOnlyPorts(),
@@ -277,6 +321,6 @@ export const auditCommand: CliCommand = {
     if (values.json) io.stdout(`${JSON.stringify(jsonReport(report), null, 2)}\n`);
     else if (values.markdown) io.stdout(renderMarkdown(report));
     else io.stdout(renderText(report));
-    return 0;
+    return report.coverage.gaps.length > 0 ? 1 : 0;
   },
 };

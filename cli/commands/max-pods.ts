@@ -25,8 +25,10 @@ Options:
   --custom-networking       AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG=true (the primary ENI holds no pod IPs)
   --pod-eni                 ENABLE_POD_ENI=true (security groups for pods: the trunk ENI takes a slot)
   --max-eni N               MAX_ENI=N (caps the ENI count, N >= 1)
-  --cap none|mng|auto-mode  none: the uncapped formula (default, as eni-max-pods.txt publishes);
-                            mng: managed node groups (110 up to 30 vCPUs, else 250); auto-mode: min(110, E*(L-1))
+  --cap none|mng|auto-mode|eni-limited
+                            none: the uncapped formula (default, as eni-max-pods.txt publishes);
+                            mng: managed node groups (110 up to 30 vCPUs, else 250); auto-mode: min(110, E*(L-1));
+                            eni-limited: Karpenter's default, the secondary-IP formula whatever the CNI mode
   --json                    an array of objects instead of a table`;
 
 /** Max pods, or null with a note where the managed-node-group cap needs vCPUs the table lacks. */

@@ -18,7 +18,7 @@ Options:
   --cni KEY=VALUE           a VPC CNI setting; repeat for several. Capacity settings: ENABLE_PREFIX_DELEGATION,
                             WARM_ENI_TARGET, WARM_IP_TARGET, MINIMUM_IP_TARGET, WARM_PREFIX_TARGET,
                             AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG, ENABLE_POD_ENI, MAX_ENI
-  --cap none|mng|auto-mode  kubelet maxPods cap policy (default none)
+  --cap none|mng|auto-mode|eni-limited  kubelet maxPods cap policy (default none)
   --json                    one JSON object instead of a table`;
 
 export const nodeIpsCommand: CliCommand = {

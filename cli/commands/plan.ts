@@ -19,7 +19,7 @@ Options:
   --from A, --to B                   current and requested capacity (nodes)
   --pods-per-node N                  pods each new node will run (default: a full node, the worst case)
   --cni KEY=VALUE                    a VPC CNI setting (repeatable), e.g. --cni WARM_IP_TARGET=2
-  --cap none|mng|auto-mode           kubelet maxPods cap policy (default none)
+  --cap none|mng|auto-mode|eni-limited  kubelet maxPods cap policy (default none)
   --budget N                         effective attaches per minute, no further margin or spread applied
                                      (default: the guard's ${DEFAULT_GUARD_SETTINGS.attachesPerMin} with its ${DEFAULT_GUARD_SETTINGS.spreadSec} s spread)
   --observed-attaches-per-min N      attaches other consumers make meanwhile (default 0); the guard reserves

@@ -8,7 +8,7 @@ export const IPS_PER_PREFIX = 16;
 export const HOST_NETWORK_PODS = 2;
 
 /** Cap policies applied on top of the ENI formula. */
-export const MAX_PODS_CAPS = ['none', 'mng', 'auto-mode'] as const;
+export const MAX_PODS_CAPS = ['none', 'mng', 'auto-mode', 'eni-limited'] as const;
 export type MaxPodsCap = (typeof MAX_PODS_CAPS)[number];
 
 export class CapacityInputError extends Error {
@@ -61,6 +61,8 @@ export function effectiveNetworking(limits: InstanceLimits, cni: CniConfig): Eff
  *   (custom networking and the pod-ENI trunk each take one, MAX_ENI caps it).
  * - `mng` (EKS managed node groups, `max-pods-calculator.sh`): at most 110 when vCPUs <= 30, else at most 250.
  * - `auto-mode` (EKS Auto Mode): `min(110, E*(L-1))`.
+ * - `eni-limited` (Karpenter's default, aws/karpenter-provider-aws `ENILimitedPods`): the secondary-IP formula
+ *   `E*(L-1) + 2` whatever the CNI mode, since Karpenter does not know about prefix delegation.
  *
  * @example
  * maxPods(m5large, DEFAULT_CNI_CONFIG) // 29
@@ -77,6 +79,8 @@ export function maxPods(limits: InstanceLimits, cni: CniConfig, cap: MaxPodsCap 
       return applyManagedNodeGroupCap(limits, formula);
     case 'auto-mode':
       return Math.min(110, podSlots);
+    case 'eni-limited':
+      return Math.min(formula, podSlots + HOST_NETWORK_PODS);
     default:
       return assertNever(cap);
   }

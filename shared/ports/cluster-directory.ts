@@ -41,6 +41,11 @@ export interface ClusterDirectory {
   listNodeGroups(clusterName: string): Promise<ManagedNodeGroup[]>;
   /** One managed node group, or null when it does not exist. */
   describeNodeGroup(clusterName: string, nodegroupName: string): Promise<ManagedNodeGroup | null>;
+  /**
+   * The subnets given to the cluster itself (`DescribeCluster` → `resourcesVpcConfig.subnetIds`: control plane
+   * ENIs, and often nodes); null when the cluster does not exist or the source cannot tell.
+   */
+  getClusterSubnets(clusterName: string): Promise<string[] | null>;
   /** The cluster's `vpc-cni` add-on, or null when the CNI is self-managed (no such add-on). */
   getCniAddon(clusterName: string): Promise<CniAddon | null>;
 }

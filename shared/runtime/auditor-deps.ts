@@ -9,6 +9,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AutoScalingGroupsAdapter } from '../adapters/aws/auto-scaling-groups.js';
 import { DynamoDbAuditStore } from '../adapters/aws/dynamodb-audit-store.js';
 import { DynamoDbStateStore } from '../adapters/aws/dynamodb-state-store.js';
+import { Ec2ClusterInstances } from '../adapters/aws/ec2-cluster-instances.js';
 import { Ec2InstanceCatalog } from '../adapters/aws/ec2-instance-catalog.js';
 import { Ec2SubnetInventory } from '../adapters/aws/ec2-subnet-inventory.js';
 import { EksClusterDirectory } from '../adapters/aws/eks-cluster-directory.js';
@@ -144,6 +145,7 @@ export function buildAuditorDeps(
   const deps: AuditorDeps = {
     subnets: new Ec2SubnetInventory(clients.ec2),
     clusters: new EksClusterDirectory(clients.eks),
+    instances: new Ec2ClusterInstances(clients.ec2),
     scalingGroups: new AutoScalingGroupsAdapter(clients.autoScaling),
     instanceCatalog: new Ec2InstanceCatalog(clients.ec2),
     publisher:

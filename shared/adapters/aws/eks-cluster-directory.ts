@@ -1,5 +1,6 @@
 import {
   DescribeAddonCommand,
+  DescribeClusterCommand,
   DescribeNodegroupCommand,
   type EKSClient,
   type Nodegroup,
@@ -89,6 +90,18 @@ export class EksClusterDirectory implements ClusterDirectory {
       for (const group of described) if (group !== null) groups.push(group);
     }
     return groups;
+  }
+
+  async getClusterSubnets(clusterName: string): Promise<string[] | null> {
+    try {
+      const answer = await this.eks.send(new DescribeClusterCommand({ name: clusterName }));
+      return answer.cluster ? [...(answer.cluster.resourcesVpcConfig?.subnetIds ?? [])] : null;
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      throw new ClusterDirectoryError(`EKS DescribeCluster failed for cluster ${clusterName}`, {
+        cause: error,
+      });
+    }
   }
 
   async getCniAddon(clusterName: string): Promise<CniAddon | null> {

@@ -9,7 +9,14 @@ export class InMemoryClusterDirectory implements ClusterDirectory {
     private readonly clusterNames: readonly string[] = [
       ...new Set(nodeGroups.map((group) => group.clusterName)),
     ],
+    /** `resourcesVpcConfig.subnetIds` per cluster; a cluster without an entry answers null. */
+    private readonly clusterSubnets: ReadonlyMap<string, readonly string[]> = new Map(),
   ) {}
+
+  async getClusterSubnets(clusterName: string): Promise<string[] | null> {
+    const subnets = this.clusterSubnets.get(clusterName);
+    return subnets === undefined ? null : [...subnets];
+  }
 
   async listClusters(): Promise<string[]> {
     return [...this.clusterNames];

@@ -53,6 +53,7 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   'AutoScalingClient:CompleteLifecycleActionCommand': completeLifecycleAction,
   'AutoScalingClient:RecordLifecycleActionHeartbeatCommand': recordLifecycleActionHeartbeat,
   'EKSClient:ListClustersCommand': listClusters,
+  'EKSClient:DescribeClusterCommand': describeCluster,
   'EKSClient:ListNodegroupsCommand': listNodegroups,
   'EKSClient:DescribeNodegroupCommand': describeNodegroup,
   'EKSClient:DescribeAddonCommand': describeAddon,
@@ -584,6 +585,21 @@ function clusterFor(account: SimulatedAccount, name: unknown): string {
 function listClusters(account: SimulatedAccount, input: Input): Output {
   const { page, next } = paginate([account.scenario.cluster.name], input, 'maxResults', 'nextToken', 100);
   return { clusters: page, nextToken: next };
+}
+
+/** The scenario's cluster was created on its node groups' subnets. */
+function describeCluster(account: SimulatedAccount, input: Input): Output {
+  const name = clusterFor(account, input.name);
+  return {
+    cluster: {
+      name,
+      status: 'ACTIVE',
+      resourcesVpcConfig: {
+        vpcId: account.scenario.vpc.vpcId,
+        subnetIds: [...new Set([...account.groups.values()].flatMap((group) => group.spec.subnets))],
+      },
+    },
+  };
 }
 
 function listNodegroups(account: SimulatedAccount, input: Input): Output {

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { NetworkInterface, Subnet } from '@aws-sdk/client-ec2';
 import type { InstanceLimits } from '../../domain/instance-limits.js';
+import { clusterOfNodeTags } from '../../domain/node-ownership.js';
 import { ReservationType, type SubnetCidrReservation } from '../../domain/subnet-address-map.js';
 import {
   type DescribedInstanceType,
@@ -12,9 +13,12 @@ import type { ScalingGroup } from '../../ports/scaling-groups.js';
 import type { NetworkInterfaceAddresses, SubnetInfo } from '../../ports/subnet-inventory.js';
 import { toAddresses, toSubnetInfo } from '../aws/ec2-subnet-inventory.js';
 import { InMemoryClusterDirectory } from '../memory/in-memory-cluster-directory.js';
+import { InMemoryClusterInstances } from '../memory/in-memory-cluster-instances.js';
 import { InMemoryInstanceCatalog } from '../memory/in-memory-instance-catalog.js';
 import { InMemoryScalingGroups } from '../memory/in-memory-scaling-groups.js';
 import { InMemorySubnetInventory } from '../memory/in-memory-subnet-inventory.js';
+import { toSnapshotClusterSubnets, toSnapshotInstances } from './snapshot-clusters.js';
+import { SnapshotError } from './snapshot-error.js';
 
 /** The files of a snapshot: what `aws … --output json` prints for each call. */
 export const SnapshotFile = {
@@ -24,17 +28,18 @@ export const SnapshotFile = {
   instanceTypes: 'describe-instance-types.json',
   cidrReservations: 'get-subnet-cidr-reservations.json',
   addon: 'describe-addon.json',
+  instances: 'describe-instances.json',
+  clusters: 'describe-cluster.json',
 } as const;
 
-/** A snapshot file is missing or does not hold what its AWS CLI command prints. */
-export class SnapshotError extends Error {
-  override readonly name = 'SnapshotError';
-}
+export { SnapshotError } from './snapshot-error.js';
 
 export interface AwsCliSnapshot {
   readonly subnets: InMemorySubnetInventory;
   readonly clusters: InMemoryClusterDirectory;
   readonly scalingGroups: InMemoryScalingGroups;
+  /** The clusters' nodes; null when the snapshot has no describe-instances.json. */
+  readonly instances: InMemoryClusterInstances | null;
   readonly instanceCatalog: InMemoryInstanceCatalog;
   /** Every Auto Scaling group in the snapshot: all of them are audited. */
   readonly autoScalingGroupNames: readonly string[];
@@ -171,7 +176,9 @@ function toAddon(file: string, document: unknown): Map<string, CniAddon> {
  * Reads a directory of AWS CLI JSON outputs into in-memory ports, so the same capacity audit runs on them.
  * Required: describe-subnets, describe-network-interfaces, describe-auto-scaling-groups,
  * describe-instance-types; optional: get-subnet-cidr-reservations (an array of responses, one per subnet)
- * and describe-addon (the `vpc-cni` add-on).
+ * describe-addon (the `vpc-cni` add-on), describe-instances (the clusters' nodes, Karpenter's included) and
+ * describe-cluster (one response or an array: the clusters' own subnets). The clusters are those the groups'
+ * and nodes' tags and describe-cluster name.
  *
  * @throws SnapshotError naming the file for a missing or malformed file.
  */
@@ -227,10 +234,28 @@ export async function loadAwsCliSnapshot(dir: string): Promise<AwsCliSnapshot> {
   const addonDoc = await readJson(dir, F.addon, true);
   const addons = addonDoc === undefined ? new Map<string, CniAddon>() : toAddon(F.addon, addonDoc);
 
+  const instancesDoc = await readJson(dir, F.instances, true);
+  const nodes = instancesDoc === undefined ? null : toSnapshotInstances(F.instances, instancesDoc);
+  const clustersDoc = await readJson(dir, F.clusters, true);
+  const clusterSubnets =
+    clustersDoc === undefined
+      ? new Map<string, string[]>()
+      : toSnapshotClusterSubnets(F.clusters, clustersDoc);
+  const clusterNames = new Set<string>(clusterSubnets.keys());
+  for (const group of groups) {
+    const name = clusterOfNodeTags(group.tags);
+    if (name !== null) clusterNames.add(name);
+  }
+  for (const node of nodes ?? []) {
+    const name = clusterOfNodeTags(node.tags);
+    if (name !== null) clusterNames.add(name);
+  }
+
   const first = subnets[0];
   return {
     subnets: new InMemorySubnetInventory(subnets, enis, reservations),
-    clusters: new InMemoryClusterDirectory([], addons, []),
+    clusters: new InMemoryClusterDirectory([], addons, [...clusterNames], clusterSubnets),
+    instances: nodes === null ? null : new InMemoryClusterInstances(nodes),
     scalingGroups: new InMemoryScalingGroups(groups),
     instanceCatalog: new InMemoryInstanceCatalog(limits),
     autoScalingGroupNames: groups.map((group) => group.name),

@@ -1,6 +1,7 @@
 import type { AlertKind, NotificationKind, Severity } from '../../domain/alert-policy.js';
 import type { PrefixFeasibility } from '../../domain/prefix-feasibility.js';
 import type { Recommendation } from '../../domain/recommendations.js';
+import type { GroupSource } from './discover-groups.js';
 
 export const AuditMode = { headroom: 'headroom', full: 'full' } as const;
 export type AuditMode = (typeof AuditMode)[keyof typeof AuditMode];
@@ -26,9 +27,16 @@ export interface SubnetReport {
 }
 
 export interface NodeGroupReport {
-  /** `<cluster>/<nodegroup>` for EKS managed node groups, else the Auto Scaling group name. */
+  /**
+   * `<cluster>/<nodegroup>` for EKS managed node groups, `<cluster>/karpenter/<nodepool>` for Karpenter nodes,
+   * `<cluster>/standalone` for nodes with neither, else the Auto Scaling group name.
+   */
   readonly name: string;
   readonly cluster: string | null;
+  /** How the group was found. */
+  readonly source: GroupSource;
+  /** Nodes pending or in service. */
+  readonly nodes: number;
   readonly autoScalingGroups: readonly string[];
   readonly instanceType: string | null;
   readonly pendingNodes: number;
@@ -68,6 +76,37 @@ export interface AttachBudgetReport {
   readonly usedPercent: number;
 }
 
+/** What keeps the audit from seeing part of the account; the audit is then incomplete, never healthy. */
+export const CoverageGapKind = {
+  /** No instance listing: nodes outside the groups found are not seen. */
+  nodesNotListed: 'nodes-not-listed',
+  /** A cluster with no group and no tagged node. */
+  noNodes: 'no-nodes',
+  /** A group found but not modelled (instance type unknown, no subnet readable, bad limits). */
+  groupNotModelled: 'group-not-modelled',
+  /** A subnet a group or cluster names that could not be read. */
+  subnetNotRead: 'subnet-not-read',
+  /** Nothing to audit at all: no cluster, no group. */
+  nothingAudited: 'nothing-audited',
+} as const;
+export type CoverageGapKind = (typeof CoverageGapKind)[keyof typeof CoverageGapKind];
+
+export interface CoverageGap {
+  readonly kind: CoverageGapKind;
+  readonly subjectId: string;
+  readonly message: string;
+}
+
+/** How much of the account the audit saw. */
+export interface AuditCoverage {
+  readonly clusters: readonly string[];
+  /** Nodes seen (Auto Scaling group members and tagged instances), pending or in service. */
+  readonly nodes: number;
+  /** Of those, nodes of the groups whose headroom was computed. */
+  readonly nodesModelled: number;
+  readonly gaps: readonly CoverageGap[];
+}
+
 export interface AuditReport {
   readonly mode: AuditMode;
   readonly generatedAt: string;
@@ -79,6 +118,7 @@ export interface AuditReport {
   /** Filled in `full` mode only. */
   readonly recommendations: readonly Recommendation[];
   readonly attachBudget: AttachBudgetReport;
-  /** Things the audit could not see or had to assume. */
+  readonly coverage: AuditCoverage;
+  /** Things the audit had to assume. */
   readonly warnings: readonly string[];
 }

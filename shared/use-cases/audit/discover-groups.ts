@@ -1,21 +1,42 @@
 import type { MaxPodsCap } from '../../domain/cni-capacity.js';
+import type { CniSource } from '../../domain/cni-change.js';
 import type { CniConfig } from '../../domain/cni-config.js';
 import { applyCniSettings, CniConfigError, parseAddonConfiguration } from '../../domain/cni-config-parse.js';
 import { DEFAULT_GUARD_SETTINGS } from '../../domain/guard-defaults.js';
 import type { ClusterDirectory, ManagedNodeGroup } from '../../ports/cluster-directory.js';
+import type { ClusterInstance, ClusterInstances } from '../../ports/cluster-instances.js';
 import type { ScalingGroup, ScalingGroups } from '../../ports/scaling-groups.js';
+import type { CoverageGap } from './audit-report.js';
 import type { AuditSettings } from './audit-settings.js';
+import { discoverNodeGroups } from './discover-nodes.js';
 
 /** How a node group came to be audited. */
-export const GroupSource = { eks: 'eks', tag: 'tag', config: 'config' } as const;
+export const GroupSource = {
+  eks: 'eks',
+  tag: 'tag',
+  config: 'config',
+  /** An Auto Scaling group found through its instances' cluster tags. */
+  nodes: 'nodes',
+  karpenter: 'karpenter',
+  /** Nodes of a cluster with neither an Auto Scaling group nor a node pool. */
+  standalone: 'standalone',
+} as const;
 export type GroupSource = (typeof GroupSource)[keyof typeof GroupSource];
 
-/** A node group as the audit sees it: one EKS managed node group, or one self-managed Auto Scaling group. */
+/** One node of a group: an Auto Scaling group member or an instance found by its tags. */
+export type GroupInstance = ScalingGroup['instances'][number];
+
+/**
+ * A node group as the audit sees it: one EKS managed node group, one self-managed Auto Scaling group, one
+ * Karpenter node pool of a cluster, or a cluster's standalone nodes.
+ */
 export interface AuditedGroup {
   readonly name: string;
   readonly clusterName: string | null;
   readonly source: GroupSource;
   readonly autoScalingGroups: readonly ScalingGroup[];
+  /** The group's nodes (Auto Scaling groups' members, or the instances a node pool launched). */
+  readonly instances: readonly GroupInstance[];
   readonly instanceType: string | null;
   readonly subnetIds: readonly string[];
   readonly desiredCapacity: number;
@@ -35,11 +56,22 @@ export interface DiscoveryDeps {
   readonly clusters: ClusterDirectory;
   readonly scalingGroups: Pick<ScalingGroups, 'describe' | 'listTagged'>;
   readonly settings: AuditSettings;
+  /** Absent: nodes outside the groups found above are not seen (a coverage gap). */
+  readonly instances?: ClusterInstances;
 }
 
 export interface Discovery {
   readonly groups: readonly AuditedGroup[];
   readonly warnings: readonly string[];
+  /** Every cluster audited: listed or configured, and those the groups name. */
+  readonly clusterNames: readonly string[];
+  /** The clusters' nodes as EC2 lists them; null when no instance listing was available. */
+  readonly nodeInstances: readonly ClusterInstance[] | null;
+  /** `resourcesVpcConfig.subnetIds` per cluster, where known. */
+  readonly clusterSubnets: ReadonlyMap<string, readonly string[]>;
+  /** Where each audited cluster's CNI settings live (the add-on or the DaemonSet). */
+  readonly cniSources: ReadonlyMap<string, CniSource>;
+  readonly gaps: readonly CoverageGap[];
 }
 
 /**
@@ -60,7 +92,8 @@ export function clusterOfTags(tags: Readonly<Record<string, string>>): string | 
   return null;
 }
 
-function mostCommon(values: readonly string[]): string | null {
+/** The most frequent value, the first seen on a tie; null for none. */
+export function mostCommon(values: readonly string[]): string | null {
   const counts = new Map<string, number>();
   for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
   let best: string | null = null;
@@ -90,6 +123,8 @@ function inService(groups: readonly ScalingGroup[]): number {
 
 class CniResolver {
   private readonly cache = new Map<string, Promise<CniConfig>>();
+  /** Where each cluster's settings live, keyed by cluster name ('' for no cluster). */
+  readonly sources = new Map<string, CniSource>();
 
   constructor(
     private readonly deps: DiscoveryDeps,
@@ -113,6 +148,12 @@ class CniResolver {
     let parsed = applyCniSettings({});
     if (clusterName !== null) {
       const addon = await clusters.getCniAddon(clusterName);
+      this.sources.set(
+        clusterName,
+        addon === null
+          ? { kind: 'daemonset', clusterName }
+          : { kind: 'addon', clusterName, configurationValues: addon.configurationValues },
+      );
       if (addon === null) {
         if (overrides === undefined) {
           this.warnings.push(
@@ -150,9 +191,11 @@ function groupsByName(groups: readonly ScalingGroup[]): Map<string, ScalingGroup
 
 /**
  * Finds the node groups to audit: EKS managed node groups of the configured (or every) cluster, Auto
- * Scaling groups with the opt-in tag, and Auto Scaling groups named in the settings. An Auto Scaling group
- * behind a managed node group is audited once, as that node group. Each group gets its cluster's CNI
- * settings: the `vpc-cni` add-on's `configurationValues`, then the configured overrides.
+ * Scaling groups with the opt-in tag, Auto Scaling groups named in the settings, then every other node of
+ * those clusters found by its tags (`discoverNodeGroups`: Auto Scaling groups not yet seen, Karpenter node
+ * pools, standalone nodes). An Auto Scaling group behind a managed node group is audited once, as that node
+ * group. Each group gets its cluster's CNI settings: the `vpc-cni` add-on's `configurationValues`, then the
+ * configured overrides.
  */
 export async function discoverGroups(deps: DiscoveryDeps): Promise<Discovery> {
   const { settings, clusters, scalingGroups } = deps;
@@ -201,6 +244,7 @@ export async function discoverGroups(deps: DiscoveryDeps): Promise<Discovery> {
       clusterName: node.clusterName,
       source: GroupSource.eks,
       autoScalingGroups: owned,
+      instances: owned.flatMap((group) => group.instances),
       instanceType: mostCommon(instanceTypes) ?? node.instanceTypes[0] ?? null,
       subnetIds,
       desiredCapacity:
@@ -222,32 +266,72 @@ export async function discoverGroups(deps: DiscoveryDeps): Promise<Discovery> {
 
   for (const group of asgs.values()) {
     if (claimed.has(group.name)) continue;
-    const clusterName = clusterOfTags(group.tags);
-    const instanceType =
-      mostCommon(group.instances.map((i) => i.instanceType).filter((t): t is string => t !== undefined)) ??
-      group.tags['capacity-guard/instance-type'] ??
-      null;
-    groups.push({
-      name:
-        group.tags['eks:nodegroup-name'] && clusterName
-          ? `${clusterName}/${group.tags['eks:nodegroup-name']}`
-          : group.name,
-      clusterName,
-      source: taggedNames.has(group.name) ? GroupSource.tag : GroupSource.config,
-      autoScalingGroups: [group],
-      instanceType,
-      subnetIds: group.subnetIds,
-      desiredCapacity: group.desiredCapacity,
-      inServiceCount: inService([group]),
-      maxSize: group.maxSize,
-      cni: await cni.resolve(clusterName),
-      maxPodsCap: group.tags['eks:nodegroup-name'] ? 'mng' : 'none',
-      podsPerNodeTag: podsPerNodeOf([group], warnings),
-      healthIssueCodes: [],
-      updateSurgeNodes: 0,
-    });
+    const source = taggedNames.has(group.name) ? GroupSource.tag : GroupSource.config;
+    groups.push(await selfManagedGroup(group, source, (name) => cni.resolve(name), warnings));
   }
-  return { groups, warnings };
+
+  const nodes = await discoverNodeGroups(
+    {
+      ...(deps.instances === undefined ? {} : { instances: deps.instances }),
+      clusters,
+      scalingGroups,
+      resolveCni: (name) => cni.resolve(name),
+    },
+    {
+      clusterNames: [
+        ...new Set([
+          ...clusterNames,
+          ...groups.map((g) => g.clusterName).filter((n): n is string => n !== null),
+        ]),
+      ],
+      groups,
+      auditedAsgNames: new Set(asgs.keys()),
+    },
+    warnings,
+  );
+  return {
+    groups: [...groups, ...nodes.groups],
+    warnings,
+    clusterNames: nodes.clusterNames,
+    nodeInstances: nodes.instances,
+    clusterSubnets: nodes.clusterSubnets,
+    cniSources: cni.sources,
+    gaps: nodes.gaps,
+  };
+}
+
+/** A self-managed Auto Scaling group (or one behind a managed node group whose EKS side was not read). */
+export async function selfManagedGroup(
+  group: ScalingGroup,
+  source: GroupSource,
+  resolveCni: (clusterName: string | null) => Promise<CniConfig>,
+  warnings: string[],
+): Promise<AuditedGroup> {
+  const clusterName = clusterOfTags(group.tags);
+  const instanceType =
+    mostCommon(group.instances.map((i) => i.instanceType).filter((t): t is string => t !== undefined)) ??
+    group.tags['capacity-guard/instance-type'] ??
+    null;
+  return {
+    name:
+      group.tags['eks:nodegroup-name'] && clusterName
+        ? `${clusterName}/${group.tags['eks:nodegroup-name']}`
+        : group.name,
+    clusterName,
+    source,
+    autoScalingGroups: [group],
+    instances: group.instances,
+    instanceType,
+    subnetIds: group.subnetIds,
+    desiredCapacity: group.desiredCapacity,
+    inServiceCount: inService([group]),
+    maxSize: group.maxSize,
+    cni: await resolveCni(clusterName),
+    maxPodsCap: group.tags['eks:nodegroup-name'] ? 'mng' : 'none',
+    podsPerNodeTag: podsPerNodeOf([group], warnings),
+    healthIssueCodes: [],
+    updateSurgeNodes: 0,
+  };
 }
 
 /**

@@ -18,6 +18,8 @@ export interface AuditSummary {
     readonly notifications: number;
     readonly recommendations: number;
     readonly warnings: number;
+    /** Parts of the account the audit could not see (`report.coverage.gaps`). */
+    readonly coverageGaps: number;
   };
   /** Subnets and node groups not OK, worst first; `truncated` says whether some were left out. */
   readonly subnets: AuditReport['subnets'];
@@ -25,7 +27,8 @@ export interface AuditSummary {
   readonly alerts: AuditReport['alerts'];
   readonly recommendations: readonly {
     readonly kind: string;
-    readonly groupName: string;
+    readonly clusterName: string | null;
+    readonly groupNames: readonly string[];
     readonly title: string;
   }[];
   readonly attachBudget: AuditReport['attachBudget'];
@@ -55,7 +58,8 @@ export function summarizeAuditReport(report: AuditReport, maxBytes = MAX_SUMMARY
   const alerts = report.alerts.filter((a) => a.notification !== null);
   const recommendations = report.recommendations.map((r) => ({
     kind: r.kind,
-    groupName: r.groupName,
+    clusterName: r.clusterName,
+    groupNames: r.groupNames,
     title: r.title,
   }));
   const statuses = [...report.subnets.map((s) => s.status), ...report.nodeGroups.map((g) => g.status)];
@@ -72,6 +76,7 @@ export function summarizeAuditReport(report: AuditReport, maxBytes = MAX_SUMMARY
       notifications: alerts.length,
       recommendations: recommendations.length,
       warnings: report.warnings.length,
+      coverageGaps: report.coverage.gaps.length,
     },
     attachBudget: report.attachBudget,
   };

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { runCapacityGuard } from '../../helpers/cli.js';
 
 const SCATTERED = 'test/fixtures/snapshots/scattered';
+const KARPENTER_ONLY = 'test/fixtures/snapshots/karpenter-only';
+const MIXED = 'test/fixtures/snapshots/mixed';
 const A = 'subnet-0aaa0000000000001';
 const B = 'subnet-0bbb0000000000002';
 const C = 'subnet-0ccc0000000000003';
@@ -18,15 +20,28 @@ interface JsonReport {
     fragmentationScore: number | null;
     status: string;
   }[];
-  nodeGroups: { name: string; instanceType: string; headroomNodes: number | null; status: string }[];
+  nodeGroups: {
+    name: string;
+    source: string;
+    nodes: number;
+    instanceType: string;
+    headroomNodes: number | null;
+    status: string;
+  }[];
   alerts: { kind: string; subjectId: string; severity: string }[];
   recommendations: { kind: string }[];
+  coverage: {
+    clusters: string[];
+    nodes: number;
+    nodesModelled: number;
+    gaps: { kind: string; subjectId: string }[];
+  };
 }
 
-async function auditJson(dir: string): Promise<JsonReport> {
+async function auditJson(dir: string, expectedCode = 0): Promise<JsonReport> {
   const run = await runCapacityGuard('audit', '--snapshot', dir, '--json');
   expect(run.stderr).toBe('');
-  expect(run.code).toBe(0);
+  expect(run.code).toBe(expectedCode);
   return JSON.parse(run.stdout) as JsonReport;
 }
 
@@ -101,7 +116,14 @@ describe('capacity-guard audit --snapshot', () => {
     ]);
     expect(report.subnets.find((s) => s.subnetId === A)?.fragmentationScore).toBeCloseTo(1 - 128 / 188, 3);
     expect(report.nodeGroups).toEqual([
-      { name: 'lab-scattered-workers', instanceType: 'm5.large', headroomNodes: 0, status: 'CRITICAL' },
+      {
+        name: 'lab-scattered-workers',
+        source: 'config',
+        nodes: 3,
+        instanceType: 'm5.large',
+        headroomNodes: 0,
+        status: 'CRITICAL',
+      },
     ]);
     expect(report.alerts).toContainEqual(
       expect.objectContaining({ kind: 'subnet-prefix-blocks', subjectId: B, severity: 'CRITICAL' }),
@@ -174,13 +196,76 @@ describe('capacity-guard audit --snapshot', () => {
       );
     });
 
-    it('audits without the optional files', async () => {
+    it('audits without the optional files, and exits 1 since nodes outside the groups are not seen', async () => {
       // Act
-      const report = await auditJson(dir);
+      const report = await auditJson(dir, 1);
+      const text = await runCapacityGuard('audit', '--snapshot', dir);
 
       // Assess: without the reservations, A's prefix-reserved /27 is plain free space and its explicit /28 too.
       expect(report.subnets.find((s) => s.subnetId === A)?.freePrefixBlocks).toBe(9);
+      expect(report.coverage.gaps.map((gap) => gap.kind)).toEqual(['nodes-not-listed']);
+      expect(text.stdout).toMatch(/^ {2}INCOMPLETE: EC2 instances were not listed/m);
     });
+
+    it('exits 1 on a Karpenter-only snapshot without its instances, where nothing else names a node', async () => {
+      // Prepare
+      for (const file of [
+        'describe-subnets.json',
+        'describe-network-interfaces.json',
+        'describe-auto-scaling-groups.json',
+        'describe-cluster.json',
+      ]) {
+        await writeFile(join(dir, file), await readFile(join(KARPENTER_ONLY, file)));
+      }
+
+      // Act
+      const report = await auditJson(dir, 1);
+
+      // Assess
+      expect(report.nodeGroups).toEqual([]);
+      expect(report.coverage.gaps.map((gap) => [gap.kind, gap.subjectId])).toEqual([
+        ['nodes-not-listed', 'kp'],
+        ['no-nodes', 'kp'],
+      ]);
+    });
+  });
+
+  it('audits a Karpenter-only account: its node pools, their subnets and the cluster subnets', async () => {
+    // Act
+    const report = await auditJson(KARPENTER_ONLY);
+
+    // Assess: three default-pool m5.large nodes (one pending) and one batch c5.xlarge; the control-plane
+    // subnet comes from describe-cluster.json.
+    expect(report.nodeGroups.map((g) => [g.name, g.source, g.nodes, g.instanceType])).toEqual([
+      ['kp/karpenter/default', 'karpenter', 3, 'm5.large'],
+      ['kp/karpenter/batch', 'karpenter', 1, 'c5.xlarge'],
+    ]);
+    expect(report.nodeGroups.every((g) => g.headroomNodes !== null)).toBe(true);
+    expect(report.subnets.map((s) => s.subnetId)).toEqual([
+      'subnet-0kp0000000000000a',
+      'subnet-0kp0000000000000b',
+      'subnet-0kp00000000000c0a',
+    ]);
+    expect(report.coverage).toEqual({ clusters: ['kp'], nodes: 4, nodesModelled: 4, gaps: [] });
+  });
+
+  it('audits a mixed account once per node, pod subnets found from the nodes under custom networking', async () => {
+    // Act
+    const report = await auditJson(MIXED);
+
+    // Assess: no ENIConfig is configured; the pod ENIs show the 100.64.x subnets, which limit every group.
+    expect(report.nodeGroups.map((g) => [g.name, g.source, g.nodes])).toEqual([
+      ['mix-ng', 'config', 2],
+      ['mix/karpenter/spot', 'karpenter', 2],
+      ['mix/standalone', 'standalone', 1],
+    ]);
+    expect(report.subnets.map((s) => s.subnetId)).toEqual([
+      'subnet-0mx000000000000na',
+      'subnet-0mx000000000000nb',
+      'subnet-0mx000000000000pa',
+      'subnet-0mx000000000000pb',
+    ]);
+    expect(report.coverage).toMatchObject({ nodes: 5, nodesModelled: 5, gaps: [] });
   });
 
   it('rejects a mode it does not know and a missing source', async () => {

@@ -80,7 +80,7 @@ describe('capacity-guard max-pods', () => {
     [['max-pods', '--instance-type', 'm5.lage'], /unknown instance type 'm5.lage' \(known m5 sizes: /],
     [
       ['max-pods', '--all', '--cap', 'huge'],
-      /--cap: 'huge' is not a cap policy \(expected none, mng, auto-mode\)/,
+      /--cap: 'huge' is not a cap policy \(expected none, mng, auto-mode, eni-limited\)/,
     ],
     [['max-pods', '--all', '--max-eni', 'two'], /--max-eni: 'two' is not a whole number/],
     [['max-pods', '--all', '--frobnicate'], /Unknown option '--frobnicate'/],

@@ -77,6 +77,15 @@ describe('maxPods', () => {
       110,
     );
   });
+
+  it("Karpenter's ENI-limited default: the secondary-IP formula even under prefix delegation", () => {
+    const pd = buildCniConfig({ prefixDelegation: true });
+    expect(maxPods(buildInstanceLimits(), pd, 'eni-limited')).toBe(29);
+    expect(maxPods(buildInstanceLimits(), buildCniConfig(), 'eni-limited')).toBe(29);
+    expect(maxPods(buildInstanceLimits(), buildCniConfig({ customNetworking: true }), 'eni-limited')).toBe(
+      20,
+    );
+  });
 });
 
 describe('nodeHoldings: VPC CNI docs/eni-and-ip-target.md examples', () => {

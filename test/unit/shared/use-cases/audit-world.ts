@@ -1,5 +1,6 @@
 import { InMemoryAuditStore } from '../../../../shared/adapters/memory/in-memory-audit-store.js';
 import { InMemoryClusterDirectory } from '../../../../shared/adapters/memory/in-memory-cluster-directory.js';
+import { InMemoryClusterInstances } from '../../../../shared/adapters/memory/in-memory-cluster-instances.js';
 import { InMemoryInstanceCatalog } from '../../../../shared/adapters/memory/in-memory-instance-catalog.js';
 import { InMemoryScalingGroups } from '../../../../shared/adapters/memory/in-memory-scaling-groups.js';
 import { InMemorySubnetInventory } from '../../../../shared/adapters/memory/in-memory-subnet-inventory.js';
@@ -8,6 +9,7 @@ import { RecordingMetricsSink } from '../../../../shared/adapters/memory/recordi
 import { formatIpv4, parseCidr } from '../../../../shared/domain/ipv4.js';
 import type { SubnetCidrReservation } from '../../../../shared/domain/subnet-address-map.js';
 import type { CniAddon, ManagedNodeGroup } from '../../../../shared/ports/cluster-directory.js';
+import type { ClusterInstance } from '../../../../shared/ports/cluster-instances.js';
 import type { ScalingGroup } from '../../../../shared/ports/scaling-groups.js';
 import type { NetworkInterfaceAddresses, SubnetInfo } from '../../../../shared/ports/subnet-inventory.js';
 import {
@@ -103,6 +105,32 @@ export interface WorldSpec {
   readonly nodeGroups?: readonly ManagedNodeGroup[];
   readonly addons?: ReadonlyMap<string, CniAddon>;
   readonly settings?: Partial<AuditSettings>;
+  /** Instances EC2 lists by their cluster tags; null: no instance listing at all. Default: none. */
+  readonly nodes?: readonly ClusterInstance[] | null;
+  /** Clusters `ListClusters` returns; default: those of the managed node groups. */
+  readonly clusterNames?: readonly string[];
+  /** `resourcesVpcConfig.subnetIds` per cluster. */
+  readonly clusterSubnets?: ReadonlyMap<string, readonly string[]>;
+}
+
+/** A node as DescribeInstances lists it: one ENI in its subnet unless `networkInterfaceSubnetIds` says more. */
+export function buildClusterInstance(overrides: Partial<ClusterInstance> = {}): ClusterInstance {
+  const subnetId = overrides.subnetId ?? 'subnet-a';
+  return {
+    instanceId: 'i-k1',
+    instanceType: 'm5.large',
+    state: 'running',
+    availabilityZone: 'eu-west-1a',
+    subnetId,
+    networkInterfaceSubnetIds: [subnetId],
+    tags: {
+      'karpenter.sh/nodepool': 'default',
+      'karpenter.k8s.aws/ec2nodeclass': 'default',
+      'kubernetes.io/cluster/prod': 'owned',
+      'eks:eks-cluster-name': 'prod',
+    },
+    ...overrides,
+  };
 }
 
 export interface AuditWorld {
@@ -130,7 +158,13 @@ export function buildAuditWorld(spec: WorldSpec = {}, store = new InMemoryAuditS
   const metrics = new RecordingMetricsSink();
   const deps: AuditorDeps = {
     subnets: inventory,
-    clusters: new InMemoryClusterDirectory(spec.nodeGroups ?? [], spec.addons ?? new Map()),
+    clusters: new InMemoryClusterDirectory(
+      spec.nodeGroups ?? [],
+      spec.addons ?? new Map(),
+      spec.clusterNames ?? [...new Set((spec.nodeGroups ?? []).map((group) => group.clusterName))],
+      spec.clusterSubnets ?? new Map(),
+    ),
+    ...(spec.nodes === null ? {} : { instances: new InMemoryClusterInstances(spec.nodes ?? []) }),
     scalingGroups: new InMemoryScalingGroups(spec.groups ?? [buildScalingGroup()]),
     instanceCatalog: new InMemoryInstanceCatalog(),
     store,

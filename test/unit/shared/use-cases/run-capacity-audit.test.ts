@@ -243,7 +243,8 @@ describe('runCapacityAudit', () => {
     // Assess
     expect(headroom.recommendations).toEqual([]);
     expect(full.recommendations.map((r) => r.kind)).toContain('warm-ip-target');
-    expect(full.recommendations.every((r) => r.groupName === 'ng-workers')).toBe(true);
+    expect(full.recommendations.every((r) => r.groupNames.includes('ng-workers'))).toBe(true);
+    expect(full.recommendations.every((r) => r.clusterName === 'prod' && r.apply.length > 0)).toBe(true);
   });
 
   it('audits an Auto Scaling group behind a managed node group once, with the add-on CNI settings', async () => {

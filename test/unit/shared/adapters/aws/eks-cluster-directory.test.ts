@@ -1,5 +1,6 @@
 import {
   DescribeAddonCommand,
+  DescribeClusterCommand,
   DescribeNodegroupCommand,
   EKSClient,
   EKSServiceException,
@@ -99,6 +100,24 @@ describe('EksClusterDirectory', () => {
       clusterName: 'managed',
       addonName: 'vpc-cni',
     });
+  });
+
+  it("reads the cluster's own subnets and answers null for a cluster that does not exist", async () => {
+    // Prepare
+    eksMock.on(DescribeClusterCommand, { name: 'prod' }).resolves({
+      cluster: { name: 'prod', resourcesVpcConfig: { subnetIds: ['subnet-a', 'subnet-b'] } },
+    });
+    eksMock
+      .on(DescribeClusterCommand, { name: 'gone' })
+      .rejects(new ResourceNotFoundException({ message: 'No cluster found for name: gone.', $metadata: {} }));
+
+    // Act
+    const prod = await buildDirectory().getClusterSubnets('prod');
+    const gone = await buildDirectory().getClusterSubnets('gone');
+
+    // Assess
+    expect(prod).toEqual(['subnet-a', 'subnet-b']);
+    expect(gone).toBeNull();
   });
 
   it('wraps other EKS errors', async () => {

@@ -87,9 +87,9 @@ async function run(scenario: Scenario, seed: number, guarded: boolean) {
  * A true lower bound on "time until all pods run" for any pacing that keeps the budget: the later of
  * - the scenario with no attach limit at all (every node boots and attaches at its own pace), and
  * - the budget's own bound: with A attaches to make for the new nodes, starting no earlier than the first one the
- *   free run makes, at most B in any 60 s window (B = the whole budget: other consumers may be starved), the A-th
- *   attach comes no sooner than 60 s × (⌈A / B⌉ − 1) after the first, and its pods need at least the shortest
- *   ENI-ready time after it.
+ *   free run makes, at most B = 40 in any 60 s window shared with the other consumers' attaches of the free run
+ *   (they cannot be moved), the A-th attach comes no sooner than the end of the first run of windows that hold
+ *   them all, and its pods need at least the shortest ENI-ready time after it.
  */
 export async function clairvoyantBoundSec(scenario: Scenario, seed: number): Promise<number> {
   const free: Scenario = { ...scenario, account: { ...scenario.account, attachBudgetPerMin: 100_000 } };
@@ -101,15 +101,23 @@ export async function clairvoyantBoundSec(scenario: Scenario, seed: number): Pro
   const report = await account.run();
   const firstActionMs = account.startEpochMs + Math.min(...scenario.actions.map((a) => a.atSec * 1000));
   const external = new Set(scenario.externalConsumers.map((c) => c.name));
-  const attaches = account.ec2.attachRecords
-    .filter((r) => r.outcome === 'ok' && !external.has(r.caller) && r.timeMs >= firstActionMs)
-    .map((r) => r.timeMs);
+  const ok = account.ec2.attachRecords.filter((r) => r.outcome === 'ok' && r.timeMs >= firstActionMs);
+  const attaches = ok.filter((r) => !external.has(r.caller)).map((r) => r.timeMs);
+  const others = ok.filter((r) => external.has(r.caller)).map((r) => r.timeMs);
   const freeSec = report.summary.timeUntilAllPodsRunSec ?? 0;
   if (attaches.length === 0) return freeSec;
-  const perWindow = scenario.account.attachBudgetPerMin;
-  const firstSec = (Math.min(...attaches) - firstActionMs) / 1000;
-  const rateSec =
-    firstSec + 60 * (Math.ceil(attaches.length / perWindow) - 1) + scenario.timing.eniReadySec.min;
+  // Other consumers' attaches cannot be moved: by the time the groups' A-th attach lands, every window from the
+  // first one on has held them too.
+  const budget = scenario.account.attachBudgetPerMin;
+  const startMs = Math.min(...attaches);
+  let endMs = startMs;
+  for (;;) {
+    const windows = Math.floor((endMs - startMs) / 60_000) + 1;
+    const othersSoFar = others.filter((t) => t >= startMs && t <= endMs).length;
+    if (attaches.length + othersSoFar <= budget * windows) break;
+    endMs += 1000;
+  }
+  const rateSec = (endMs - firstActionMs) / 1000 + scenario.timing.eniReadySec.min;
   return Math.round(Math.max(freeSec, rateSec));
 }
 

@@ -88,6 +88,11 @@ export interface GateInput {
   readonly observed: readonly ObservedAttach[];
   /** The kill switch is on: every waiting instance goes at once (fail open). */
   readonly killSwitch?: boolean;
+  /**
+   * Instances of the gated groups (any state). Attaches by anything else are other consumers', expected to go on
+   * at the rate seen in the last minute.
+   */
+  readonly gatedInstanceIds?: ReadonlySet<string>;
 }
 
 /** How far clocks of two invocations (and EC2's attach times) may disagree. */
@@ -238,13 +243,22 @@ function fitsEveryWindow(
   extra: Expected,
   expected: readonly Expected[],
   seenTimesMs: readonly number[],
+  othersPerWindow: number,
+  nowMs: number,
   budget: number,
 ): boolean {
-  const ends = [extra.atMs, ...expected.map((e) => e.atMs).filter((t) => t >= extra.atMs)];
+  // The count rises where expected attaches can start and, with other consumers' future attaches, just before a
+  // seen attach leaves the window.
+  const ends = [
+    extra.atMs,
+    ...expected.map((e) => e.atMs).filter((t) => t >= extra.atMs),
+    ...seenTimesMs.map((t) => t + BUDGET_WINDOW_MS - 1).filter((t) => t >= extra.atMs),
+  ];
   for (const end of ends) {
     const seen = seenTimesMs.filter((t) => t > end - BUDGET_WINDOW_MS).length;
     const coming = expected.reduce((sum, e) => (e.atMs <= end ? sum + e.attaches : sum), 0);
-    if (seen + coming + extra.attaches > budget) return false;
+    const others = Math.ceil((othersPerWindow * Math.min(BUDGET_WINDOW_MS, end - nowMs)) / BUDGET_WINDOW_MS);
+    if (seen + coming + others + extra.attaches > budget) return false;
   }
   return true;
 }
@@ -274,6 +288,15 @@ export function decideGate(input: GateInput): GateDecision {
     .filter((a) => a.atMs > nowMs - BUDGET_WINDOW_MS && a.atMs <= nowMs + CLOCK_SKEW_MS)
     .map((a) => a.atMs);
   const observedInWindow = seenTimesMs.length;
+  // Other consumers (attaches by anything outside the gated groups) are expected to go on at the rate seen in the
+  // last minute: their future attaches are reserved too.
+  const ours = new Set([...input.released.map((r) => r.instanceId), ...(input.gatedInstanceIds ?? [])]);
+  const othersPerWindow = input.observed.filter(
+    (a) =>
+      a.atMs > nowMs - BUDGET_WINDOW_MS &&
+      a.atMs <= nowMs + CLOCK_SKEW_MS &&
+      (a.instanceId === null || !ours.has(a.instanceId)),
+  ).length;
 
   const inFlight: ReleasedInstance[] = [];
   const expected: Expected[] = [];
@@ -312,7 +335,14 @@ export function decideGate(input: GateInput): GateDecision {
     const windowEmpty = observedInWindow === 0 && expected.length === 0;
     const fits =
       !blocked &&
-      (fitsEveryWindow({ atMs: earliest, attaches: w.predictedAttaches }, expected, seenTimesMs, budget) ||
+      (fitsEveryWindow(
+        { atMs: earliest, attaches: w.predictedAttaches },
+        expected,
+        seenTimesMs,
+        othersPerWindow,
+        nowMs,
+        budget,
+      ) ||
         (windowEmpty && w.predictedAttaches > budget));
     if (failOpen || fits) {
       release.push({

@@ -302,6 +302,7 @@ export async function runGatePass(
       released,
       observed,
       killSwitch,
+      gatedInstanceIds: new Set(groups.flatMap((g) => g.instances.map((i) => i.instanceId))),
     });
     const beating = new Set(decision.heartbeat.map((w) => w.instanceId));
     const releasing = new Set(decision.release.map((r) => r.instance.instanceId));

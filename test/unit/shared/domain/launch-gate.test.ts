@@ -142,8 +142,9 @@ describe('decideGate', () => {
       ...w,
       instanceId: `b-${w.instanceId}`,
     }));
-    const observed = Array.from({ length: 32 }, () => ({ atMs: 500, instanceId: 'i-x' }));
-    const decision = decideGate({ nowMs: 1_000, policy, waiting: [...b, ...a], released: [], observed });
+    const observed = Array.from({ length: 32 }, () => ({ atMs: 500, instanceId: 'r-x' }));
+    const settled = [released('r-x', { predictedAttaches: 32 })];
+    const decision = decideGate({ nowMs: 1_000, policy, waiting: [...b, ...a], released: settled, observed });
     // Room 8 → 4 nodes: a first (oldest), then b takes 3.
     expect(decision.release.map((r) => r.instance.groupName)).toEqual(['a', 'b', 'b', 'b']);
   });
@@ -183,6 +184,23 @@ describe('decideGate', () => {
     const learned = many(10, { attachDelayMs: 10_000 });
     const fast = decideGate({ nowMs: 62_000, policy, waiting: learned, released: before, observed });
     expect(fast.release).toHaveLength(10);
+  });
+
+  it('reserves room for other consumers going on at the rate seen in the last minute', () => {
+    const others = Array.from({ length: 15 }, (_, i) => ({ atMs: 50_000 + i * 600, instanceId: `ext-${i}` }));
+    const decision = decideGate({ nowMs: 59_000, policy, waiting: many(30), released: [], observed: others });
+    // The window ending 110 s still holds their 15 seen attaches and, at their rate, 13 more: 6 nodes of 2 fit.
+    expect(decision.release).toHaveLength(6);
+    const gated = new Set(others.map((o) => o.instanceId));
+    const own = decideGate({
+      nowMs: 59_000,
+      policy,
+      waiting: many(30),
+      released: [],
+      observed: others,
+      gatedInstanceIds: gated,
+    });
+    expect(own.release).toHaveLength(12);
   });
 
   it('never lets the slots held exceed the budget (any sequence of passes, predictions that come true)', () => {

@@ -35,6 +35,8 @@ export interface WaitingInstance {
   readonly weight: number;
   /** How soon after its release a node of this group can attach at the earliest (learned; 0 when unknown). */
   readonly attachDelayMs: number;
+  /** How soon after one of its attaches a node of this group can attach again at the earliest (learned; 0). */
+  readonly attachGapMs: number;
 }
 
 /** An instance the guard released, kept until its attaches are seen or it has settled. */
@@ -47,6 +49,8 @@ export interface ReleasedInstance {
   readonly earliestAttachMs: number;
   /** How long it had waited at the hook when released. */
   readonly waitedMs: number;
+  /** Its group's learned shortest time between two attaches of one node, when released. */
+  readonly attachGapMs: number;
 }
 
 /** One ENI attachment seen in the account (`Attachment.AttachTime`, device index > 0). */
@@ -228,6 +232,55 @@ function byWaitAge(a: WaitingInstance, b: WaitingInstance): number {
   return a.waitingSinceMs - b.waitingSinceMs || a.instanceId.localeCompare(b.instanceId);
 }
 
+/**
+ * Per group, the shortest time seen between two consecutive attaches of one released node (ipamd attaches one ENI
+ * per reconcile and waits for it to show up before the next): a node's later attaches come no sooner after each
+ * other.
+ *
+ * @example
+ * shortestAttachGapsMs([released], [{ atMs: 12_000, instanceId: 'i-1' }, { atMs: 19_000, instanceId: 'i-1' }]) // Map { 'g' => { shortestMs: 7000, samples: 1 } }
+ */
+export function shortestAttachGapsMs(
+  released: readonly ReleasedInstance[],
+  observed: readonly ObservedAttach[],
+): Map<string, DelaySample> {
+  const gaps = new Map<string, DelaySample>();
+  for (const r of released) {
+    const times = observed
+      .filter((a) => a.instanceId === r.instanceId && a.atMs >= r.releasedAtMs - CLOCK_SKEW_MS)
+      .map((a) => a.atMs)
+      .sort((a, b) => a - b);
+    for (let i = 1; i < times.length; i += 1) {
+      const gap = (times[i] ?? 0) - (times[i - 1] ?? 0);
+      const known = gaps.get(r.groupName);
+      gaps.set(r.groupName, {
+        shortestMs: Math.min(known?.shortestMs ?? gap, gap),
+        samples: (known?.samples ?? 0) + 1,
+      });
+    }
+  }
+  return gaps;
+}
+
+/** A learned gap is kept this far below the shortest one seen. */
+export const ATTACH_GAP_MARGIN_MS = 1_000;
+
+/**
+ * The gap the gate may count on for a group: the shortest seen, less a margin, capped; 0 until enough samples.
+ *
+ * @example
+ * usableAttachGapMs({ shortestMs: 7_000, samples: 5 }) // 6_000
+ */
+export function usableAttachGapMs(learned: DelaySample | null): number {
+  if (learned === null || learned.samples < DELAY_MIN_SAMPLES) return 0;
+  return Math.max(0, Math.min(MAX_ATTACH_DELAY_MS, learned.shortestMs - ATTACH_GAP_MARGIN_MS));
+}
+
+/** `count` single attaches, the first at `firstAtMs`, then one every `gapMs`. */
+function spread(firstAtMs: number, count: number, gapMs: number): Expected[] {
+  return Array.from({ length: count }, (_, i) => ({ atMs: firstAtMs + i * gapMs, attaches: 1 }));
+}
+
 /** Attaches expected no earlier than `atMs`. */
 interface Expected {
   readonly atMs: number;
@@ -240,25 +293,28 @@ interface Expected {
  * rises at the times expected attaches can start, so those times (and `fromMs`) are the windows to check.
  */
 function fitsEveryWindow(
-  extra: Expected,
+  extra: readonly Expected[],
   expected: readonly Expected[],
   seenTimesMs: readonly number[],
   othersPerWindow: number,
   nowMs: number,
   budget: number,
 ): boolean {
+  if (extra.length === 0) return true;
+  const from = Math.min(...extra.map((e) => e.atMs));
   // The count rises where expected attaches can start and, with other consumers' future attaches, just before a
   // seen attach leaves the window.
   const ends = [
-    extra.atMs,
-    ...expected.map((e) => e.atMs).filter((t) => t >= extra.atMs),
-    ...seenTimesMs.map((t) => t + BUDGET_WINDOW_MS - 1).filter((t) => t >= extra.atMs),
+    ...extra.map((e) => e.atMs),
+    ...expected.map((e) => e.atMs).filter((t) => t >= from),
+    ...seenTimesMs.map((t) => t + BUDGET_WINDOW_MS - 1).filter((t) => t >= from),
   ];
+  const countBy = (items: readonly Expected[], end: number) =>
+    items.reduce((sum, e) => (e.atMs <= end ? sum + e.attaches : sum), 0);
   for (const end of ends) {
     const seen = seenTimesMs.filter((t) => t > end - BUDGET_WINDOW_MS).length;
-    const coming = expected.reduce((sum, e) => (e.atMs <= end ? sum + e.attaches : sum), 0);
     const others = Math.ceil((othersPerWindow * Math.min(BUDGET_WINDOW_MS, end - nowMs)) / BUDGET_WINDOW_MS);
-    if (seen + coming + others + extra.attaches > budget) return false;
+    if (seen + countBy(expected, end) + countBy(extra, end) + others > budget) return false;
   }
   return true;
 }
@@ -312,12 +368,8 @@ export function decideGate(input: GateInput): GateDecision {
     inFlight.push(r);
     const remaining = Math.max(0, r.predictedAttaches - progress.seen);
     pendingAttaches += remaining;
-    if (remaining > 0) {
-      expected.push({
-        atMs: progress.seen > 0 ? nowMs : Math.max(nowMs, r.earliestAttachMs),
-        attaches: remaining,
-      });
-    }
+    const next = progress.lastAtMs === null ? r.earliestAttachMs : progress.lastAtMs + r.attachGapMs;
+    expected.push(...spread(Math.max(nowMs, next), remaining, r.attachGapMs));
     wake(settleAt);
   }
 
@@ -332,24 +384,18 @@ export function decideGate(input: GateInput): GateDecision {
     const held = nowMs - w.waitingSinceMs;
     const failOpen = input.killSwitch === true || held >= policy.maxHoldMs;
     const earliest = nowMs + w.attachDelayMs;
+    const own = spread(earliest, w.predictedAttaches, w.attachGapMs);
     const windowEmpty = observedInWindow === 0 && expected.length === 0;
     const fits =
       !blocked &&
-      (fitsEveryWindow(
-        { atMs: earliest, attaches: w.predictedAttaches },
-        expected,
-        seenTimesMs,
-        othersPerWindow,
-        nowMs,
-        budget,
-      ) ||
+      (fitsEveryWindow(own, expected, seenTimesMs, othersPerWindow, nowMs, budget) ||
         (windowEmpty && w.predictedAttaches > budget));
     if (failOpen || fits) {
       release.push({
         instance: w,
         reason: input.killSwitch ? 'kill-switch' : failOpen ? 'max-hold' : 'budget',
       });
-      if (w.predictedAttaches > 0) expected.push({ atMs: earliest, attaches: w.predictedAttaches });
+      expected.push(...own);
       inFlight.push({
         instanceId: w.instanceId,
         groupName: w.groupName,
@@ -357,6 +403,7 @@ export function decideGate(input: GateInput): GateDecision {
         predictedAttaches: w.predictedAttaches,
         earliestAttachMs: earliest,
         waitedMs: held,
+        attachGapMs: w.attachGapMs,
       });
       continue;
     }

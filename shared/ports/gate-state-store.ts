@@ -39,9 +39,17 @@ export interface GateState {
   readonly waits: readonly WaitRecord[];
   readonly peers: readonly PeerEstimate[];
   readonly delays: readonly AttachDelay[];
+  /** The shortest time seen between two attaches of one node, per group (see `shortestAttachGapsMs`). */
+  readonly gaps: readonly AttachDelay[];
 }
 
-export const EMPTY_GATE_STATE: GateState = Object.freeze({ released: [], waits: [], peers: [], delays: [] });
+export const EMPTY_GATE_STATE: GateState = Object.freeze({
+  released: [],
+  waits: [],
+  peers: [],
+  delays: [],
+  gaps: [],
+});
 
 /** The gate's ledger store (one DynamoDB item in AWS). */
 export interface GateStateStore {

@@ -56,6 +56,7 @@ export function parseGateItem(item: Record<string, unknown> | undefined): Versio
         predictedAttaches: isNumber,
         earliestAttachMs: isNumber,
         waitedMs: isNumber,
+        attachGapMs: isNumber,
       }),
       waits: listOf<WaitRecord>(item, 'waits', {
         instanceId: isString,
@@ -72,6 +73,11 @@ export function parseGateItem(item: Record<string, unknown> | undefined): Versio
         atMs: isNumber,
       }),
       delays: listOf<AttachDelay>(item, 'delays', {
+        groupName: isString,
+        shortestMs: isNumber,
+        atMs: isNumber,
+      }),
+      gaps: listOf<AttachDelay>(item, 'gaps', {
         groupName: isString,
         shortestMs: isNumber,
         atMs: isNumber,

@@ -1,13 +1,15 @@
 import type { InstanceLimits } from '../../domain/instance-limits.js';
 import {
+  type DelaySample,
   decideGate,
   type GateDecision,
-  type ObservedAttach,
   observationStartMs,
   type ReleasedInstance,
   type ReleaseReason,
   shortestAttachDelaysMs,
+  shortestAttachGapsMs,
   usableAttachDelayMs,
+  usableAttachGapMs,
   type WaitingInstance,
 } from '../../domain/launch-gate.js';
 import type { AttachDelay, GateState, PeerEstimate, WaitRecord } from '../../ports/gate-state-store.js';
@@ -180,10 +182,12 @@ function toWaiting(
   waits: readonly WaitRecord[],
   peers: readonly PeerEstimate[],
   delays: readonly AttachDelay[],
+  gaps: readonly AttachDelay[],
   limits: ReadonlyMap<string, InstanceLimits>,
 ): WaitingInstance[] {
   const waitOf = new Map(waits.map((w) => [w.instanceId, w]));
   const delayOf = new Map(delays.map((d) => [d.groupName, d]));
+  const gapOf = new Map(gaps.map((d) => [d.groupName, d]));
   return members.map((m) => {
     const record = waitOf.get(m.instanceId);
     return {
@@ -194,22 +198,22 @@ function toWaiting(
       predictedAttaches: predictionOf(m, peers, limits),
       weight: gateWeightOf(m.group),
       attachDelayMs: usableAttachDelayMs(delayOf.get(m.group.name) ?? null),
+      attachGapMs: usableAttachGapMs(gapOf.get(m.group.name) ?? null),
     };
   });
 }
 
-/** What the ledger knew, updated with the first attaches seen since; stale entries are dropped. */
-function learnDelays(
+/** What the ledger knew per group, updated with what this pass saw (the shortest wins); stale entries drop. */
+function learnShortest(
   stored: readonly AttachDelay[],
-  released: readonly ReleasedInstance[],
-  observed: readonly ObservedAttach[],
+  seenNow: ReadonlyMap<string, DelaySample>,
   nowMs: number,
   refreshMs: number,
 ): AttachDelay[] {
   const byGroup = new Map(stored.filter((d) => nowMs - d.atMs < refreshMs).map((d) => [d.groupName, d]));
   // A node is seen again on later passes until it settles, so samples count views, not nodes: the count only
-  // gates the first use; the shortest delay is what the gate counts on.
-  for (const [groupName, seen] of shortestAttachDelaysMs(released, observed)) {
+  // gates the first use; the shortest time is what the gate counts on.
+  for (const [groupName, seen] of seenNow) {
     const known = byGroup.get(groupName);
     byGroup.set(groupName, {
       groupName,
@@ -249,6 +253,7 @@ function proceededOnTheirOwn(
         predictedAttaches: predicted,
         earliestAttachMs: nowMs,
         waitedMs: 0,
+        attachGapMs: 0,
       });
     }
   }
@@ -294,11 +299,22 @@ export async function runGatePass(
       members.length === 0 && released.length === 0
         ? []
         : await deps.attaches.attachesSince(observationStartMs(nowMs, released));
-    const delays = learnDelays(state.delays, released, observed, nowMs, settings.peerRefreshMs);
+    const delays = learnShortest(
+      state.delays,
+      shortestAttachDelaysMs(released, observed),
+      nowMs,
+      settings.peerRefreshMs,
+    );
+    const gaps = learnShortest(
+      state.gaps,
+      shortestAttachGapsMs(released, observed),
+      nowMs,
+      settings.peerRefreshMs,
+    );
     const decision = decideGate({
       nowMs,
       policy: settings.policy,
-      waiting: toWaiting(members, waits, peers, delays, limits),
+      waiting: toWaiting(members, waits, peers, delays, gaps, limits),
       released,
       observed,
       killSwitch,
@@ -317,6 +333,7 @@ export async function runGatePass(
       ),
       peers,
       delays,
+      gaps,
     };
     try {
       await deps.store.commitGate(next, stored.version);

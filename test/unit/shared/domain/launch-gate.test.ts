@@ -6,6 +6,10 @@ import {
   observationStartMs,
   type ReleasedInstance,
   settlesAtMs,
+  shortestAttachDelaysMs,
+  shortestAttachGapsMs,
+  usableAttachDelayMs,
+  usableAttachGapMs,
   type WaitingInstance,
 } from '../../../../shared/domain/launch-gate.js';
 
@@ -26,6 +30,7 @@ function waiting(id: string, overrides: Partial<WaitingInstance> = {}): WaitingI
     predictedAttaches: 2,
     weight: 1,
     attachDelayMs: 0,
+    attachGapMs: 0,
     ...overrides,
   };
 }
@@ -38,6 +43,7 @@ function released(id: string, overrides: Partial<ReleasedInstance> = {}): Releas
     predictedAttaches: 2,
     earliestAttachMs: overrides.releasedAtMs ?? 0,
     waitedMs: 0,
+    attachGapMs: 0,
     ...overrides,
   };
 }
@@ -212,10 +218,17 @@ describe('decideGate', () => {
         fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 50 }),
         fc.integer({ min: 1, max: 10 }),
         fc.integer({ min: 0, max: 20 }),
-        (needs, delays, passEverySec, startUpSec) => {
-          // Every node's attaches come at least `startUpSec` after its release, and the gate knows it.
+        fc.integer({ min: 0, max: 10 }),
+        (needs, delays, passEverySec, startUpSec, gapSec) => {
+          // Every node's first attach comes at least `startUpSec` after its release and each next one at least
+          // `gapSec` after the previous, and the gate knows both.
           let wait = needs.map((n, i) =>
-            waiting(`i-${i}`, { predictedAttaches: n, waitingSinceMs: i, attachDelayMs: startUpSec * 1000 }),
+            waiting(`i-${i}`, {
+              predictedAttaches: n,
+              waitingSinceMs: i,
+              attachDelayMs: startUpSec * 1000,
+              attachGapMs: gapSec * 1000,
+            }),
           );
           let inFlight: ReleasedInstance[] = [];
           const attaches: ObservedAttach[] = [];
@@ -231,9 +244,10 @@ describe('decideGate', () => {
             inFlight = [...decision.inFlight];
             const ids = new Set(decision.release.map((r) => r.instance.instanceId));
             decision.release.forEach((r, k) => {
+              let at = t + startUpSec * 1000;
               for (let a = 0; a < r.instance.predictedAttaches; a += 1) {
-                const delay = (startUpSec + (delays[(k + a) % delays.length] ?? 1)) * 1000;
-                attaches.push({ atMs: t + delay + a, instanceId: r.instance.instanceId });
+                at += (delays[(k + a) % delays.length] ?? 1) * 1000 + (a > 0 ? gapSec * 1000 : 0);
+                attaches.push({ atMs: at, instanceId: r.instance.instanceId });
               }
             });
             wait = wait.filter((w) => !ids.has(w.instanceId));
@@ -252,6 +266,44 @@ describe('decideGate', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('learning from what the account shows', () => {
+  it('learns the shortest start-up of booted nodes and the shortest gap between attaches of one node', () => {
+    const booted = released('i-1', { releasedAtMs: 0, waitedMs: 200_000 });
+    const fresh = released('i-2', { releasedAtMs: 0, waitedMs: 10_000 });
+    const observed = [
+      { atMs: 12_000, instanceId: 'i-1' },
+      { atMs: 19_000, instanceId: 'i-1' },
+      { atMs: 3_000, instanceId: 'i-2' },
+      { atMs: 30_000, instanceId: 'i-2' },
+    ];
+    expect(shortestAttachDelaysMs([booted, fresh], observed).get('workers')).toEqual({
+      shortestMs: 12_000,
+      samples: 1,
+    });
+    expect(shortestAttachGapsMs([booted, fresh], observed).get('workers')).toEqual({
+      shortestMs: 7_000,
+      samples: 2,
+    });
+    expect(usableAttachDelayMs({ shortestMs: 12_000, samples: 2 })).toBe(0);
+    expect(usableAttachDelayMs({ shortestMs: 12_000, samples: 3 })).toBe(10_000);
+    expect(usableAttachGapMs({ shortestMs: 7_000, samples: 3 })).toBe(6_000);
+    expect(usableAttachDelayMs({ shortestMs: 90_000, samples: 3 })).toBe(30_000);
+  });
+
+  it("counts a node's later attaches no sooner than the learned gap after its previous one", () => {
+    // 39 seen at 5 s leave the window at 65 s. A node released at 52 s attaches first at 61 s at the earliest.
+    const seen = Array.from({ length: 39 }, () => ({ atMs: 5_000, instanceId: 'i-x' }));
+    const gated = new Set(['i-x']);
+    const input = { nowMs: 52_000, policy, released: [], observed: seen, gatedInstanceIds: gated };
+    // Its second attach could come at 61 s too: 41 in the window ending 61 s.
+    const noGap = decideGate({ ...input, waiting: many(1, { attachDelayMs: 9_000 }) });
+    expect(noGap.release).toHaveLength(0);
+    // It comes at 69 s at the earliest, after the 5 s attaches left.
+    const gap = decideGate({ ...input, waiting: many(1, { attachDelayMs: 9_000, attachGapMs: 8_000 }) });
+    expect(gap.release).toHaveLength(1);
   });
 });
 

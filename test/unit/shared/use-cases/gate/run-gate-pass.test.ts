@@ -95,6 +95,7 @@ describe('runGatePass', () => {
                 predictedAttaches: 2,
                 earliestAttachMs: 2_000,
                 waitedMs: 0,
+                attachGapMs: 0,
               })),
             },
             other.version,

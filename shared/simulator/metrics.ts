@@ -1,4 +1,29 @@
-import type { SimulatedAccount } from './simulated-account.js';
+import type { SimGroup } from './auto-scaling-group.js';
+import type { Ec2Model } from './ec2-model.js';
+import type { Scenario } from './scenario.js';
+
+/** What the recorder reads of the running account (the account implements it). */
+export interface MetricsSource {
+  readonly nowSimMs: number;
+  readonly endMs: number;
+  readonly scenario: Scenario;
+  readonly options: { readonly seed: number };
+  readonly guard: { readonly name: string } | undefined;
+  readonly ec2: Ec2Model;
+  readonly groups: ReadonlyMap<string, SimGroup>;
+  readonly nodes: ReadonlyMap<
+    string,
+    {
+      readonly ipamd: { readonly podsBound: number; readonly podsRunning: number };
+      readonly ready: boolean;
+      readonly group: SimGroup;
+    }
+  >;
+  readonly snsPublishes: readonly {
+    readonly atMs: number;
+    readonly attributes: Readonly<Record<string, string>>;
+  }[];
+}
 
 export interface SubnetSample {
   readonly subnetId: string;
@@ -181,7 +206,7 @@ export class MetricsRecorder {
   private readonly guardCalls = new Map<string, number>();
   private readonly guardDescribeTimesMs: number[] = [];
 
-  constructor(private readonly account: SimulatedAccount) {}
+  constructor(private readonly account: MetricsSource) {}
 
   /** Reads the starting state once the scenario's nodes exist. */
   start(): void {

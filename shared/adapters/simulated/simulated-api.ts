@@ -505,12 +505,12 @@ function hookOutput(groupName: string, hook: LifecycleHook): Output {
 
 function describeLifecycleHooks(account: SimulatedAccount, input: Input): Output {
   const groupName = requiredString(input, 'AutoScalingGroupName');
-  const hooks = account.describeLifecycleHooks(groupName, strings(input.LifecycleHookNames));
+  const hooks = account.autoScaling.describeLifecycleHooks(groupName, strings(input.LifecycleHookNames));
   return { LifecycleHooks: hooks.map((hook) => hookOutput(groupName, hook)) };
 }
 
 function putLifecycleHook(account: SimulatedAccount, input: Input): Output {
-  account.putLifecycleHook(requiredString(input, 'AutoScalingGroupName'), input);
+  account.autoScaling.putLifecycleHook(requiredString(input, 'AutoScalingGroupName'), input);
   return {};
 }
 
@@ -522,7 +522,7 @@ function actionReference(input: Input): { token?: string; instanceId?: string } 
 }
 
 function completeLifecycleAction(account: SimulatedAccount, input: Input): Output {
-  account.completeLifecycleAction(
+  account.autoScaling.completeLifecycleAction(
     requiredString(input, 'AutoScalingGroupName'),
     requiredString(input, 'LifecycleHookName'),
     actionReference(input),
@@ -532,7 +532,7 @@ function completeLifecycleAction(account: SimulatedAccount, input: Input): Outpu
 }
 
 function recordLifecycleActionHeartbeat(account: SimulatedAccount, input: Input): Output {
-  account.recordLifecycleActionHeartbeat(
+  account.autoScaling.recordLifecycleActionHeartbeat(
     requiredString(input, 'AutoScalingGroupName'),
     requiredString(input, 'LifecycleHookName'),
     actionReference(input),
@@ -552,7 +552,7 @@ function setDesiredCapacity(account: SimulatedAccount, input: Input, identityArn
   const desired = input.DesiredCapacity;
   if (typeof desired !== 'number')
     throw new SimulatedApiError('ValidationError', 'DesiredCapacity is required');
-  account.setDesiredCapacity(
+  account.autoScaling.setDesiredCapacity(
     requiredString(input, 'AutoScalingGroupName'),
     desired,
     input.HonorCooldown === true,
@@ -566,7 +566,11 @@ function updateAutoScalingGroup(account: SimulatedAccount, input: Input, identit
   if (typeof input.MinSize === 'number') sizes.minSize = input.MinSize;
   if (typeof input.MaxSize === 'number') sizes.maxSize = input.MaxSize;
   if (typeof input.DesiredCapacity === 'number') sizes.desiredCapacity = input.DesiredCapacity;
-  account.updateAutoScalingGroup(requiredString(input, 'AutoScalingGroupName'), sizes, identityArn);
+  account.autoScaling.updateAutoScalingGroup(
+    requiredString(input, 'AutoScalingGroupName'),
+    sizes,
+    identityArn,
+  );
   return {};
 }
 
@@ -736,7 +740,7 @@ function putEvents(account: SimulatedAccount, input: Input): Output {
     } catch {
       return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
     }
-    const eventId = account.putEvent({
+    const eventId = account.bus.putEvent({
       source: String(entry.Source ?? ''),
       detailType: String(entry.DetailType ?? ''),
       detail,

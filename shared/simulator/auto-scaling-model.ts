@@ -1,0 +1,436 @@
+import type { InstanceLimits } from '../domain/instance-limits.js';
+import type { GroupMember, SimGroup } from './auto-scaling-group.js';
+import type { Ec2Model, SimInstance } from './ec2-model.js';
+import type { SimulatedEventBus } from './event-bus.js';
+import {
+  autoScalingGroupArn,
+  eventTime,
+  launchSuccessfulEvent,
+  launchUnsuccessfulEvent,
+  terminateSuccessfulEvent,
+} from './eventbridge-events.js';
+import { findSimulatorInstanceLimits } from './instance-catalog.js';
+import { LaunchGate } from './launch-gate.js';
+import {
+  type ActionReference,
+  LAUNCHING,
+  type LifecycleHook,
+  type LifecycleResult,
+  type PutLifecycleHookInput,
+} from './lifecycle-hooks.js';
+import type { Scenario, ScenarioGroup } from './scenario.js';
+import type { SeededRandom } from './seeded-random.js';
+import type { SimClock, SimEvent } from './sim-event.js';
+import { isSimulatedApiError, SimulatedApiError } from './simulated-api-error.js';
+
+export type { GroupMember, LifecycleState, SimGroup } from './auto-scaling-group.js';
+
+/** What Auto Scaling reports to the run's figures. */
+export interface AutoScalingObserver {
+  launched(): void;
+  terminated(byGuard: boolean): void;
+  gateWait(durationMs: number, timedOut: boolean): void;
+  allocationFailure(code: string, subnetId: string): void;
+}
+
+/** The nodes running on the group's instances (the cluster side of the account). */
+export interface NodeHost {
+  nodeLaunched(group: SimGroup, instance: SimInstance): void;
+  /** Termination began: the node leaves the cluster and its pods go. */
+  nodeTerminating(group: SimGroup, instanceId: string): void;
+  nodeGone(instanceId: string): void;
+}
+
+export interface AutoScalingEnv {
+  readonly scenario: Scenario;
+  readonly ec2: Ec2Model;
+  readonly clock: SimClock;
+  readonly bus: SimulatedEventBus;
+  /** The simulation's main stream (reaction and boot times). */
+  readonly random: SeededRandom;
+  /** Scale-in choices, apart so that they do not shift the main stream. */
+  readonly terminationRandom: SeededRandom;
+  readonly observer: AutoScalingObserver;
+  readonly nodes: NodeHost;
+  /** Identity of the guard's calls, to count the terminations its writes cause. */
+  readonly guardIdentityArn: string | undefined;
+}
+
+/**
+ * EC2 Auto Scaling in one account: groups and their sizes, launches across AZs, the launch gate, scale-in
+ * by the default termination policy, and the events and CloudTrail records all of that produces.
+ */
+export class AutoScalingModel {
+  readonly groups = new Map<string, SimGroup>();
+  private readonly clock: SimClock;
+  private readonly bus: SimulatedEventBus;
+  private readonly observer: AutoScalingObserver;
+  private readonly gate: LaunchGate;
+
+  constructor(private readonly env: AutoScalingEnv) {
+    this.clock = env.clock;
+    this.bus = env.bus;
+    this.observer = env.observer;
+    this.gate = new LaunchGate({
+      scenario: env.scenario,
+      clock: env.clock,
+      bus: env.bus,
+      random: env.random,
+      observer: env.observer,
+      host: this,
+    });
+  }
+
+  /** Creates a group as the scenario describes it (no instance yet). */
+  addGroup(spec: ScenarioGroup): SimGroup {
+    const scenario = this.env.scenario;
+    const limits = findSimulatorInstanceLimits(spec.instanceType) as InstanceLimits;
+    const tags: Record<string, string> = { ...spec.tags };
+    if (spec.nodegroupName) tags['eks:nodegroup-name'] = spec.nodegroupName;
+    tags['eks:cluster-name'] = scenario.cluster.name;
+    tags[`kubernetes.io/cluster/${scenario.cluster.name}`] = 'owned';
+    const group: SimGroup = {
+      spec,
+      arn: autoScalingGroupArn(scenario.account, spec.name),
+      limits,
+      tags,
+      minSize: spec.minSize,
+      maxSize: spec.maxSize,
+      desiredCapacity: spec.desiredCapacity,
+      members: [],
+      reconcileAtMs: null,
+      lastCause: '',
+      desiredSetBy: '',
+      hooks: spec.launchHook
+        ? [
+            {
+              name: spec.launchHook.name,
+              transition: LAUNCHING,
+              heartbeatTimeoutSec: spec.launchHook.heartbeatTimeoutSec,
+              defaultResult: spec.launchHook.defaultResult,
+              notificationMetadata: null,
+            },
+          ]
+        : [],
+      nodeWaits: spec.launchHook?.nodeWaits ?? false,
+    };
+    this.groups.set(spec.name, group);
+    return group;
+  }
+
+  /** The group and member of an instance, if a group has it. */
+  memberOf(instanceId: string): { group: SimGroup; member: GroupMember } | undefined {
+    for (const group of this.groups.values()) {
+      const member = group.members.find((m) => m.instanceId === instanceId);
+      if (member) return { group, member };
+    }
+    return undefined;
+  }
+
+  group(name: string): SimGroup {
+    const group = this.groups.get(name);
+    if (!group) throw new SimulatedApiError('ValidationError', `AutoScalingGroup name not found - ${name}`);
+    return group;
+  }
+
+  /** Auto Scaling `SetDesiredCapacity`; every call (failed or not) becomes a CloudTrail event. */
+  setDesiredCapacity(groupName: string, desired: number, honorCooldown: boolean, identityArn: string): void {
+    const requestParameters = { autoScalingGroupName: groupName, desiredCapacity: desired, honorCooldown };
+    try {
+      const group = this.group(groupName);
+      if (desired > group.maxSize) {
+        throw new SimulatedApiError(
+          'ValidationError',
+          `New SetDesiredCapacity value ${desired} is above max value ${group.maxSize} for the AutoScalingGroup.`,
+        );
+      }
+      if (desired < group.minSize) {
+        throw new SimulatedApiError(
+          'ValidationError',
+          `New SetDesiredCapacity value ${desired} is below min value ${group.minSize} for the AutoScalingGroup.`,
+        );
+      }
+      this.changeDesired(
+        group,
+        desired,
+        `a user request explicitly set group desired capacity changing the desired capacity from ${group.desiredCapacity} to ${desired}`,
+        identityArn,
+      );
+      this.bus.recordAutoScalingCall('SetDesiredCapacity', identityArn, requestParameters);
+    } catch (error) {
+      this.bus.recordAutoScalingCall('SetDesiredCapacity', identityArn, requestParameters, error);
+      throw error;
+    }
+  }
+
+  /**
+   * Auto Scaling `UpdateAutoScalingGroup` (sizes only). A new MinSize above the group's size raises
+   * desired to it; a new MaxSize below lowers desired to it (UpdateAutoScalingGroup API reference).
+   */
+  updateAutoScalingGroup(
+    groupName: string,
+    sizes: { minSize?: number; maxSize?: number; desiredCapacity?: number },
+    identityArn: string,
+  ): void {
+    const requestParameters: Record<string, unknown> = { autoScalingGroupName: groupName };
+    if (sizes.minSize !== undefined) requestParameters.minSize = sizes.minSize;
+    if (sizes.maxSize !== undefined) requestParameters.maxSize = sizes.maxSize;
+    if (sizes.desiredCapacity !== undefined) requestParameters.desiredCapacity = sizes.desiredCapacity;
+    try {
+      const group = this.group(groupName);
+      const minSize = sizes.minSize ?? group.minSize;
+      const maxSize = sizes.maxSize ?? group.maxSize;
+      if (minSize > maxSize) {
+        throw new SimulatedApiError(
+          'ValidationError',
+          `Max bound, ${maxSize}, must be greater than or equal to min bound, ${minSize}`,
+        );
+      }
+      let desired = sizes.desiredCapacity ?? group.desiredCapacity;
+      if (sizes.desiredCapacity !== undefined && (desired < minSize || desired > maxSize)) {
+        throw new SimulatedApiError(
+          'ValidationError',
+          `Desired capacity:${desired} must be between the specified min size:${minSize} and max size:${maxSize}`,
+        );
+      }
+      desired = Math.min(Math.max(desired, minSize), maxSize);
+      group.minSize = minSize;
+      group.maxSize = maxSize;
+      if (desired !== group.desiredCapacity) {
+        this.changeDesired(
+          group,
+          desired,
+          `a user request update of AutoScalingGroup constraints to min: ${minSize}, max: ${maxSize}, desired: ${desired} changing the desired capacity from ${group.desiredCapacity} to ${desired}`,
+          identityArn,
+        );
+      }
+      this.bus.recordAutoScalingCall('UpdateAutoScalingGroup', identityArn, requestParameters);
+    } catch (error) {
+      this.bus.recordAutoScalingCall('UpdateAutoScalingGroup', identityArn, requestParameters, error);
+      throw error;
+    }
+  }
+
+  /** PutLifecycleHook: creates or updates a hook of the group (new launches use it). */
+  putLifecycleHook(groupName: string, input: PutLifecycleHookInput): LifecycleHook {
+    return this.gate.putLifecycleHook(this.group(groupName), input);
+  }
+
+  /** DescribeLifecycleHooks: the group's hooks, all or those named. */
+  describeLifecycleHooks(groupName: string, names: readonly string[]): readonly LifecycleHook[] {
+    return this.gate.describeLifecycleHooks(this.group(groupName), names);
+  }
+
+  /** CompleteLifecycleAction: ends the named hook's wait of one instance with CONTINUE or ABANDON. */
+  completeLifecycleAction(
+    groupName: string,
+    hookName: string,
+    ref: ActionReference,
+    result: LifecycleResult,
+  ): void {
+    this.gate.completeLifecycleAction(this.group(groupName), hookName, ref, result);
+  }
+
+  /** RecordLifecycleActionHeartbeat: restarts the hook's timeout for one waiting instance. */
+  recordLifecycleActionHeartbeat(groupName: string, hookName: string, ref: ActionReference): void {
+    this.gate.recordLifecycleActionHeartbeat(this.group(groupName), hookName, ref);
+  }
+
+  /** A heartbeat period of a launch hook ended. */
+  lifecycleTimeout(event: Extract<SimEvent, { kind: 'lifecycle-timeout' }>): void {
+    const group = this.groups.get(event.group);
+    if (group) this.gate.lifecycleTimeout(group, event);
+  }
+
+  private changeDesired(group: SimGroup, desired: number, cause: string, identityArn: string): void {
+    group.desiredCapacity = desired;
+    group.desiredSetBy = identityArn;
+    group.lastCause = `At ${eventTime(this.clock.nowEpochMs())} ${cause}.`;
+    this.scheduleReconcile(group, this.uniformMs(this.env.scenario.timing.scalingReactionSec));
+  }
+
+  private scheduleReconcile(group: SimGroup, delayMs: number): void {
+    const atMs = this.clock.nowSimMs + delayMs;
+    if (
+      group.reconcileAtMs !== null &&
+      group.reconcileAtMs <= atMs &&
+      group.reconcileAtMs >= this.clock.nowSimMs
+    )
+      return;
+    group.reconcileAtMs = atMs;
+    this.clock.at(atMs, { kind: 'asg-reconcile', group: group.spec.name });
+  }
+
+  private uniformMs(range: { min: number; max: number }): number {
+    return Math.round(this.env.random.uniform(range.min, range.max) * 1000);
+  }
+
+  /** Launches one instance in the AZ the group has fewest in; on no address, tries the next AZ. */
+  launchOne(group: SimGroup): GroupMember | null {
+    const active = group.members.filter((m) => m.lifecycle !== 'Terminating');
+    const countByAz = new Map<string, number>();
+    for (const member of active)
+      countByAz.set(member.availabilityZone, (countByAz.get(member.availabilityZone) ?? 0) + 1);
+    const ordered = group.spec.subnets
+      .map((subnetId, index) => ({ subnetId, index, az: this.env.ec2.subnet(subnetId).availabilityZone }))
+      .sort((a, b) => (countByAz.get(a.az) ?? 0) - (countByAz.get(b.az) ?? 0) || a.index - b.index);
+    for (const candidate of ordered) {
+      try {
+        const instance = this.env.ec2.runInstance({
+          subnetId: candidate.subnetId,
+          limits: group.limits,
+          tags: { 'aws:autoscaling:groupName': group.spec.name, ...group.tags },
+        });
+        const member: GroupMember = {
+          instanceId: instance.id,
+          instanceType: group.limits.instanceType,
+          subnetId: candidate.subnetId,
+          availabilityZone: candidate.az,
+          launchMs: this.clock.nowSimMs,
+          lifecycle: 'Pending',
+          actions: [],
+          waitStartMs: null,
+          waitPointMs: null,
+          launchCause: `${group.lastCause}  At ${eventTime(this.clock.nowEpochMs())} an instance was started in response to a difference between desired and actual capacity, increasing the capacity from ${active.length} to ${group.desiredCapacity}.`,
+        };
+        group.members.push(member);
+        this.env.nodes.nodeLaunched(group, instance);
+        if (!this.env.ec2.bypassLimits) {
+          this.observer.launched();
+          // With a launch hook the activity completes when the wait ends (launchActivityDone).
+          if (this.gate.launchHooksOf(group).length === 0) this.launchActivityDone(group, member);
+        }
+        return member;
+      } catch (error) {
+        if (!isSimulatedApiError(error, 'InsufficientFreeAddressesInSubnet')) throw error;
+        this.observer.allocationFailure(error.code, candidate.subnetId);
+        if (!this.env.ec2.bypassLimits) {
+          this.bus.emit(
+            launchUnsuccessfulEvent(this.bus.context(), {
+              groupName: group.spec.name,
+              availabilityZone: candidate.az,
+              subnetId: candidate.subnetId,
+              startMs: this.clock.nowEpochMs(),
+              cause: group.lastCause,
+            }),
+            this.env.scenario.timing.autoScalingEventDelaySec,
+          );
+        }
+      }
+    }
+    return null;
+  }
+
+  /** Launches or terminates until the group matches its desired capacity. */
+  reconcile(group: SimGroup): void {
+    if (group.reconcileAtMs !== null && group.reconcileAtMs !== this.clock.nowSimMs) return;
+    group.reconcileAtMs = null;
+    const timing = this.env.scenario.timing;
+    let active = group.members.filter((m) => m.lifecycle !== 'Terminating');
+    const missing = group.desiredCapacity - active.length;
+    for (let i = 0; i < missing; i++) {
+      const member = this.launchOne(group);
+      if (!member) {
+        this.scheduleReconcile(group, timing.launchRetrySec * 1000);
+        break;
+      }
+      const bootMs = this.uniformMs(timing.bootSec);
+      const waitPointMs = this.clock.nowSimMs + bootMs - Math.round(timing.ipamdLeadSec * 1000);
+      // A node held by its own user data starts kubelet and ipamd once it reads InService (LaunchGate).
+      if (this.gate.admit(group, member, waitPointMs)) continue;
+      this.clock.at(waitPointMs, { kind: 'ipamd-start', instanceId: member.instanceId });
+      this.clock.at(this.clock.nowSimMs + bootMs, { kind: 'node-ready', instanceId: member.instanceId });
+    }
+    active = group.members.filter((m) => m.lifecycle !== 'Terminating');
+    for (let excess = active.length - group.desiredCapacity; excess > 0; excess--) {
+      const victim = this.pickVictim(group);
+      if (!victim) break;
+      this.terminate(group, victim, active.length);
+      active = group.members.filter((m) => m.lifecycle !== 'Terminating');
+    }
+  }
+
+  /**
+   * Auto Scaling's default termination policy (user guide, "Configure termination policies"): among the
+   * instances of the AZ(s) with the most instances, those closest to their next billing hour, then one at
+   * random. One launch template here, so its "oldest launch template" step never decides. Pending and
+   * waiting instances get no preference (EVENTS.md).
+   */
+  private pickVictim(group: SimGroup): GroupMember | undefined {
+    const active = group.members.filter((m) => m.lifecycle !== 'Terminating');
+    const countByAz = new Map<string, number>();
+    for (const member of active)
+      countByAz.set(member.availabilityZone, (countByAz.get(member.availabilityZone) ?? 0) + 1);
+    const most = Math.max(0, ...countByAz.values());
+    const inBusiest = active.filter((m) => countByAz.get(m.availabilityZone) === most);
+    const intoHour = (m: GroupMember) => (this.clock.nowSimMs - m.launchMs) % 3_600_000;
+    const closest = Math.max(...inBusiest.map(intoHour));
+    const candidates = inBusiest.filter((m) => intoHour(m) === closest);
+    return candidates[this.env.terminationRandom.nextInt(0, candidates.length)];
+  }
+
+  private terminate(group: SimGroup, member: GroupMember, activeBefore: number, reason?: string): void {
+    this.gate.endWait(member);
+    member.lifecycle = 'Terminating';
+    const byGuard = reason === undefined && group.desiredSetBy === this.env.guardIdentityArn;
+    this.observer.terminated(byGuard);
+    this.env.nodes.nodeTerminating(group, member.instanceId);
+    const instance = this.env.ec2.instances.get(member.instanceId);
+    if (instance) instance.state = 'shutting-down';
+    const cause =
+      reason ??
+      `${group.lastCause}  At ${eventTime(this.clock.nowEpochMs())} an instance was taken out of service in response to a difference between desired and actual capacity, shrinking the capacity from ${activeBefore} to ${group.desiredCapacity}.`;
+    this.pendingTerminations.set(member.instanceId, { cause, startMs: this.clock.nowEpochMs() });
+    this.clock.at(this.clock.nowSimMs + Math.round(this.env.scenario.timing.terminateSec * 1000), {
+      kind: 'instance-gone',
+      instanceId: member.instanceId,
+    });
+  }
+
+  private readonly pendingTerminations = new Map<string, { cause: string; startMs: number }>();
+
+  /** The instance is terminated: its addresses are free and Auto Scaling reports the activity. */
+  instanceGone(instanceId: string): void {
+    const found = this.memberOf(instanceId);
+    this.env.ec2.terminateInstance(instanceId);
+    this.env.nodes.nodeGone(instanceId);
+    if (!found) return;
+    const { group, member } = found;
+    group.members.splice(group.members.indexOf(member), 1);
+    const pending = this.pendingTerminations.get(instanceId);
+    this.pendingTerminations.delete(instanceId);
+    this.bus.emit(
+      terminateSuccessfulEvent(this.bus.context(), {
+        groupName: group.spec.name,
+        instanceId,
+        availabilityZone: member.availabilityZone,
+        subnetId: member.subnetId,
+        startMs: pending?.startMs ?? this.clock.nowEpochMs(),
+        cause: pending?.cause ?? group.lastCause,
+      }),
+      this.env.scenario.timing.autoScalingEventDelaySec,
+    );
+  }
+
+  /** ABANDON: the instance is terminated and Auto Scaling launches a replacement. */
+  abandon(group: SimGroup, member: GroupMember, reason: string): void {
+    const active = group.members.filter((m) => m.lifecycle !== 'Terminating').length;
+    this.terminate(group, member, active, reason);
+    this.scheduleReconcile(group, this.uniformMs(this.env.scenario.timing.scalingReactionSec));
+  }
+
+  /** The launch activity completed: `EC2 Instance Launch Successful`. */
+  launchActivityDone(group: SimGroup, member: GroupMember): void {
+    this.bus.emit(
+      launchSuccessfulEvent(this.bus.context(), {
+        groupName: group.spec.name,
+        instanceId: member.instanceId,
+        availabilityZone: member.availabilityZone,
+        subnetId: member.subnetId,
+        startMs: this.clock.startEpochMs + member.launchMs,
+        cause: member.launchCause,
+      }),
+      this.env.scenario.timing.autoScalingEventDelaySec,
+    );
+  }
+}

@@ -1,25 +1,18 @@
-import { applyManagedNodeGroupCap } from '../domain/cni-capacity.js';
-import { AutoScalingModel, type NodeHost, type SimGroup } from './auto-scaling-model.js';
-import { Ec2Model, type SimInstance } from './ec2-model.js';
+import { AutoScalingModel, type SimGroup } from './auto-scaling-model.js';
+import { ClusterNodes, type NodeState } from './cluster-nodes.js';
+import { Ec2Model } from './ec2-model.js';
 import { SimulatedEventBus } from './event-bus.js';
 import { EventQueue } from './event-queue.js';
 import type { EventBridgeEnvelope } from './eventbridge-events.js';
+import { ExternalConsumers } from './external-consumers.js';
 import type { GuardClients, GuardContext, SimulatedGuard } from './guard-plugin.js';
-import { IPAMD_CYCLE_MS, IpamdNode } from './ipamd-node.js';
 import { MetricsRecorder, type SimulationReport } from './metrics.js';
-import type { ExternalConsumer, Scenario } from './scenario.js';
+import type { Scenario } from './scenario.js';
 import { SeededRandom } from './seeded-random.js';
 import type { SimClock, SimEvent } from './sim-event.js';
 import { isSimulatedApiError, SimulatedApiError } from './simulated-api-error.js';
 
 export type { GroupMember, LifecycleState, SimGroup } from './auto-scaling-model.js';
-
-interface NodeState {
-  readonly ipamd: IpamdNode;
-  readonly group: SimGroup;
-  ready: boolean;
-  gone: boolean;
-}
 
 export interface SnsPublish {
   readonly atMs: number;
@@ -44,19 +37,15 @@ export interface SimulationOptions {
   readonly onProgress?: (fraction: number) => void;
 }
 
-const TRUNK_CALLER = 'vpc-resource-controller';
-const TRUNK_RETRY_MS = 10_000;
-const SCHEDULER_TICK_MS = 1_000;
-
 /**
  * One simulated AWS account and Region running an EKS cluster: EC2, Auto Scaling, the nodes' ipamd,
  * a pod scheduler, EventBridge delivery and other consumers of the attach budget, on a simulated clock.
  */
-export class SimulatedAccount implements NodeHost {
+export class SimulatedAccount {
   readonly ec2: Ec2Model;
   readonly autoScaling: AutoScalingModel;
   readonly bus: SimulatedEventBus;
-  readonly nodes = new Map<string, NodeState>();
+  readonly cluster: ClusterNodes;
   readonly snsPublishes: SnsPublish[] = [];
   readonly metrics: MetricsRecorder;
   readonly startEpochMs: number;
@@ -64,10 +53,7 @@ export class SimulatedAccount implements NodeHost {
   private readonly random: SeededRandom;
   private readonly queue = new EventQueue<SimEvent>();
   private simMs = 0;
-  private readonly schedulerQueue: { instanceId: string; remaining: number }[] = [];
-  private schedulerCarry = 0;
-  private schedulerTicking = false;
-  private readonly externalSinks: (SimInstance | null)[] = [];
+  private readonly externalConsumers: ExternalConsumers;
   private guardContext: GuardContext | null = null;
   private readonly clock: SimClock;
 
@@ -105,6 +91,19 @@ export class SimulatedAccount implements NodeHost {
       random: eventRandom,
       counter: this.metrics,
     });
+    this.cluster = new ClusterNodes({
+      scenario,
+      ec2: this.ec2,
+      clock: this.clock,
+      random: this.random,
+      metrics: this.metrics,
+    });
+    this.externalConsumers = new ExternalConsumers({
+      scenario,
+      ec2: this.ec2,
+      clock: this.clock,
+      random: this.random,
+    });
     this.autoScaling = new AutoScalingModel({
       scenario,
       ec2: this.ec2,
@@ -113,7 +112,7 @@ export class SimulatedAccount implements NodeHost {
       random: this.random,
       terminationRandom: new SeededRandom(options.seed).fork('termination'),
       observer: this.metrics,
-      nodes: this,
+      nodes: this.cluster,
       guardIdentityArn: options.guard?.identityArn,
     });
     this.build();
@@ -130,6 +129,10 @@ export class SimulatedAccount implements NodeHost {
 
   get guard(): SimulatedGuard | undefined {
     return this.options.guard;
+  }
+
+  get nodes(): ReadonlyMap<string, NodeState> {
+    return this.cluster.nodes;
   }
 
   get groups(): ReadonlyMap<string, SimGroup> {
@@ -214,10 +217,6 @@ export class SimulatedAccount implements NodeHost {
 
   // ---- internals ----
 
-  private uniformMs(range: { min: number; max: number }): number {
-    return Math.round(this.random.uniform(range.min, range.max) * 1000);
-  }
-
   private build(): void {
     const scenario = this.scenario;
     for (const spec of scenario.vpc.subnets) {
@@ -238,173 +237,39 @@ export class SimulatedAccount implements NodeHost {
     this.ec2.bypassLimits = true;
     for (const spec of scenario.groups) {
       const group = this.autoScaling.addGroup(spec);
-      for (let i = 0; i < spec.desiredCapacity; i++) this.prewarmNode(group);
+      for (let i = 0; i < spec.desiredCapacity; i++) {
+        const member = this.autoScaling.launchOne(group);
+        if (!member)
+          throw new SimulatedApiError(
+            'InsufficientFreeAddressesInSubnet',
+            `no address for the starting nodes of ${group.spec.name}`,
+          );
+        this.cluster.prewarm(group, member);
+      }
     }
     this.ec2.bypassLimits = false;
     this.simMs = 0;
     this.metrics.start();
-    for (const [instanceId] of this.nodes) {
-      this.queue.push(this.random.nextInt(0, IPAMD_CYCLE_MS), { kind: 'ipamd-cycle', instanceId });
-    }
+    this.cluster.startIpamdCycles();
     for (let minute = 1; minute * 60_000 <= this.endMs; minute++)
       this.queue.push(minute * 60_000, { kind: 'sample' });
     scenario.actions.forEach((action, index) => {
       this.queue.push(Math.round(action.atSec * 1000), { kind: 'scale-action', index });
     });
-    scenario.externalConsumers.forEach((consumer, index) => {
-      this.externalSinks.push(null);
-      if (consumer.attachesPerMin > 0) {
-        this.queue.push(Math.round(consumer.fromSec * 1000) + this.externalGapMs(consumer), {
-          kind: 'external-attach',
-          consumer: index,
-        });
-      }
-    });
-  }
-
-  /** A node that was already running before the scenario: its ipamd settled with all its pods. */
-  private prewarmNode(group: SimGroup): void {
-    const member = this.autoScaling.launchOne(group);
-    if (!member)
-      throw new SimulatedApiError(
-        'InsufficientFreeAddressesInSubnet',
-        `no address for the starting nodes of ${group.spec.name}`,
-      );
-    const state = this.nodes.get(member.instanceId) as NodeState;
-    member.lifecycle = 'InService';
-    state.ready = true;
-    this.ec2.instance(member.instanceId).state = 'running';
-    state.ipamd.podsBound = group.spec.podsPerNode;
-    const env = this.ipamdEnv(member.instanceId);
-    for (let i = 0; i < 64; i++) {
-      const result = state.ipamd.step(env);
-      if (result.kind === 'eni-attached') {
-        this.ec2.setDeleteOnTermination(result.eniId, true);
-        state.ipamd.addAttachedEni(result.eniId, result.units);
-      } else if (result.kind !== 'assigned') break;
-      state.ipamd.assignWaitingPods();
-    }
-    state.ipamd.assignWaitingPods();
-    if (this.scenario.cluster.cni.podEni) {
-      const instance = this.ec2.instance(member.instanceId);
-      const trunk = this.ec2.createNetworkInterface({
-        subnetId: instance.subnetId,
-        interfaceType: 'trunk',
-        description: 'trunk',
-      });
-      this.ec2.attachNetworkInterface(
-        trunk.id,
-        instance.id,
-        instance.networkInterfaceIds.length,
-        TRUNK_CALLER,
-      );
-      state.ipamd.addAttachedEni(trunk.id, 0, true);
-    }
-  }
-
-  private ipamdEnv(instanceId: string) {
-    return {
-      ec2: this.ec2,
-      nowMs: () => this.nowEpochMs(),
-      caller: instanceId,
-      onAllocationFailure: (code: string, subnetId: string) => this.metrics.allocationFailure(code, subnetId),
-    };
-  }
-
-  // ---- the nodes on Auto Scaling's instances (NodeHost) ----
-
-  nodeLaunched(group: SimGroup, instance: SimInstance): void {
-    const ipamd = new IpamdNode(
-      instance,
-      group.limits,
-      this.scenario.cluster.cni,
-      this.maxPodsOf(group),
-      () => this.eniSubnetsFor(instance),
-    );
-    this.nodes.set(instance.id, { ipamd, group, ready: false, gone: false });
-  }
-
-  nodeTerminating(group: SimGroup, instanceId: string): void {
-    const state = this.nodes.get(instanceId);
-    if (!state) return;
-    if (state.ready) this.metrics.nodeGone(group.spec.name);
-    this.metrics.podsRemoved(state.ipamd.podsBound, state.ipamd.podsRunning);
-    state.gone = true;
-    state.ready = false;
-    state.ipamd.podsBound = 0;
-    state.ipamd.podsRunning = 0;
-  }
-
-  nodeGone(instanceId: string): void {
-    this.nodes.delete(instanceId);
-  }
-
-  /** kubelet maxPods: the EKS formula with the managed-node-group caps (DOMAIN.md section 1). */
-  private maxPodsOf(group: SimGroup): number {
-    if (group.spec.maxPods !== null) return group.spec.maxPods;
-    const cni = this.scenario.cluster.cni;
-    const limits = group.limits;
-    let enis = cni.maxEni !== null && cni.maxEni >= 1 ? Math.min(cni.maxEni, limits.maxEnis) : limits.maxEnis;
-    if (cni.customNetworking) enis -= 1;
-    const perEni = limits.ipv4PerEni - 1;
-    const formula = cni.prefixDelegation ? enis * perEni * 16 + 2 : enis * perEni + 2;
-    return applyManagedNodeGroupCap(limits, formula);
-  }
-
-  /** Where ipamd may create an ENI: ENIConfig subnet, or node subnet plus discovered ones in its AZ. */
-  private eniSubnetsFor(instance: SimInstance): string[] {
-    const cni = this.scenario.cluster.cni;
-    const own = this.ec2.subnet(instance.subnetId);
-    if (cni.customNetworking) {
-      const subnetId = cni.eniConfigSubnets[own.availabilityZone];
-      return subnetId ? [subnetId] : [own.id];
-    }
-    if (!cni.subnetDiscovery) return [own.id];
-    const discovered = [...this.ec2.subnets.values()]
-      .filter(
-        (s) =>
-          s.id !== own.id &&
-          s.availabilityZone === own.availabilityZone &&
-          s.tags['kubernetes.io/role/cni'] === '1',
-      )
-      .map((s) => s.id);
-    return [own.id, ...discovered];
+    this.externalConsumers.start();
   }
 
   private handle(event: SimEvent): Promise<void> | undefined {
+    if (this.cluster.handle(event)) return undefined;
     switch (event.kind) {
-      case 'ipamd-cycle':
-        this.runIpamdCycle(event.instanceId);
-        return undefined;
-      case 'eni-ready': {
-        const state = this.nodes.get(event.instanceId);
-        if (!state || state.gone) return undefined;
-        state.ipamd.addAttachedEni(event.eniId, event.units, event.isTrunk);
-        this.metrics.podsStarted(state.ipamd.assignWaitingPods());
-        if (!event.isTrunk)
-          this.queue.push(this.simMs + IPAMD_CYCLE_MS, { kind: 'ipamd-cycle', instanceId: event.instanceId });
-        return undefined;
-      }
-      case 'ipamd-start': {
-        const state = this.nodes.get(event.instanceId);
-        if (!state || state.gone) return undefined;
-        this.ec2.instance(event.instanceId).state = 'running';
-        const member = state.group.members.find((m) => m.instanceId === event.instanceId);
-        if (member && member.lifecycle === 'Pending') member.lifecycle = 'InService';
-        this.runIpamdCycle(event.instanceId);
-        return undefined;
-      }
-      case 'node-ready':
-        this.nodeReady(event.instanceId);
-        return undefined;
-      case 'scheduler-tick':
-        this.schedulerTick();
-        return undefined;
       case 'asg-reconcile':
         this.autoScaling.reconcile(this.autoScaling.group(event.group));
         return undefined;
       case 'instance-gone':
         this.autoScaling.instanceGone(event.instanceId);
+        return undefined;
+      case 'lifecycle-timeout':
+        this.autoScaling.lifecycleTimeout(event);
         return undefined;
       case 'deliver':
         if (!this.bus.arrive(event.event)) return undefined;
@@ -419,101 +284,33 @@ export class SimulatedAccount implements NodeHost {
         if (this.bus.guardDown) return undefined;
         return schedule.run(this.guardContext);
       }
+      case 'guard-up':
+        this.bus.guardUp();
+        return undefined;
       case 'scale-action':
         this.scaleAction(event.index);
         return undefined;
       case 'external-attach':
-        this.externalAttach(event.consumer);
+        this.externalConsumers.attach(event.consumer);
         return undefined;
       case 'external-release':
-        this.externalRelease(event.eniId, event.consumer);
-        return undefined;
-      case 'trunk-attach':
-        this.trunkAttach(event.instanceId);
-        return undefined;
-      case 'lifecycle-timeout':
-        this.autoScaling.lifecycleTimeout(event);
-        return undefined;
-      case 'instance-running': {
-        const instance = this.ec2.instances.get(event.instanceId);
-        if (instance?.state === 'pending') instance.state = 'running';
-        return undefined;
-      }
-      case 'guard-up':
-        this.bus.guardUp();
+        this.externalConsumers.release(event.eniId, event.consumer);
         return undefined;
       case 'sample':
         this.metrics.sample();
         return undefined;
+      case 'ipamd-cycle':
+      case 'eni-ready':
+      case 'ipamd-start':
+      case 'node-ready':
+      case 'scheduler-tick':
+      case 'trunk-attach':
+      case 'instance-running':
+        throw new Error(`the cluster did not handle ${event.kind}`);
       default: {
         const unreachable: never = event;
         throw new Error(`unknown simulation event ${JSON.stringify(unreachable)}`);
       }
-    }
-  }
-
-  private runIpamdCycle(instanceId: string): void {
-    const state = this.nodes.get(instanceId);
-    if (!state || state.gone) return;
-    const result = state.ipamd.step(this.ipamdEnv(instanceId));
-    this.metrics.podsStarted(state.ipamd.assignWaitingPods());
-    if (result.kind === 'eni-attached') {
-      // ipamd blocks until the ENI shows in instance metadata (`WaitForENIAndIPsAttached`).
-      this.queue.push(this.simMs + this.uniformMs(this.scenario.timing.eniReadySec), {
-        kind: 'eni-ready',
-        instanceId,
-        eniId: result.eniId,
-        units: result.units,
-        isTrunk: false,
-      });
-      return;
-    }
-    this.queue.push(this.simMs + IPAMD_CYCLE_MS, { kind: 'ipamd-cycle', instanceId });
-  }
-
-  private nodeReady(instanceId: string): void {
-    const state = this.nodes.get(instanceId);
-    if (!state || state.gone) return;
-    state.ready = true;
-    this.metrics.nodeReady(state.group.spec.name);
-    if (state.group.spec.podsPerNode > 0) {
-      this.schedulerQueue.push({ instanceId, remaining: state.group.spec.podsPerNode });
-      this.startScheduler();
-    }
-    if (this.scenario.cluster.cni.podEni) this.trunkAttach(instanceId);
-  }
-
-  private startScheduler(): void {
-    if (this.schedulerTicking) return;
-    this.schedulerTicking = true;
-    this.queue.push(this.simMs, { kind: 'scheduler-tick' });
-  }
-
-  /** Binds pods to Ready nodes at the scenario's rate, oldest Ready node first. */
-  private schedulerTick(): void {
-    this.schedulerCarry += (this.scenario.schedulerPodsPerSec * SCHEDULER_TICK_MS) / 1000;
-    let budget = Math.floor(this.schedulerCarry);
-    this.schedulerCarry -= budget;
-    while (budget > 0 && this.schedulerQueue.length > 0) {
-      const head = this.schedulerQueue[0] as { instanceId: string; remaining: number };
-      const state = this.nodes.get(head.instanceId);
-      if (!state || state.gone) {
-        this.schedulerQueue.shift();
-        continue;
-      }
-      const bind = Math.min(budget, head.remaining);
-      state.ipamd.podsBound += bind;
-      this.metrics.podsBound(bind);
-      this.metrics.podsStarted(state.ipamd.assignWaitingPods());
-      head.remaining -= bind;
-      budget -= bind;
-      if (head.remaining === 0) this.schedulerQueue.shift();
-    }
-    if (this.schedulerQueue.length > 0) {
-      this.queue.push(this.simMs + SCHEDULER_TICK_MS, { kind: 'scheduler-tick' });
-    } else {
-      this.schedulerTicking = false;
-      this.schedulerCarry = 0;
     }
   }
 
@@ -538,113 +335,6 @@ export class SimulatedAccount implements NodeHost {
     } catch (error) {
       if (!isSimulatedApiError(error)) throw error;
       this.metrics.note(`scale action ${index} refused: ${error.code}: ${error.message}`);
-    }
-  }
-
-  private trunkAttach(instanceId: string): void {
-    const state = this.nodes.get(instanceId);
-    if (!state || state.gone || state.ipamd.trunkAttached) return;
-    const instance = this.ec2.instance(instanceId);
-    let eniId: string | null = null;
-    try {
-      const eni = this.ec2.createNetworkInterface({
-        subnetId: instance.subnetId,
-        interfaceType: 'trunk',
-        description: 'trunk',
-      });
-      eniId = eni.id;
-      const index = instance.networkInterfaceIds.indexOf(null);
-      this.ec2.attachNetworkInterface(
-        eni.id,
-        instanceId,
-        index >= 0 ? index : instance.networkInterfaceIds.length,
-        TRUNK_CALLER,
-      );
-      const attachment = this.ec2.networkInterface(eni.id).attachment;
-      if (attachment) attachment.deleteOnTermination = true;
-      state.ipamd.trunkAttached = true;
-      this.queue.push(this.simMs + this.uniformMs(this.scenario.timing.eniReadySec), {
-        kind: 'eni-ready',
-        instanceId,
-        eniId: eni.id,
-        units: 0,
-        isTrunk: true,
-      });
-    } catch (error) {
-      if (!isSimulatedApiError(error)) throw error;
-      if (eniId) this.ec2.deleteAfterFailedAttach(eniId);
-      this.queue.push(this.simMs + TRUNK_RETRY_MS, { kind: 'trunk-attach', instanceId });
-    }
-  }
-
-  private externalGapMs(consumer: ExternalConsumer): number {
-    const meanMs = 60_000 / consumer.attachesPerMin;
-    return Math.max(1, Math.round(meanMs * this.random.uniform(0.8, 1.2)));
-  }
-
-  /** Another workload in the account attaching one ENI (its calls spend the same buckets and budget). */
-  private externalAttach(index: number): void {
-    const consumer = this.scenario.externalConsumers[index];
-    if (!consumer) return;
-    if (consumer.toSec === null || this.simMs + 1 <= consumer.toSec * 1000) {
-      this.queue.push(this.simMs + this.externalGapMs(consumer), {
-        kind: 'external-attach',
-        consumer: index,
-      });
-    }
-    if (consumer.toSec !== null && this.simMs > consumer.toSec * 1000) return;
-    let sink = this.externalSinks[index] ?? null;
-    if (!sink) {
-      const wasBypassing = this.ec2.bypassLimits;
-      sink = this.ec2.runInstance({
-        subnetId: consumer.subnetId,
-        limits: {
-          instanceType: 'c5.large',
-          maxEnis: 1_000_000,
-          ipv4PerEni: 10,
-          vcpus: 2,
-          hypervisor: 'nitro',
-          bareMetal: false,
-          source: 'simulator: stands for the other workload fleet',
-        },
-        tags: { Name: consumer.name },
-      });
-      this.ec2.bypassLimits = wasBypassing;
-      sink.state = 'running';
-      this.externalSinks[index] = sink;
-    }
-    let eniId: string | null = null;
-    try {
-      const eni = this.ec2.createNetworkInterface({
-        subnetId: consumer.subnetId,
-        description: consumer.name,
-      });
-      eniId = eni.id;
-      const slot = sink.networkInterfaceIds.indexOf(null);
-      this.ec2.attachNetworkInterface(
-        eni.id,
-        sink.id,
-        slot >= 0 ? slot : sink.networkInterfaceIds.length,
-        consumer.name,
-      );
-      this.queue.push(this.simMs + Math.round(consumer.eniLifetimeSec * 1000), {
-        kind: 'external-release',
-        eniId: eni.id,
-        consumer: index,
-      });
-    } catch (error) {
-      if (!isSimulatedApiError(error)) throw error;
-      if (eniId) this.ec2.deleteAfterFailedAttach(eniId);
-    }
-  }
-
-  private externalRelease(eniId: string, index: number): void {
-    try {
-      this.ec2.detachNetworkInterface(eniId);
-      this.ec2.deleteNetworkInterface(eniId);
-    } catch (error) {
-      if (!isSimulatedApiError(error, 'RequestLimitExceeded')) throw error;
-      this.queue.push(this.simMs + IPAMD_CYCLE_MS, { kind: 'external-release', eniId, consumer: index });
     }
   }
 }

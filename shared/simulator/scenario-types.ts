@@ -1,0 +1,139 @@
+/** A range drawn uniformly with the seeded PRNG. */
+export interface SecondsRange {
+  readonly min: number;
+  readonly max: number;
+}
+
+export interface ScenarioCni {
+  /** true: the EKS managed add-on (DescribeAddon answers); false: self-managed (ResourceNotFoundException). */
+  readonly managedAddon: boolean;
+  readonly prefixDelegation: boolean;
+  readonly warmEniTarget: number;
+  readonly warmIpTarget: number;
+  readonly minimumIpTarget: number;
+  readonly warmPrefixTarget: number;
+  readonly customNetworking: boolean;
+  readonly podEni: boolean;
+  readonly maxEni: number | null;
+  /** ENABLE_SUBNET_DISCOVERY (default true). */
+  readonly subnetDiscovery: boolean;
+  /** Custom networking: the ENIConfig subnet per Availability Zone. */
+  readonly eniConfigSubnets: Readonly<Record<string, string>>;
+}
+
+export interface ScenarioSubnet {
+  readonly id: string;
+  readonly cidr: string;
+  readonly availabilityZone: string;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly reservations: readonly { readonly cidr: string; readonly type: 'prefix' | 'explicit' }[];
+  /** Addresses already used by something else when the scenario starts. */
+  readonly preAllocated: {
+    readonly count: number;
+    readonly pattern: 'scattered' | 'packed' | 'one-per-block';
+  } | null;
+}
+
+export interface ScenarioGroup {
+  readonly name: string;
+  /** EKS managed node group name, or null for a self-managed group. */
+  readonly nodegroupName: string | null;
+  readonly instanceType: string;
+  readonly subnets: readonly string[];
+  readonly minSize: number;
+  readonly maxSize: number;
+  readonly desiredCapacity: number;
+  readonly tags: Readonly<Record<string, string>>;
+  /** Application pods (pod networking) each node receives once Ready. */
+  readonly podsPerNode: number;
+  /** kubelet maxPods; null: the EKS formula (DOMAIN.md section 1). */
+  readonly maxPods: number | null;
+  /** A launch lifecycle hook on the group when the scenario starts; null: none. */
+  readonly launchHook: ScenarioLaunchHook | null;
+}
+
+/**
+ * A lifecycle hook on `autoscaling:EC2_INSTANCE_LAUNCHING` (AWS Auto Scaling user guide, "Amazon EC2 Auto
+ * Scaling lifecycle hooks" and "How lifecycle hooks work in Auto Scaling groups").
+ */
+export interface ScenarioLaunchHook {
+  readonly name: string;
+  /** 30..7200 s (PutLifecycleHook API reference). */
+  readonly heartbeatTimeoutSec: number;
+  /** What Auto Scaling does at the timeout. */
+  readonly defaultResult: 'CONTINUE' | 'ABANDON';
+  /**
+   * true: the node's user data waits until IMDS `autoscaling/target-lifecycle-state` reads `InService`
+   * before kubelet starts; false: the instance boots through the wait.
+   */
+  readonly nodeWaits: boolean;
+}
+
+export interface ScenarioTiming {
+  /** From RunInstances to node Ready. */
+  readonly bootSec: SecondsRange;
+  /** ipamd starts this long before the node is Ready. */
+  readonly ipamdLeadSec: number;
+  /** From a successful attach until ipamd sees the ENI and its IPs (instance metadata). */
+  readonly eniReadySec: SecondsRange;
+  /** From a desired-capacity change until Auto Scaling launches or terminates. */
+  readonly scalingReactionSec: SecondsRange;
+  readonly autoScalingEventDelaySec: number;
+  readonly cloudTrailDelaySec: number;
+  readonly customEventDelaySec: number;
+  /** From termination start until the instance is gone and its addresses are free. */
+  readonly terminateSec: number;
+  /** Auto Scaling retries failed launches after this long. */
+  readonly launchRetrySec: number;
+  /** How often a waiting node's user data reads IMDS `autoscaling/target-lifecycle-state`. */
+  readonly gatePollSec: number;
+}
+
+export interface ExternalConsumer {
+  readonly name: string;
+  readonly subnetId: string;
+  readonly attachesPerMin: number;
+  readonly fromSec: number;
+  readonly toSec: number | null;
+  /** Each of its ENIs is detached and deleted after this long. */
+  readonly eniLifetimeSec: number;
+}
+
+export interface ScaleAction {
+  readonly atSec: number;
+  readonly group: string;
+  readonly desired: number;
+  readonly via: 'set-desired' | 'scale-request';
+}
+
+/** The guard is unavailable for a while: no schedule runs, events wait in the queue until it is back. */
+export interface GuardDownAction {
+  readonly atSec: number;
+  readonly forSec: number;
+  readonly via: 'guard-down';
+}
+
+export type ScenarioAction = ScaleAction | GuardDownAction;
+
+export interface Scenario {
+  readonly name: string;
+  readonly description: string;
+  readonly durationMin: number;
+  /** Wall-clock time of simulated second 0 (ISO 8601). */
+  readonly startTime: string;
+  readonly account: {
+    readonly accountId: string;
+    readonly region: string;
+    readonly attachBudgetPerMin: number;
+    /** Who the scenario's own scale actions appear as in CloudTrail. */
+    readonly operatorArn: string;
+  };
+  readonly cluster: { readonly name: string; readonly cni: ScenarioCni };
+  readonly vpc: { readonly vpcId: string; readonly subnets: readonly ScenarioSubnet[] };
+  readonly groups: readonly ScenarioGroup[];
+  /** Pods the scheduler binds per second, cluster-wide. */
+  readonly schedulerPodsPerSec: number;
+  readonly timing: ScenarioTiming;
+  readonly externalConsumers: readonly ExternalConsumer[];
+  readonly actions: readonly ScenarioAction[];
+}

@@ -1,6 +1,6 @@
 import type { InstanceLimits } from '../domain/instance-limits.js';
 import type { LifecycleAction, LifecycleHook } from './lifecycle-hooks.js';
-import type { ScenarioGroup } from './scenario.js';
+import type { ScenarioGroup, SecondsRange } from './scenario.js';
 
 export type LifecycleState = 'Pending' | 'Pending:Wait' | 'InService' | 'Terminating';
 
@@ -26,7 +26,12 @@ export interface GroupMember {
 export interface SimGroup {
   readonly spec: ScenarioGroup;
   readonly arn: string;
-  readonly limits: InstanceLimits;
+  /** Limits of each of the group's instance types, in launch order. */
+  readonly instanceLimits: readonly InstanceLimits[];
+  /** Instances launched so far (picks the next instance type). */
+  launchCount: number;
+  /** Application pods each node receives once Ready (a `set-pods` action changes it). */
+  podsPerNode: number;
   readonly tags: Record<string, string>;
   minSize: number;
   maxSize: number;
@@ -39,4 +44,8 @@ export interface SimGroup {
   readonly hooks: LifecycleHook[];
   /** The launch template's user data waits for IMDS `target-lifecycle-state` = InService before kubelet. */
   readonly nodeWaits: boolean;
+  /** DeleteAutoScalingGroup in progress: instances terminating, no change accepted. */
+  deleting: boolean;
+  /** How late the events of the next reconcile's activities arrive (an action's override); null: as timed. */
+  eventDelay: SecondsRange | null;
 }

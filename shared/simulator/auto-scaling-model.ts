@@ -9,6 +9,7 @@ import {
   launchUnsuccessfulEvent,
   terminateSuccessfulEvent,
 } from './eventbridge-events.js';
+import { pickVictim, resolveSizes, type SizeRequest } from './group-sizes.js';
 import { findSimulatorInstanceLimits } from './instance-catalog.js';
 import { LaunchGate } from './launch-gate.js';
 import {
@@ -35,7 +36,7 @@ export interface AutoScalingObserver {
 
 /** The nodes running on the group's instances (the cluster side of the account). */
 export interface NodeHost {
-  nodeLaunched(group: SimGroup, instance: SimInstance): void;
+  nodeLaunched(group: SimGroup, instance: SimInstance, limits: InstanceLimits): void;
   /** Termination began: the node leaves the cluster and its pods go. */
   nodeTerminating(group: SimGroup, instanceId: string): void;
   nodeGone(instanceId: string): void;
@@ -84,7 +85,7 @@ export class AutoScalingModel {
   /** Creates a group as the scenario describes it (no instance yet). */
   addGroup(spec: ScenarioGroup): SimGroup {
     const scenario = this.env.scenario;
-    const limits = findSimulatorInstanceLimits(spec.instanceType) as InstanceLimits;
+    const instanceLimits = spec.instanceTypes.map((t) => findSimulatorInstanceLimits(t) as InstanceLimits);
     const tags: Record<string, string> = { ...spec.tags };
     if (spec.nodegroupName) tags['eks:nodegroup-name'] = spec.nodegroupName;
     tags['eks:cluster-name'] = scenario.cluster.name;
@@ -92,7 +93,9 @@ export class AutoScalingModel {
     const group: SimGroup = {
       spec,
       arn: autoScalingGroupArn(scenario.account, spec.name),
-      limits,
+      instanceLimits,
+      launchCount: 0,
+      podsPerNode: spec.podsPerNode,
       tags,
       minSize: spec.minSize,
       maxSize: spec.maxSize,
@@ -113,6 +116,8 @@ export class AutoScalingModel {
           ]
         : [],
       nodeWaits: spec.launchHook?.nodeWaits ?? false,
+      deleting: false,
+      eventDelay: null,
     };
     this.groups.set(spec.name, group);
     return group;
@@ -137,7 +142,7 @@ export class AutoScalingModel {
   setDesiredCapacity(groupName: string, desired: number, honorCooldown: boolean, identityArn: string): void {
     const requestParameters = { autoScalingGroupName: groupName, desiredCapacity: desired, honorCooldown };
     try {
-      const group = this.group(groupName);
+      const group = this.writableGroup(groupName);
       if (desired > group.maxSize) {
         throw new SimulatedApiError(
           'ValidationError',
@@ -163,50 +168,59 @@ export class AutoScalingModel {
     }
   }
 
-  /**
-   * Auto Scaling `UpdateAutoScalingGroup` (sizes only). A new MinSize above the group's size raises
-   * desired to it; a new MaxSize below lowers desired to it (UpdateAutoScalingGroup API reference).
-   */
-  updateAutoScalingGroup(
-    groupName: string,
-    sizes: { minSize?: number; maxSize?: number; desiredCapacity?: number },
-    identityArn: string,
-  ): void {
+  /** Auto Scaling `UpdateAutoScalingGroup` (sizes only), recorded in CloudTrail. */
+  updateAutoScalingGroup(groupName: string, sizes: SizeRequest, identityArn: string): void {
     const requestParameters: Record<string, unknown> = { autoScalingGroupName: groupName };
     if (sizes.minSize !== undefined) requestParameters.minSize = sizes.minSize;
     if (sizes.maxSize !== undefined) requestParameters.maxSize = sizes.maxSize;
     if (sizes.desiredCapacity !== undefined) requestParameters.desiredCapacity = sizes.desiredCapacity;
     try {
-      const group = this.group(groupName);
-      const minSize = sizes.minSize ?? group.minSize;
-      const maxSize = sizes.maxSize ?? group.maxSize;
-      if (minSize > maxSize) {
-        throw new SimulatedApiError(
-          'ValidationError',
-          `Max bound, ${maxSize}, must be greater than or equal to min bound, ${minSize}`,
-        );
-      }
-      let desired = sizes.desiredCapacity ?? group.desiredCapacity;
-      if (sizes.desiredCapacity !== undefined && (desired < minSize || desired > maxSize)) {
-        throw new SimulatedApiError(
-          'ValidationError',
-          `Desired capacity:${desired} must be between the specified min size:${minSize} and max size:${maxSize}`,
-        );
-      }
-      desired = Math.min(Math.max(desired, minSize), maxSize);
-      group.minSize = minSize;
-      group.maxSize = maxSize;
-      if (desired !== group.desiredCapacity) {
-        this.changeDesired(
-          group,
-          desired,
-          `a user request update of AutoScalingGroup constraints to min: ${minSize}, max: ${maxSize}, desired: ${desired} changing the desired capacity from ${group.desiredCapacity} to ${desired}`,
-          identityArn,
-        );
-      }
+      this.applySizes(this.writableGroup(groupName), sizes, 'a user request', identityArn);
       this.bus.recordAutoScalingCall('UpdateAutoScalingGroup', identityArn, requestParameters);
     } catch (error) {
       this.bus.recordAutoScalingCall('UpdateAutoScalingGroup', identityArn, requestParameters, error);
+      throw error;
+    }
+  }
+
+  /** A scheduled action: Auto Scaling changes the sizes itself, with no CloudTrail record. */
+  runScheduledAction(groupName: string, sizes: SizeRequest): void {
+    this.applySizes(this.writableGroup(groupName), sizes, 'a scheduled action', '');
+  }
+
+  /** `DeleteAutoScalingGroup` with ForceDelete: every instance is terminated, then the group is gone. */
+  deleteAutoScalingGroup(groupName: string, identityArn: string): void {
+    const requestParameters = { autoScalingGroupName: groupName, forceDelete: true };
+    try {
+      const group = this.writableGroup(groupName);
+      group.deleting = true;
+      group.minSize = 0;
+      group.maxSize = 0;
+      group.desiredCapacity = 0;
+      group.desiredSetBy = identityArn;
+      group.lastCause = `At ${eventTime(this.clock.nowEpochMs())} a user request deleted the AutoScalingGroup.`;
+      this.bus.recordAutoScalingCall('DeleteAutoScalingGroup', identityArn, requestParameters);
+      for (const member of group.members.filter((m) => m.lifecycle !== 'Terminating'))
+        this.terminate(group, member, 0, `${group.lastCause}  The instance was terminated with the group.`);
+      if (group.members.length === 0) this.groups.delete(group.spec.name);
+    } catch (error) {
+      this.bus.recordAutoScalingCall('DeleteAutoScalingGroup', identityArn, requestParameters, error);
+      throw error;
+    }
+  }
+
+  /** `CreateOrUpdateTags` (a value) or `DeleteTags` (null) on one group, recorded in CloudTrail. */
+  tagGroup(groupName: string, key: string, value: string | null, identityArn: string): void {
+    const eventName = value === null ? 'DeleteTags' : 'CreateOrUpdateTags';
+    const tag = { resourceId: groupName, resourceType: 'auto-scaling-group', key, propagateAtLaunch: true };
+    const requestParameters = { tags: [value === null ? tag : { ...tag, value }] };
+    try {
+      const group = this.writableGroup(groupName);
+      if (value === null) delete group.tags[key];
+      else group.tags[key] = value;
+      this.bus.recordAutoScalingCall(eventName, identityArn, requestParameters);
+    } catch (error) {
+      this.bus.recordAutoScalingCall(eventName, identityArn, requestParameters, error);
       throw error;
     }
   }
@@ -242,6 +256,28 @@ export class AutoScalingModel {
     if (group) this.gate.lifecycleTimeout(group, event);
   }
 
+  /** A group that takes changes (not being deleted). */
+  private writableGroup(name: string): SimGroup {
+    const group = this.group(name);
+    if (group.deleting)
+      throw new SimulatedApiError('ValidationError', `AutoScalingGroup ${name} is pending delete.`);
+    return group;
+  }
+
+  private applySizes(group: SimGroup, request: SizeRequest, who: string, identityArn: string): void {
+    const sizes = resolveSizes(group, request);
+    group.minSize = sizes.minSize;
+    group.maxSize = sizes.maxSize;
+    const desired = sizes.desiredCapacity;
+    if (desired === group.desiredCapacity) return;
+    this.changeDesired(
+      group,
+      desired,
+      `${who} update of AutoScalingGroup constraints to min: ${sizes.minSize}, max: ${sizes.maxSize}, desired: ${desired} changing the desired capacity from ${group.desiredCapacity} to ${desired}`,
+      identityArn,
+    );
+  }
+
   private changeDesired(group: SimGroup, desired: number, cause: string, identityArn: string): void {
     group.desiredCapacity = desired;
     group.desiredSetBy = identityArn;
@@ -274,16 +310,18 @@ export class AutoScalingModel {
     const ordered = group.spec.subnets
       .map((subnetId, index) => ({ subnetId, index, az: this.env.ec2.subnet(subnetId).availabilityZone }))
       .sort((a, b) => (countByAz.get(a.az) ?? 0) - (countByAz.get(b.az) ?? 0) || a.index - b.index);
+    // Mixed instances: launches cycle through the group's instance types in order.
+    const limits = group.instanceLimits[group.launchCount % group.instanceLimits.length] as InstanceLimits;
     for (const candidate of ordered) {
       try {
         const instance = this.env.ec2.runInstance({
           subnetId: candidate.subnetId,
-          limits: group.limits,
+          limits,
           tags: { 'aws:autoscaling:groupName': group.spec.name, ...group.tags },
         });
         const member: GroupMember = {
           instanceId: instance.id,
-          instanceType: group.limits.instanceType,
+          instanceType: limits.instanceType,
           subnetId: candidate.subnetId,
           availabilityZone: candidate.az,
           launchMs: this.clock.nowSimMs,
@@ -294,7 +332,8 @@ export class AutoScalingModel {
           launchCause: `${group.lastCause}  At ${eventTime(this.clock.nowEpochMs())} an instance was started in response to a difference between desired and actual capacity, increasing the capacity from ${active.length} to ${group.desiredCapacity}.`,
         };
         group.members.push(member);
-        this.env.nodes.nodeLaunched(group, instance);
+        group.launchCount += 1;
+        this.env.nodes.nodeLaunched(group, instance, limits);
         if (!this.env.ec2.bypassLimits) {
           this.observer.launched();
           // With a launch hook the activity completes when the wait ends (launchActivityDone).
@@ -321,10 +360,19 @@ export class AutoScalingModel {
     return null;
   }
 
-  /** Launches or terminates until the group matches its desired capacity. */
-  reconcile(group: SimGroup): void {
-    if (group.reconcileAtMs !== null && group.reconcileAtMs !== this.clock.nowSimMs) return;
+  /** The reconcile scheduled for `groupName` (a group deleted since does nothing). */
+  reconcileByName(groupName: string): void {
+    const group = this.groups.get(groupName);
+    if (!group || (group.reconcileAtMs !== null && group.reconcileAtMs !== this.clock.nowSimMs)) return;
     group.reconcileAtMs = null;
+    // The events of the activities a change starts arrive as the change asked (an action's eventDelaySec).
+    const delay = group.eventDelay;
+    group.eventDelay = null;
+    this.bus.withEventDelay(delay, () => this.reconcile(group));
+  }
+
+  /** Launches or terminates until the group matches its desired capacity. */
+  private reconcile(group: SimGroup): void {
     const timing = this.env.scenario.timing;
     let active = group.members.filter((m) => m.lifecycle !== 'Terminating');
     const missing = group.desiredCapacity - active.length;
@@ -343,30 +391,11 @@ export class AutoScalingModel {
     }
     active = group.members.filter((m) => m.lifecycle !== 'Terminating');
     for (let excess = active.length - group.desiredCapacity; excess > 0; excess--) {
-      const victim = this.pickVictim(group);
+      const victim = pickVictim(group.members, this.clock.nowSimMs, this.env.terminationRandom);
       if (!victim) break;
       this.terminate(group, victim, active.length);
       active = group.members.filter((m) => m.lifecycle !== 'Terminating');
     }
-  }
-
-  /**
-   * Auto Scaling's default termination policy (user guide, "Configure termination policies"): among the
-   * instances of the AZ(s) with the most instances, those closest to their next billing hour, then one at
-   * random. One launch template here, so its "oldest launch template" step never decides. Pending and
-   * waiting instances get no preference (EVENTS.md).
-   */
-  private pickVictim(group: SimGroup): GroupMember | undefined {
-    const active = group.members.filter((m) => m.lifecycle !== 'Terminating');
-    const countByAz = new Map<string, number>();
-    for (const member of active)
-      countByAz.set(member.availabilityZone, (countByAz.get(member.availabilityZone) ?? 0) + 1);
-    const most = Math.max(0, ...countByAz.values());
-    const inBusiest = active.filter((m) => countByAz.get(m.availabilityZone) === most);
-    const intoHour = (m: GroupMember) => (this.clock.nowSimMs - m.launchMs) % 3_600_000;
-    const closest = Math.max(...inBusiest.map(intoHour));
-    const candidates = inBusiest.filter((m) => intoHour(m) === closest);
-    return candidates[this.env.terminationRandom.nextInt(0, candidates.length)];
   }
 
   private terminate(group: SimGroup, member: GroupMember, activeBefore: number, reason?: string): void {
@@ -397,6 +426,7 @@ export class AutoScalingModel {
     if (!found) return;
     const { group, member } = found;
     group.members.splice(group.members.indexOf(member), 1);
+    if (group.deleting && group.members.length === 0) this.groups.delete(group.spec.name);
     const pending = this.pendingTerminations.get(instanceId);
     this.pendingTerminations.delete(instanceId);
     this.bus.emit(

@@ -1,4 +1,5 @@
 import { applyManagedNodeGroupCap } from '../domain/cni-capacity.js';
+import type { InstanceLimits } from '../domain/instance-limits.js';
 import type { GroupMember, NodeHost, SimGroup } from './auto-scaling-model.js';
 import type { Ec2Model, SimInstance } from './ec2-model.js';
 import { IPAMD_CYCLE_MS, IpamdNode } from './ipamd-node.js';
@@ -49,12 +50,12 @@ export class ClusterNodes implements NodeHost {
 
   constructor(private readonly env: ClusterEnv) {}
 
-  nodeLaunched(group: SimGroup, instance: SimInstance): void {
+  nodeLaunched(group: SimGroup, instance: SimInstance, limits: InstanceLimits): void {
     const ipamd = new IpamdNode(
       instance,
-      group.limits,
+      limits,
       this.env.scenario.cluster.cni,
-      this.maxPodsOf(group),
+      this.maxPodsOf(group, limits),
       () => this.eniSubnetsFor(instance),
     );
     this.nodes.set(instance.id, { ipamd, group, ready: false, gone: false });
@@ -125,6 +126,43 @@ export class ClusterNodes implements NodeHost {
     return Math.round(this.env.random.uniform(range.min, range.max) * 1000);
   }
 
+  /**
+   * The workload on the group's nodes changes to `podsPerNode` pods per node: Ready nodes with fewer get
+   * the difference from the scheduler, nodes with more lose pods (those waiting for an IP first).
+   */
+  setPodsPerNode(group: SimGroup, podsPerNode: number): void {
+    group.podsPerNode = podsPerNode;
+    const queued = new Map<string, number>();
+    for (const entry of this.schedulerQueue) queued.set(entry.instanceId, entry.remaining);
+    for (const [instanceId, state] of this.nodes) {
+      if (state.group !== group || state.gone || !state.ready) continue;
+      const ipamd = state.ipamd;
+      const planned = ipamd.podsBound + (queued.get(instanceId) ?? 0);
+      if (planned < podsPerNode) {
+        this.queuePods(instanceId, podsPerNode - planned);
+        continue;
+      }
+      const unqueue = Math.min(queued.get(instanceId) ?? 0, planned - podsPerNode);
+      if (unqueue > 0) this.queuePods(instanceId, -unqueue);
+      const remove = Math.max(0, ipamd.podsBound - podsPerNode);
+      if (remove === 0) continue;
+      const removedWaiting = Math.min(remove, ipamd.podsBound - ipamd.podsRunning);
+      const removedRunning = remove - removedWaiting;
+      ipamd.podsBound -= remove;
+      ipamd.podsRunning -= removedRunning;
+      this.env.metrics.podsRemoved(remove, removedRunning);
+    }
+  }
+
+  private queuePods(instanceId: string, count: number): void {
+    const entry = this.schedulerQueue.find((e) => e.instanceId === instanceId);
+    if (entry) entry.remaining += count;
+    else this.schedulerQueue.push({ instanceId, remaining: count });
+    const index = this.schedulerQueue.findIndex((e) => e.remaining <= 0);
+    if (index >= 0) this.schedulerQueue.splice(index, 1);
+    this.startScheduler();
+  }
+
   /** Every node's first ipamd cycle, at a random phase within the first cycle. */
   startIpamdCycles(): void {
     for (const [instanceId] of this.nodes) {
@@ -138,7 +176,7 @@ export class ClusterNodes implements NodeHost {
     member.lifecycle = 'InService';
     state.ready = true;
     this.env.ec2.instance(member.instanceId).state = 'running';
-    state.ipamd.podsBound = group.spec.podsPerNode;
+    state.ipamd.podsBound = group.podsPerNode;
     const env = this.ipamdEnv(member.instanceId);
     for (let i = 0; i < 64; i++) {
       const result = state.ipamd.step(env);
@@ -177,10 +215,9 @@ export class ClusterNodes implements NodeHost {
   }
 
   /** kubelet maxPods: the EKS formula with the managed-node-group caps (DOMAIN.md section 1). */
-  private maxPodsOf(group: SimGroup): number {
+  private maxPodsOf(group: SimGroup, limits: InstanceLimits): number {
     if (group.spec.maxPods !== null) return group.spec.maxPods;
     const cni = this.env.scenario.cluster.cni;
-    const limits = group.limits;
     let enis = cni.maxEni !== null && cni.maxEni >= 1 ? Math.min(cni.maxEni, limits.maxEnis) : limits.maxEnis;
     if (cni.customNetworking) enis -= 1;
     const perEni = limits.ipv4PerEni - 1;
@@ -232,8 +269,8 @@ export class ClusterNodes implements NodeHost {
     if (!state || state.gone) return;
     state.ready = true;
     this.env.metrics.nodeReady(state.group.spec.name);
-    if (state.group.spec.podsPerNode > 0) {
-      this.schedulerQueue.push({ instanceId, remaining: state.group.spec.podsPerNode });
+    if (state.group.podsPerNode > 0) {
+      this.schedulerQueue.push({ instanceId, remaining: state.group.podsPerNode });
       this.startScheduler();
     }
     if (this.env.scenario.cluster.cni.podEni) this.trunkAttach(instanceId);

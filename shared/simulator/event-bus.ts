@@ -5,7 +5,7 @@ import {
   eventTime,
   uuidFrom,
 } from './eventbridge-events.js';
-import type { Scenario } from './scenario.js';
+import type { Scenario, SecondsRange } from './scenario.js';
 import type { SeededRandom } from './seeded-random.js';
 import type { SimClock } from './sim-event.js';
 import { SimulatedApiError } from './simulated-api-error.js';
@@ -20,6 +20,8 @@ export interface EventBusDeps {
   readonly clock: SimClock;
   /** Stream for event, request and message IDs. */
   readonly random: SeededRandom;
+  /** Stream for delays drawn from a range, apart so that fixed delays draw nothing. */
+  readonly delayRandom: SeededRandom;
   readonly counter: EventCounter;
 }
 
@@ -33,6 +35,7 @@ export class SimulatedEventBus {
   readonly deliveredEvents: EventBridgeEnvelope[] = [];
   private readonly held: EventBridgeEnvelope[] = [];
   private downUntilMs = Number.NEGATIVE_INFINITY;
+  private delayOverride: SecondsRange | null = null;
 
   constructor(private readonly deps: EventBusDeps) {}
 
@@ -51,11 +54,25 @@ export class SimulatedEventBus {
     };
   }
 
-  /** Puts `event` on the bus; it arrives `delaySec` later. */
-  emit(event: EventBridgeEnvelope, delaySec: number): void {
+  /** Puts `event` on the bus; it arrives after `delay` (or the override in force), drawn when a range. */
+  emit(event: EventBridgeEnvelope, delay: SecondsRange): void {
     this.deps.counter.countEvent(event['detail-type']);
+    const range = this.delayOverride ?? delay;
+    const delaySec = range.max > range.min ? this.deps.delayRandom.uniform(range.min, range.max) : range.min;
     const clock = this.deps.clock;
     clock.at(clock.nowSimMs + Math.round(delaySec * 1000), { kind: 'deliver', event });
+  }
+
+  /** Runs `fn` with every event it emits arriving after `delay` instead (null: no override). */
+  withEventDelay<T>(delay: SecondsRange | null, fn: () => T): T {
+    if (delay === null) return fn();
+    const before = this.delayOverride;
+    this.delayOverride = delay;
+    try {
+      return fn();
+    } finally {
+      this.delayOverride = before;
+    }
   }
 
   /** An Auto Scaling API call as CloudTrail records it (failed calls carry errorCode / errorMessage). */

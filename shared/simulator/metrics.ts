@@ -1,6 +1,6 @@
 import type { SimGroup } from './auto-scaling-group.js';
 import type { Ec2Model } from './ec2-model.js';
-import type { Scenario } from './scenario.js';
+import { isCapacityAction, type Scenario } from './scenario.js';
 
 /** What the recorder reads of the running account (the account implements it). */
 export interface MetricsSource {
@@ -232,7 +232,7 @@ export class MetricsRecorder {
     let wanted = 0;
     let settled = true;
     for (const group of this.account.groups.values()) {
-      wanted += group.desiredCapacity * group.spec.podsPerNode;
+      wanted += group.desiredCapacity * group.podsPerNode;
       if ((this.readyByGroup.get(group.spec.name) ?? 0) !== group.desiredCapacity) settled = false;
     }
     settled = settled && this.podsRunningTotal === wanted;
@@ -343,7 +343,7 @@ export class MetricsRecorder {
     const records = this.account.ec2.attachRecords;
     const callTimes = records.map((r) => r.timeMs);
     const okTimes = records.filter((r) => r.outcome === 'ok').map((r) => r.timeMs);
-    const scaleActions = scenario.actions.filter((a) => a.via !== 'guard-down');
+    const scaleActions = scenario.actions.filter(isCapacityAction);
     const firstActionMs = scaleActions.length > 0 ? Math.min(...scaleActions.map((a) => a.atSec * 1000)) : 0;
     const throttledCallsByAction: Record<string, number> = {};
     for (const [action, count] of [...this.account.ec2.throttledByAction.entries()].sort(([a], [b]) =>

@@ -106,6 +106,18 @@ export class ObjectReader {
     return range;
   }
 
+  /** Seconds as a number (fixed) or `{min, max}` (drawn per use); null when absent and no fallback. */
+  delay(key: string, fallback: SecondsRange | null, max: number): SecondsRange | null {
+    const value = this.raw(key);
+    if (value === undefined) return fallback;
+    if (typeof value === 'number') {
+      if (!Number.isFinite(value) || value < 0 || value > max)
+        throw invalid(`${this.path}.${key}`, value, `a number in 0..${max} or {min, max}`);
+      return { min: value, max: value };
+    }
+    return this.range(key, { min: 0, max: 0 }, max);
+  }
+
   done(): void {
     for (const key of Object.keys(this.value)) {
       if (!this.used.has(key)) {

@@ -38,7 +38,10 @@ export interface ScenarioGroup {
   readonly name: string;
   /** EKS managed node group name, or null for a self-managed group. */
   readonly nodegroupName: string | null;
+  /** The first of `instanceTypes`. */
   readonly instanceType: string;
+  /** Mixed instances: launches cycle through the list in order. */
+  readonly instanceTypes: readonly string[];
   readonly subnets: readonly string[];
   readonly minSize: number;
   readonly maxSize: number;
@@ -78,9 +81,10 @@ export interface ScenarioTiming {
   readonly eniReadySec: SecondsRange;
   /** From a desired-capacity change until Auto Scaling launches or terminates. */
   readonly scalingReactionSec: SecondsRange;
-  readonly autoScalingEventDelaySec: number;
-  readonly cloudTrailDelaySec: number;
-  readonly customEventDelaySec: number;
+  /** How late Auto Scaling's events arrive; a range is drawn per event (so events can arrive out of order). */
+  readonly autoScalingEventDelaySec: SecondsRange;
+  readonly cloudTrailDelaySec: SecondsRange;
+  readonly customEventDelaySec: SecondsRange;
   /** From termination start until the instance is gone and its addresses are free. */
   readonly terminateSec: number;
   /** Auto Scaling retries failed launches after this long. */
@@ -99,21 +103,79 @@ export interface ExternalConsumer {
   readonly eniLifetimeSec: number;
 }
 
-export interface ScaleAction {
+interface ActionBase {
   readonly atSec: number;
+  /** Overrides how late the action's events arrive (its CloudTrail record, the activities it starts). */
+  readonly eventDelaySec: SecondsRange | null;
+}
+
+/** SetDesiredCapacity by the operator, or a `Scale Request` event for the guard. */
+export interface ScaleAction extends ActionBase {
+  readonly via: 'set-desired' | 'scale-request';
   readonly group: string;
   readonly desired: number;
-  readonly via: 'set-desired' | 'scale-request';
+}
+
+/** UpdateAutoScalingGroup by the operator, or a scheduled action (Auto Scaling itself: no CloudTrail). */
+export interface UpdateGroupAction extends ActionBase {
+  readonly via: 'update-group' | 'scheduled-action';
+  readonly group: string;
+  readonly minSize: number | null;
+  readonly maxSize: number | null;
+  readonly desired: number | null;
+}
+
+/** DeleteAutoScalingGroup with ForceDelete by the operator. */
+export interface DeleteGroupAction extends ActionBase {
+  readonly via: 'delete-group';
+  readonly group: string;
+}
+
+/** CreateOrUpdateTags (a value) or DeleteTags (null) on the group by the operator. */
+export interface TagAction extends ActionBase {
+  readonly via: 'tag';
+  readonly group: string;
+  readonly key: string;
+  readonly value: string | null;
+}
+
+/** The workload on the group's nodes changes to this many pods per node. */
+export interface SetPodsAction extends ActionBase {
+  readonly via: 'set-pods';
+  readonly group: string;
+  readonly podsPerNode: number;
+}
+
+/** The guard's kill switch is turned on or off. */
+export interface KillSwitchAction extends ActionBase {
+  readonly via: 'kill-switch';
+  readonly on: boolean;
 }
 
 /** The guard is unavailable for a while: no schedule runs, events wait in the queue until it is back. */
-export interface GuardDownAction {
-  readonly atSec: number;
-  readonly forSec: number;
+export interface GuardDownAction extends ActionBase {
   readonly via: 'guard-down';
+  readonly forSec: number;
 }
 
-export type ScenarioAction = ScaleAction | GuardDownAction;
+export type ScenarioAction =
+  | ScaleAction
+  | UpdateGroupAction
+  | DeleteGroupAction
+  | TagAction
+  | SetPodsAction
+  | KillSwitchAction
+  | GuardDownAction;
+
+/** Actions that ask for a new capacity (the run's clock for "time until all pods run" starts at the first). */
+export function isCapacityAction(action: ScenarioAction): action is ScaleAction | UpdateGroupAction {
+  return (
+    action.via === 'set-desired' ||
+    action.via === 'scale-request' ||
+    action.via === 'update-group' ||
+    action.via === 'scheduled-action'
+  );
+}
 
 export interface Scenario {
   readonly name: string;

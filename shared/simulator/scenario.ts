@@ -3,7 +3,6 @@ import { findSimulatorInstanceLimits } from './instance-catalog.js';
 import { invalid, type Json, ObjectReader } from './scenario-reader.js';
 import type {
   ExternalConsumer,
-  GuardDownAction,
   ScaleAction,
   Scenario,
   ScenarioAction,
@@ -12,19 +11,22 @@ import type {
   ScenarioLaunchHook,
   ScenarioSubnet,
   ScenarioTiming,
+  SecondsRange,
+  UpdateGroupAction,
 } from './scenario-types.js';
 
 export { ScenarioValidationError } from './scenario-reader.js';
 export type * from './scenario-types.js';
+export { isCapacityAction } from './scenario-types.js';
 
 const DEFAULT_TIMING: ScenarioTiming = {
   bootSec: { min: 45, max: 75 },
   ipamdLeadSec: 10,
   eniReadySec: { min: 2, max: 6 },
   scalingReactionSec: { min: 1, max: 4 },
-  autoScalingEventDelaySec: 2,
-  cloudTrailDelaySec: 30,
-  customEventDelaySec: 0.5,
+  autoScalingEventDelaySec: { min: 2, max: 2 },
+  cloudTrailDelaySec: { min: 30, max: 30 },
+  customEventDelaySec: { min: 0.5, max: 0.5 },
   terminateSec: 30,
   launchRetrySec: 30,
   gatePollSec: 5,
@@ -115,9 +117,21 @@ export function parseScenario(json: Json): Scenario {
     ipamdLeadSec: timingReader.number('ipamdLeadSec', 0, 600, DEFAULT_TIMING.ipamdLeadSec, false),
     eniReadySec: timingReader.range('eniReadySec', DEFAULT_TIMING.eniReadySec, 600),
     scalingReactionSec: timingReader.range('scalingReactionSec', DEFAULT_TIMING.scalingReactionSec, 600),
-    autoScalingEventDelaySec: timingReader.number('autoScalingEventDelaySec', 0, 3600, 2, false),
-    cloudTrailDelaySec: timingReader.number('cloudTrailDelaySec', 0, 3600, 30, false),
-    customEventDelaySec: timingReader.number('customEventDelaySec', 0, 3600, 0.5, false),
+    autoScalingEventDelaySec: timingReader.delay(
+      'autoScalingEventDelaySec',
+      DEFAULT_TIMING.autoScalingEventDelaySec,
+      3600,
+    ) as SecondsRange,
+    cloudTrailDelaySec: timingReader.delay(
+      'cloudTrailDelaySec',
+      DEFAULT_TIMING.cloudTrailDelaySec,
+      3600,
+    ) as SecondsRange,
+    customEventDelaySec: timingReader.delay(
+      'customEventDelaySec',
+      DEFAULT_TIMING.customEventDelaySec,
+      3600,
+    ) as SecondsRange,
     terminateSec: timingReader.number('terminateSec', 0, 3600, 30, false),
     launchRetrySec: timingReader.number('launchRetrySec', 1, 3600, 30, false),
     gatePollSec: timingReader.number('gatePollSec', 0, 600, DEFAULT_TIMING.gatePollSec, false),
@@ -169,29 +183,86 @@ export function parseScenario(json: Json): Scenario {
   };
 }
 
+const ACTION_KINDS = [
+  'set-desired',
+  'scale-request',
+  'update-group',
+  'scheduled-action',
+  'delete-group',
+  'tag',
+  'set-pods',
+  'kill-switch',
+  'guard-down',
+] as const;
+
 function parseAction(value: Json, path: string, groupNames: ReadonlySet<string>): ScenarioAction {
   const reader = ObjectReader.of(value, path);
   const via = reader.string(
     'via',
     'set-desired',
-    /^(set-desired|scale-request|guard-down)$/,
-    "'set-desired', 'scale-request' or 'guard-down'",
-  );
-  const atSec = reader.number('atSec', 0, 1e9, undefined, false);
-  if (via === 'guard-down') {
-    const action: GuardDownAction = { via, atSec, forSec: reader.number('forSec', 1, 1e9, undefined, false) };
-    reader.done();
-    return action;
-  }
-  const action: ScaleAction = {
-    atSec,
-    group: reader.string('group'),
-    desired: reader.number('desired', 0, 100_000),
-    via: via as ScaleAction['via'],
+    new RegExp(`^(${ACTION_KINDS.join('|')})$`),
+    `one of ${ACTION_KINDS.join(', ')}`,
+  ) as ScenarioAction['via'];
+  const base = {
+    atSec: reader.number('atSec', 0, 1e9, undefined, false),
+    eventDelaySec: reader.delay('eventDelaySec', null, 3600),
   };
+  const group = () => {
+    const name = reader.string('group');
+    if (!groupNames.has(name)) throw invalid(`${path}.group`, name, `one of ${[...groupNames].join(', ')}`);
+    return name;
+  };
+  let action: ScenarioAction;
+  switch (via) {
+    case 'guard-down':
+      action = { ...base, via, forSec: reader.number('forSec', 1, 1e9, undefined, false) };
+      break;
+    case 'kill-switch':
+      action = { ...base, via, on: reader.boolean('on', true) };
+      if (typeof reader.raw('on') !== 'boolean')
+        throw invalid(`${path}.on`, reader.raw('on'), 'true or false');
+      break;
+    case 'delete-group':
+      action = { ...base, via, group: group() };
+      break;
+    case 'tag': {
+      const name = group();
+      const key = reader.string('key');
+      const raw = reader.raw('value');
+      if (raw !== null && (typeof raw !== 'string' || raw.length > 256))
+        throw invalid(`${path}.value`, raw, 'a string of up to 256 characters, or null to remove the tag');
+      action = { ...base, via, group: name, key, value: raw };
+      break;
+    }
+    case 'set-pods':
+      action = { ...base, via, group: group(), podsPerNode: reader.number('podsPerNode', 0, 1000) };
+      break;
+    case 'update-group':
+    case 'scheduled-action': {
+      const update: UpdateGroupAction = {
+        ...base,
+        via,
+        group: group(),
+        minSize: reader.optionalNumber('minSize', 0, 100_000),
+        maxSize: reader.optionalNumber('maxSize', 0, 100_000),
+        desired: reader.optionalNumber('desired', 0, 100_000),
+      };
+      if (update.minSize === null && update.maxSize === null && update.desired === null)
+        throw invalid(path, value, 'at least one of minSize, maxSize, desired');
+      action = update;
+      break;
+    }
+    default: {
+      const scale: ScaleAction = {
+        ...base,
+        via,
+        group: group(),
+        desired: reader.number('desired', 0, 100_000),
+      };
+      action = scale;
+    }
+  }
   reader.done();
-  if (!groupNames.has(action.group))
-    throw invalid(`${path}.group`, action.group, `one of ${[...groupNames].join(', ')}`);
   return action;
 }
 
@@ -317,10 +388,19 @@ function parseGroup(
   const reader = ObjectReader.of(value, path);
   const name = reader.string('name', undefined, /^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'an Auto Scaling group name');
   const nodegroupName = reader.optionalString('nodegroupName');
-  const instanceType = reader.string('instanceType');
+  const instanceTypes = reader.array('instanceTypes', []).map((t, index) => {
+    if (typeof t !== 'string' || !findSimulatorInstanceLimits(t))
+      throw invalid(`${path}.instanceTypes[${index}]`, t, 'an instance type the simulator knows');
+    return t;
+  });
+  if (reader.has('instanceTypes') && instanceTypes.length === 0)
+    throw invalid(`${path}.instanceTypes`, [], 'at least one instance type');
+  const instanceType = reader.string('instanceType', instanceTypes[0]);
   if (!findSimulatorInstanceLimits(instanceType)) {
     throw invalid(`${path}.instanceType`, instanceType, 'an instance type the simulator knows');
   }
+  if (instanceTypes.length > 0 && instanceTypes[0] !== instanceType)
+    throw invalid(`${path}.instanceType`, instanceType, `the first of instanceTypes (${instanceTypes[0]})`);
   const subnets = reader.array('subnets').map((s, index) => {
     if (typeof s !== 'string' || !azOf.has(s)) {
       throw invalid(`${path}.subnets[${index}]`, s, `one of ${[...azOf.keys()].join(', ')}`);
@@ -354,6 +434,7 @@ function parseGroup(
     name,
     nodegroupName,
     instanceType,
+    instanceTypes: instanceTypes.length > 0 ? instanceTypes : [instanceType],
     subnets,
     minSize,
     maxSize,

@@ -7,7 +7,7 @@ import type { EventBridgeEnvelope } from './eventbridge-events.js';
 import { ExternalConsumers } from './external-consumers.js';
 import type { GuardClients, GuardContext, SimulatedGuard } from './guard-plugin.js';
 import { MetricsRecorder, type SimulationReport } from './metrics.js';
-import type { Scenario } from './scenario.js';
+import type { Scenario, ScenarioAction } from './scenario.js';
 import { SeededRandom } from './seeded-random.js';
 import type { SimClock, SimEvent } from './sim-event.js';
 import { isSimulatedApiError, SimulatedApiError } from './simulated-api-error.js';
@@ -55,6 +55,7 @@ export class SimulatedAccount {
   private simMs = 0;
   private readonly externalConsumers: ExternalConsumers;
   private guardContext: GuardContext | null = null;
+  private killSwitch = false;
   private readonly clock: SimClock;
 
   constructor(
@@ -89,6 +90,7 @@ export class SimulatedAccount {
       scenario,
       clock: this.clock,
       random: eventRandom,
+      delayRandom: new SeededRandom(options.seed).fork('event-delays'),
       counter: this.metrics,
     });
     this.cluster = new ClusterNodes({
@@ -135,6 +137,11 @@ export class SimulatedAccount {
     return this.cluster.nodes;
   }
 
+  /** The guard's kill switch as the scenario's `kill-switch` actions left it. */
+  get killSwitchOn(): boolean {
+    return this.killSwitch;
+  }
+
   get groups(): ReadonlyMap<string, SimGroup> {
     return this.autoScaling.groups;
   }
@@ -157,7 +164,7 @@ export class SimulatedAccount {
         throw new SimulatedApiError('InvalidParameter', 'a guard needs clientsFor to build its SDK clients');
       }
       const clients = this.options.clientsFor(this, guard.identityArn);
-      this.guardContext = { nowMs: () => this.nowEpochMs(), clients };
+      this.guardContext = { nowMs: () => this.nowEpochMs(), clients, killSwitchOn: () => this.killSwitch };
       await guard.start(this.guardContext);
       guard.schedules.forEach((schedule, index) => {
         this.queue.push(schedule.everySec * 1000, { kind: 'guard-schedule', index });
@@ -263,7 +270,7 @@ export class SimulatedAccount {
     if (this.cluster.handle(event)) return undefined;
     switch (event.kind) {
       case 'asg-reconcile':
-        this.autoScaling.reconcile(this.autoScaling.group(event.group));
+        this.autoScaling.reconcileByName(event.group);
         return undefined;
       case 'instance-gone':
         this.autoScaling.instanceGone(event.instanceId);
@@ -314,27 +321,72 @@ export class SimulatedAccount {
     }
   }
 
+  /** A scenario action; a refused call becomes a note in the report, as an operator would see it fail. */
   private scaleAction(index: number): void {
     const action = this.scenario.actions[index];
     if (!action) return;
-    if (action.via === 'guard-down') {
-      this.bus.takeGuardDown(Math.round(action.forSec * 1000));
-      return;
-    }
-    const operator = this.scenario.account.operatorArn;
-    if (action.via === 'scale-request' && this.options.guard) {
-      this.bus.putEvent({
-        source: 'capacity-guard',
-        detailType: 'Scale Request',
-        detail: { autoScalingGroupName: action.group, desiredCapacity: action.desired },
-      });
-      return;
-    }
     try {
-      this.autoScaling.setDesiredCapacity(action.group, action.desired, false, operator);
+      this.bus.withEventDelay(action.eventDelaySec, () => this.runAction(action));
     } catch (error) {
       if (!isSimulatedApiError(error)) throw error;
       this.metrics.note(`scale action ${index} refused: ${error.code}: ${error.message}`);
+    }
+  }
+
+  private runAction(action: ScenarioAction): void {
+    const operator = this.scenario.account.operatorArn;
+    const autoScaling = this.autoScaling;
+    if ('group' in action && action.eventDelaySec !== null) {
+      const group = autoScaling.groups.get(action.group);
+      if (group) group.eventDelay = action.eventDelaySec;
+    }
+    switch (action.via) {
+      case 'guard-down':
+        this.bus.takeGuardDown(Math.round(action.forSec * 1000));
+        return;
+      case 'kill-switch':
+        this.killSwitch = action.on;
+        return;
+      case 'scale-request':
+        if (this.options.guard) {
+          this.bus.putEvent({
+            source: 'capacity-guard',
+            detailType: 'Scale Request',
+            detail: { autoScalingGroupName: action.group, desiredCapacity: action.desired },
+          });
+          return;
+        }
+        autoScaling.setDesiredCapacity(action.group, action.desired, false, operator);
+        return;
+      case 'set-desired':
+        autoScaling.setDesiredCapacity(action.group, action.desired, false, operator);
+        return;
+      case 'update-group':
+      case 'scheduled-action': {
+        const sizes = {
+          ...(action.minSize !== null ? { minSize: action.minSize } : {}),
+          ...(action.maxSize !== null ? { maxSize: action.maxSize } : {}),
+          ...(action.desired !== null ? { desiredCapacity: action.desired } : {}),
+        };
+        if (action.via === 'update-group') autoScaling.updateAutoScalingGroup(action.group, sizes, operator);
+        else autoScaling.runScheduledAction(action.group, sizes);
+        return;
+      }
+      case 'delete-group':
+        autoScaling.deleteAutoScalingGroup(action.group, operator);
+        return;
+      case 'tag':
+        autoScaling.tagGroup(action.group, action.key, action.value, operator);
+        return;
+      case 'set-pods': {
+        const group = autoScaling.groups.get(action.group);
+        if (group) this.cluster.setPodsPerNode(group, action.podsPerNode);
+        return;
+      }
+      default: {
+        const unreachable: never = action;
+        throw new Error(`unknown scenario action ${JSON.stringify(unreachable)}`);
+      }
     }
   }
 }

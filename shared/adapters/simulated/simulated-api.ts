@@ -48,6 +48,10 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   'AutoScalingClient:UpdateAutoScalingGroupCommand': updateAutoScalingGroup,
   'AutoScalingClient:DescribeScalingActivitiesCommand': () => ({ Activities: [] }),
   'AutoScalingClient:DescribeAutoScalingInstancesCommand': describeAutoScalingInstances,
+  'AutoScalingClient:CreateOrUpdateTagsCommand': (account, input, identityArn) =>
+    tagGroups(account, input, identityArn, true),
+  'AutoScalingClient:DeleteTagsCommand': (account, input, identityArn) =>
+    tagGroups(account, input, identityArn, false),
   'AutoScalingClient:DescribeLifecycleHooksCommand': describeLifecycleHooks,
   'AutoScalingClient:PutLifecycleHookCommand': putLifecycleHook,
   'AutoScalingClient:CompleteLifecycleActionCommand': completeLifecycleAction,
@@ -450,6 +454,17 @@ function describeAutoScalingGroups(account: SimulatedAccount, input: Input): Out
       AvailabilityZones: [...new Set(g.spec.subnets.map((s) => account.ec2.subnet(s).availabilityZone))],
       VPCZoneIdentifier: g.spec.subnets.join(','),
       HealthCheckType: 'EC2',
+      ...(g.deleting ? { Status: 'Delete in progress' } : {}),
+      ...(g.spec.instanceTypes.length > 1
+        ? {
+            MixedInstancesPolicy: {
+              LaunchTemplate: {
+                LaunchTemplateSpecification: { LaunchTemplateName: g.spec.name, Version: '$Default' },
+                Overrides: g.spec.instanceTypes.map((InstanceType) => ({ InstanceType })),
+              },
+            },
+          }
+        : {}),
       CreatedTime: new Date(account.startEpochMs - 86_400_000),
       Instances: g.members.map((m) => ({
         InstanceId: m.instanceId,
@@ -489,6 +504,20 @@ function describeAutoScalingInstances(account: SimulatedAccount, input: Input): 
   );
   const { page, next } = paginate(instances, input, 'MaxRecords', 'NextToken', 50);
   return { AutoScalingInstances: page, NextToken: next };
+}
+
+/** CreateOrUpdateTags / DeleteTags on Auto Scaling groups (ResourceType auto-scaling-group). */
+function tagGroups(account: SimulatedAccount, input: Input, identityArn: string, create: boolean): Output {
+  const tags = Array.isArray(input.Tags) ? (input.Tags as Input[]) : [];
+  for (const tag of tags) {
+    const groupName = typeof tag.ResourceId === 'string' ? tag.ResourceId : '';
+    const key = typeof tag.Key === 'string' ? tag.Key : '';
+    if (!groupName || !key)
+      throw new SimulatedApiError('ValidationError', 'Each tag needs ResourceId and Key');
+    const value = create ? (typeof tag.Value === 'string' ? tag.Value : '') : null;
+    account.autoScaling.tagGroup(groupName, key, value, identityArn);
+  }
+  return {};
 }
 
 function hookOutput(groupName: string, hook: LifecycleHook): Output {
@@ -616,7 +645,7 @@ function describeNodegroup(account: SimulatedAccount, input: Input): Output {
       status: 'ACTIVE',
       capacityType: 'ON_DEMAND',
       scalingConfig: { minSize: group.minSize, maxSize: group.maxSize, desiredSize: group.desiredCapacity },
-      instanceTypes: [group.spec.instanceType],
+      instanceTypes: [...group.spec.instanceTypes],
       subnets: [...group.spec.subnets],
       resources: { autoScalingGroups: [{ name: group.spec.name }] },
       health: { issues: [] },

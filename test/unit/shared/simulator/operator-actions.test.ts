@@ -70,9 +70,9 @@ describe('operator actions in scenarios', () => {
     expect(trailNames(account)).toEqual([]);
     expect(report.summary.launches).toBe(2);
     const launch = account.deliveredEvents.find((e) => e['detail-type'] === 'EC2 Instance Launch Successful');
-    expect((launch?.detail as { Cause: string }).Cause).toMatch(
-      /a scheduled action update of AutoScalingGroup/,
-    );
+    expect(launch?.detail).toMatchObject({
+      Cause: expect.stringMatching(/a scheduled action update of AutoScalingGroup/),
+    });
   });
 
   it('delete-group terminates every instance, shows Delete in progress, then the group is gone', async () => {

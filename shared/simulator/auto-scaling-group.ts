@@ -1,6 +1,8 @@
 import type { InstanceLimits } from '../domain/instance-limits.js';
-import type { LifecycleAction, LifecycleHook } from './lifecycle-hooks.js';
-import type { ScenarioGroup, SecondsRange } from './scenario.js';
+import { autoScalingGroupArn } from './eventbridge-events.js';
+import { findSimulatorInstanceLimits } from './instance-catalog.js';
+import { LAUNCHING, type LifecycleAction, type LifecycleHook } from './lifecycle-hooks.js';
+import type { Scenario, ScenarioGroup, SecondsRange } from './scenario.js';
 
 export type LifecycleState = 'Pending' | 'Pending:Wait' | 'InService' | 'Terminating';
 
@@ -48,4 +50,49 @@ export interface SimGroup {
   deleting: boolean;
   /** How late the events of the next reconcile's activities arrive (an action's override); null: as timed. */
   eventDelay: SecondsRange | null;
+}
+
+/**
+ * A group as the scenario describes it, with no instance yet: EKS tags added, the scenario's launch hook
+ * in place.
+ *
+ * @example
+ * createGroup(scenario.groups[0], scenario).desiredCapacity // the scenario's starting capacity
+ */
+export function createGroup(spec: ScenarioGroup, scenario: Scenario): SimGroup {
+  const instanceLimits = spec.instanceTypes.map((t) => findSimulatorInstanceLimits(t) as InstanceLimits);
+  const tags: Record<string, string> = { ...spec.tags };
+  if (spec.nodegroupName) tags['eks:nodegroup-name'] = spec.nodegroupName;
+  tags['eks:cluster-name'] = scenario.cluster.name;
+  tags[`kubernetes.io/cluster/${scenario.cluster.name}`] = 'owned';
+  const group: SimGroup = {
+    spec,
+    arn: autoScalingGroupArn(scenario.account, spec.name),
+    instanceLimits,
+    launchCount: 0,
+    podsPerNode: spec.podsPerNode,
+    tags,
+    minSize: spec.minSize,
+    maxSize: spec.maxSize,
+    desiredCapacity: spec.desiredCapacity,
+    members: [],
+    reconcileAtMs: null,
+    lastCause: '',
+    desiredSetBy: '',
+    hooks: spec.launchHook
+      ? [
+          {
+            name: spec.launchHook.name,
+            transition: LAUNCHING,
+            heartbeatTimeoutSec: spec.launchHook.heartbeatTimeoutSec,
+            defaultResult: spec.launchHook.defaultResult,
+            notificationMetadata: null,
+          },
+        ]
+      : [],
+    nodeWaits: spec.launchHook?.nodeWaits ?? false,
+    deleting: false,
+    eventDelay: null,
+  };
+  return group;
 }

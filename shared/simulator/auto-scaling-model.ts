@@ -1,23 +1,20 @@
 import type { InstanceLimits } from '../domain/instance-limits.js';
-import type { GroupMember, SimGroup } from './auto-scaling-group.js';
+import { createGroup, type GroupMember, type SimGroup } from './auto-scaling-group.js';
 import type { Ec2Model, SimInstance } from './ec2-model.js';
 import type { SimulatedEventBus } from './event-bus.js';
 import {
-  autoScalingGroupArn,
   eventTime,
   launchSuccessfulEvent,
   launchUnsuccessfulEvent,
   terminateSuccessfulEvent,
 } from './eventbridge-events.js';
 import { pickVictim, resolveSizes, type SizeRequest } from './group-sizes.js';
-import { findSimulatorInstanceLimits } from './instance-catalog.js';
 import { LaunchGate } from './launch-gate.js';
-import {
-  type ActionReference,
-  LAUNCHING,
-  type LifecycleHook,
-  type LifecycleResult,
-  type PutLifecycleHookInput,
+import type {
+  ActionReference,
+  LifecycleHook,
+  LifecycleResult,
+  PutLifecycleHookInput,
 } from './lifecycle-hooks.js';
 import type { Scenario, ScenarioGroup } from './scenario.js';
 import type { SeededRandom } from './seeded-random.js';
@@ -84,41 +81,7 @@ export class AutoScalingModel {
 
   /** Creates a group as the scenario describes it (no instance yet). */
   addGroup(spec: ScenarioGroup): SimGroup {
-    const scenario = this.env.scenario;
-    const instanceLimits = spec.instanceTypes.map((t) => findSimulatorInstanceLimits(t) as InstanceLimits);
-    const tags: Record<string, string> = { ...spec.tags };
-    if (spec.nodegroupName) tags['eks:nodegroup-name'] = spec.nodegroupName;
-    tags['eks:cluster-name'] = scenario.cluster.name;
-    tags[`kubernetes.io/cluster/${scenario.cluster.name}`] = 'owned';
-    const group: SimGroup = {
-      spec,
-      arn: autoScalingGroupArn(scenario.account, spec.name),
-      instanceLimits,
-      launchCount: 0,
-      podsPerNode: spec.podsPerNode,
-      tags,
-      minSize: spec.minSize,
-      maxSize: spec.maxSize,
-      desiredCapacity: spec.desiredCapacity,
-      members: [],
-      reconcileAtMs: null,
-      lastCause: '',
-      desiredSetBy: '',
-      hooks: spec.launchHook
-        ? [
-            {
-              name: spec.launchHook.name,
-              transition: LAUNCHING,
-              heartbeatTimeoutSec: spec.launchHook.heartbeatTimeoutSec,
-              defaultResult: spec.launchHook.defaultResult,
-              notificationMetadata: null,
-            },
-          ]
-        : [],
-      nodeWaits: spec.launchHook?.nodeWaits ?? false,
-      deleting: false,
-      eventDelay: null,
-    };
+    const group = createGroup(spec, this.env.scenario);
     this.groups.set(spec.name, group);
     return group;
   }

@@ -8,14 +8,8 @@ import {
   launchUnsuccessfulEvent,
   terminateSuccessfulEvent,
 } from './eventbridge-events.js';
-import { pickVictim, resolveSizes, type SizeRequest } from './group-sizes.js';
+import { pickVictim } from './group-sizes.js';
 import { LaunchGate } from './launch-gate.js';
-import type {
-  ActionReference,
-  LifecycleHook,
-  LifecycleResult,
-  PutLifecycleHookInput,
-} from './lifecycle-hooks.js';
 import type { Scenario, ScenarioGroup } from './scenario.js';
 import type { SeededRandom } from './seeded-random.js';
 import type { SimClock, SimEvent } from './sim-event.js';
@@ -63,7 +57,7 @@ export class AutoScalingModel {
   private readonly clock: SimClock;
   private readonly bus: SimulatedEventBus;
   private readonly observer: AutoScalingObserver;
-  private readonly gate: LaunchGate;
+  readonly gate: LaunchGate;
 
   constructor(private readonly env: AutoScalingEnv) {
     this.clock = env.clock;
@@ -101,150 +95,14 @@ export class AutoScalingModel {
     return group;
   }
 
-  /** Auto Scaling `SetDesiredCapacity`; every call (failed or not) becomes a CloudTrail event. */
-  setDesiredCapacity(groupName: string, desired: number, honorCooldown: boolean, identityArn: string): void {
-    const requestParameters = { autoScalingGroupName: groupName, desiredCapacity: desired, honorCooldown };
-    try {
-      const group = this.writableGroup(groupName);
-      if (desired > group.maxSize) {
-        throw new SimulatedApiError(
-          'ValidationError',
-          `New SetDesiredCapacity value ${desired} is above max value ${group.maxSize} for the AutoScalingGroup.`,
-        );
-      }
-      if (desired < group.minSize) {
-        throw new SimulatedApiError(
-          'ValidationError',
-          `New SetDesiredCapacity value ${desired} is below min value ${group.minSize} for the AutoScalingGroup.`,
-        );
-      }
-      this.changeDesired(
-        group,
-        desired,
-        `a user request explicitly set group desired capacity changing the desired capacity from ${group.desiredCapacity} to ${desired}`,
-        identityArn,
-      );
-      this.bus.recordAutoScalingCall('SetDesiredCapacity', identityArn, requestParameters);
-    } catch (error) {
-      this.bus.recordAutoScalingCall('SetDesiredCapacity', identityArn, requestParameters, error);
-      throw error;
-    }
-  }
-
-  /** Auto Scaling `UpdateAutoScalingGroup` (sizes only), recorded in CloudTrail. */
-  updateAutoScalingGroup(groupName: string, sizes: SizeRequest, identityArn: string): void {
-    const requestParameters: Record<string, unknown> = { autoScalingGroupName: groupName };
-    if (sizes.minSize !== undefined) requestParameters.minSize = sizes.minSize;
-    if (sizes.maxSize !== undefined) requestParameters.maxSize = sizes.maxSize;
-    if (sizes.desiredCapacity !== undefined) requestParameters.desiredCapacity = sizes.desiredCapacity;
-    try {
-      this.applySizes(this.writableGroup(groupName), sizes, 'a user request', identityArn);
-      this.bus.recordAutoScalingCall('UpdateAutoScalingGroup', identityArn, requestParameters);
-    } catch (error) {
-      this.bus.recordAutoScalingCall('UpdateAutoScalingGroup', identityArn, requestParameters, error);
-      throw error;
-    }
-  }
-
-  /** A scheduled action: Auto Scaling changes the sizes itself, with no CloudTrail record. */
-  runScheduledAction(groupName: string, sizes: SizeRequest): void {
-    this.applySizes(this.writableGroup(groupName), sizes, 'a scheduled action', '');
-  }
-
-  /** `DeleteAutoScalingGroup` with ForceDelete: every instance is terminated, then the group is gone. */
-  deleteAutoScalingGroup(groupName: string, identityArn: string): void {
-    const requestParameters = { autoScalingGroupName: groupName, forceDelete: true };
-    try {
-      const group = this.writableGroup(groupName);
-      group.deleting = true;
-      group.minSize = 0;
-      group.maxSize = 0;
-      group.desiredCapacity = 0;
-      group.desiredSetBy = identityArn;
-      group.lastCause = `At ${eventTime(this.clock.nowEpochMs())} a user request deleted the AutoScalingGroup.`;
-      this.bus.recordAutoScalingCall('DeleteAutoScalingGroup', identityArn, requestParameters);
-      for (const member of group.members.filter((m) => m.lifecycle !== 'Terminating'))
-        this.terminate(group, member, 0, `${group.lastCause}  The instance was terminated with the group.`);
-      if (group.members.length === 0) this.groups.delete(group.spec.name);
-    } catch (error) {
-      this.bus.recordAutoScalingCall('DeleteAutoScalingGroup', identityArn, requestParameters, error);
-      throw error;
-    }
-  }
-
-  /** `CreateOrUpdateTags` (a value) or `DeleteTags` (null) on one group, recorded in CloudTrail. */
-  tagGroup(groupName: string, key: string, value: string | null, identityArn: string): void {
-    const eventName = value === null ? 'DeleteTags' : 'CreateOrUpdateTags';
-    const tag = { resourceId: groupName, resourceType: 'auto-scaling-group', key, propagateAtLaunch: true };
-    const requestParameters = { tags: [value === null ? tag : { ...tag, value }] };
-    try {
-      const group = this.writableGroup(groupName);
-      if (value === null) delete group.tags[key];
-      else group.tags[key] = value;
-      this.bus.recordAutoScalingCall(eventName, identityArn, requestParameters);
-    } catch (error) {
-      this.bus.recordAutoScalingCall(eventName, identityArn, requestParameters, error);
-      throw error;
-    }
-  }
-
-  /** PutLifecycleHook: creates or updates a hook of the group (new launches use it). */
-  putLifecycleHook(groupName: string, input: PutLifecycleHookInput): LifecycleHook {
-    return this.gate.putLifecycleHook(this.group(groupName), input);
-  }
-
-  /** DescribeLifecycleHooks: the group's hooks, all or those named. */
-  describeLifecycleHooks(groupName: string, names: readonly string[]): readonly LifecycleHook[] {
-    return this.gate.describeLifecycleHooks(this.group(groupName), names);
-  }
-
-  /** CompleteLifecycleAction: ends the named hook's wait of one instance with CONTINUE or ABANDON. */
-  completeLifecycleAction(
-    groupName: string,
-    hookName: string,
-    ref: ActionReference,
-    result: LifecycleResult,
-  ): void {
-    this.gate.completeLifecycleAction(this.group(groupName), hookName, ref, result);
-  }
-
-  /** RecordLifecycleActionHeartbeat: restarts the hook's timeout for one waiting instance. */
-  recordLifecycleActionHeartbeat(groupName: string, hookName: string, ref: ActionReference): void {
-    this.gate.recordLifecycleActionHeartbeat(this.group(groupName), hookName, ref);
-  }
-
   /** A heartbeat period of a launch hook ended. */
   lifecycleTimeout(event: Extract<SimEvent, { kind: 'lifecycle-timeout' }>): void {
     const group = this.groups.get(event.group);
     if (group) this.gate.lifecycleTimeout(group, event);
   }
 
-  /** A group that takes changes (not being deleted). */
-  private writableGroup(name: string): SimGroup {
-    const group = this.group(name);
-    if (group.deleting)
-      throw new SimulatedApiError('ValidationError', `AutoScalingGroup ${name} is pending delete.`);
-    return group;
-  }
-
-  private applySizes(group: SimGroup, request: SizeRequest, who: string, identityArn: string): void {
-    const sizes = resolveSizes(group, request);
-    group.minSize = sizes.minSize;
-    group.maxSize = sizes.maxSize;
-    const desired = sizes.desiredCapacity;
-    if (desired === group.desiredCapacity) return;
-    this.changeDesired(
-      group,
-      desired,
-      `${who} update of AutoScalingGroup constraints to min: ${sizes.minSize}, max: ${sizes.maxSize}, desired: ${desired} changing the desired capacity from ${group.desiredCapacity} to ${desired}`,
-      identityArn,
-    );
-  }
-
-  private changeDesired(group: SimGroup, desired: number, cause: string, identityArn: string): void {
-    group.desiredCapacity = desired;
-    group.desiredSetBy = identityArn;
-    group.lastCause = `At ${eventTime(this.clock.nowEpochMs())} ${cause}.`;
+  /** Auto Scaling acts on a desired-capacity change after its reaction time. */
+  reconcileAfterReaction(group: SimGroup): void {
     this.scheduleReconcile(group, this.uniformMs(this.env.scenario.timing.scalingReactionSec));
   }
 
@@ -361,7 +219,8 @@ export class AutoScalingModel {
     }
   }
 
-  private terminate(group: SimGroup, member: GroupMember, activeBefore: number, reason?: string): void {
+  /** Starts terminating `member`; `reason` replaces the scale-in cause (ABANDON, group deletion). */
+  terminate(group: SimGroup, member: GroupMember, activeBefore: number, reason?: string): void {
     this.gate.endWait(member);
     member.lifecycle = 'Terminating';
     const byGuard = reason === undefined && group.desiredSetBy === this.env.guardIdentityArn;

@@ -1,3 +1,4 @@
+import { AutoScalingApi } from './auto-scaling-api.js';
 import { AutoScalingModel, type SimGroup } from './auto-scaling-model.js';
 import { ClusterNodes, type NodeState } from './cluster-nodes.js';
 import { Ec2Model } from './ec2-model.js';
@@ -44,6 +45,8 @@ export interface SimulationOptions {
 export class SimulatedAccount {
   readonly ec2: Ec2Model;
   readonly autoScaling: AutoScalingModel;
+  /** Auto Scaling's API on the model (the SDK bridge and the scenario's operator call it). */
+  readonly autoScalingApi: AutoScalingApi;
   readonly bus: SimulatedEventBus;
   readonly cluster: ClusterNodes;
   readonly snsPublishes: SnsPublish[] = [];
@@ -117,6 +120,7 @@ export class SimulatedAccount {
       nodes: this.cluster,
       guardIdentityArn: options.guard?.identityArn,
     });
+    this.autoScalingApi = new AutoScalingApi(this.autoScaling, this.bus, this.clock);
     this.build();
   }
 
@@ -335,9 +339,9 @@ export class SimulatedAccount {
 
   private runAction(action: ScenarioAction): void {
     const operator = this.scenario.account.operatorArn;
-    const autoScaling = this.autoScaling;
+    const autoScaling = this.autoScalingApi;
     if ('group' in action && action.eventDelaySec !== null) {
-      const group = autoScaling.groups.get(action.group);
+      const group = this.autoScaling.groups.get(action.group);
       if (group) group.eventDelay = action.eventDelaySec;
     }
     switch (action.via) {
@@ -379,7 +383,7 @@ export class SimulatedAccount {
         autoScaling.tagGroup(action.group, action.key, action.value, operator);
         return;
       case 'set-pods': {
-        const group = autoScaling.groups.get(action.group);
+        const group = this.autoScaling.groups.get(action.group);
         if (group) this.cluster.setPodsPerNode(group, action.podsPerNode);
         return;
       }

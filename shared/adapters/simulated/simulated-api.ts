@@ -515,7 +515,7 @@ function tagGroups(account: SimulatedAccount, input: Input, identityArn: string,
     if (!groupName || !key)
       throw new SimulatedApiError('ValidationError', 'Each tag needs ResourceId and Key');
     const value = create ? (typeof tag.Value === 'string' ? tag.Value : '') : null;
-    account.autoScaling.tagGroup(groupName, key, value, identityArn);
+    account.autoScalingApi.tagGroup(groupName, key, value, identityArn);
   }
   return {};
 }
@@ -534,12 +534,12 @@ function hookOutput(groupName: string, hook: LifecycleHook): Output {
 
 function describeLifecycleHooks(account: SimulatedAccount, input: Input): Output {
   const groupName = requiredString(input, 'AutoScalingGroupName');
-  const hooks = account.autoScaling.describeLifecycleHooks(groupName, strings(input.LifecycleHookNames));
+  const hooks = account.autoScalingApi.describeLifecycleHooks(groupName, strings(input.LifecycleHookNames));
   return { LifecycleHooks: hooks.map((hook) => hookOutput(groupName, hook)) };
 }
 
 function putLifecycleHook(account: SimulatedAccount, input: Input): Output {
-  account.autoScaling.putLifecycleHook(requiredString(input, 'AutoScalingGroupName'), input);
+  account.autoScalingApi.putLifecycleHook(requiredString(input, 'AutoScalingGroupName'), input);
   return {};
 }
 
@@ -551,7 +551,7 @@ function actionReference(input: Input): { token?: string; instanceId?: string } 
 }
 
 function completeLifecycleAction(account: SimulatedAccount, input: Input): Output {
-  account.autoScaling.completeLifecycleAction(
+  account.autoScalingApi.completeLifecycleAction(
     requiredString(input, 'AutoScalingGroupName'),
     requiredString(input, 'LifecycleHookName'),
     actionReference(input),
@@ -561,7 +561,7 @@ function completeLifecycleAction(account: SimulatedAccount, input: Input): Outpu
 }
 
 function recordLifecycleActionHeartbeat(account: SimulatedAccount, input: Input): Output {
-  account.autoScaling.recordLifecycleActionHeartbeat(
+  account.autoScalingApi.recordLifecycleActionHeartbeat(
     requiredString(input, 'AutoScalingGroupName'),
     requiredString(input, 'LifecycleHookName'),
     actionReference(input),
@@ -581,7 +581,7 @@ function setDesiredCapacity(account: SimulatedAccount, input: Input, identityArn
   const desired = input.DesiredCapacity;
   if (typeof desired !== 'number')
     throw new SimulatedApiError('ValidationError', 'DesiredCapacity is required');
-  account.autoScaling.setDesiredCapacity(
+  account.autoScalingApi.setDesiredCapacity(
     requiredString(input, 'AutoScalingGroupName'),
     desired,
     input.HonorCooldown === true,
@@ -595,7 +595,7 @@ function updateAutoScalingGroup(account: SimulatedAccount, input: Input, identit
   if (typeof input.MinSize === 'number') sizes.minSize = input.MinSize;
   if (typeof input.MaxSize === 'number') sizes.maxSize = input.MaxSize;
   if (typeof input.DesiredCapacity === 'number') sizes.desiredCapacity = input.DesiredCapacity;
-  account.autoScaling.updateAutoScalingGroup(
+  account.autoScalingApi.updateAutoScalingGroup(
     requiredString(input, 'AutoScalingGroupName'),
     sizes,
     identityArn,

@@ -49,7 +49,11 @@ export function withMode(scenario: Scenario, mode: Mode, eventDelaySec: number |
   const timing =
     eventDelaySec === null
       ? scenario.timing
-      : { ...scenario.timing, autoScalingEventDelaySec: eventDelaySec, cloudTrailDelaySec: eventDelaySec };
+      : {
+          ...scenario.timing,
+          autoScalingEventDelaySec: { min: eventDelaySec, max: eventDelaySec },
+          cloudTrailDelaySec: { min: eventDelaySec, max: eventDelaySec },
+        };
   if (mode === Mode.none) return { ...scenario, timing };
   return {
     ...scenario,
@@ -157,7 +161,8 @@ export async function measureModes(
   eventDelaySec: number | null,
   modes: readonly Mode[] = Object.values(Mode),
 ): Promise<ModeRow[]> {
-  const delay = eventDelaySec ?? original.timing.autoScalingEventDelaySec;
+  // A drawn delay is shown by its lower end.
+  const delay = eventDelaySec ?? original.timing.autoScalingEventDelaySec.min;
   const boundSec = await clairvoyantBoundSec(withMode(original, Mode.none, eventDelaySec), seed);
   const rows: ModeRow[] = [];
   for (const mode of modes) {

@@ -52,7 +52,7 @@ export function withFixedStaggerScript(scenario: Scenario): Scenario {
   const current = new Map(scenario.groups.map((g) => [g.name, g.desiredCapacity]));
   const actions: ScenarioAction[] = [];
   for (const action of [...scenario.actions].sort((a, b) => a.atSec - b.atSec)) {
-    if (action.via === 'guard-down') {
+    if (action.via !== 'set-desired' && action.via !== 'scale-request') {
       actions.push(action);
       continue;
     }
@@ -68,6 +68,7 @@ export function withFixedStaggerScript(scenario: Scenario): Scenario {
         group: action.group,
         desired: Math.min(action.desired, from + step * SCRIPT_STEP_NODES),
         via: 'set-desired',
+        eventDelaySec: action.eventDelaySec,
       });
     }
   }

@@ -20,6 +20,8 @@ export interface GuardContext {
   /** Simulated wall-clock time (epoch ms): compare it with `Attachment.AttachTime`. */
   nowMs(): number;
   readonly clients: GuardClients;
+  /** The kill switch as the scenario's `kill-switch` actions set it (the deployed guard reads SSM). */
+  killSwitchOn(): boolean;
 }
 
 export interface GuardSchedule {

@@ -1,276 +1,32 @@
 import { InvalidIpv4Error, parseCidr } from '../domain/ipv4.js';
 import { findSimulatorInstanceLimits } from './instance-catalog.js';
+import { invalid, type Json, ObjectReader } from './scenario-reader.js';
+import type {
+  ExternalConsumer,
+  ScaleAction,
+  Scenario,
+  ScenarioAction,
+  ScenarioCni,
+  ScenarioGroup,
+  ScenarioLaunchHook,
+  ScenarioSubnet,
+  ScenarioTiming,
+  SecondsRange,
+  UpdateGroupAction,
+} from './scenario-types.js';
 
-/** A range drawn uniformly with the seeded PRNG. */
-export interface SecondsRange {
-  readonly min: number;
-  readonly max: number;
-}
-
-export interface ScenarioCni {
-  /** true: the EKS managed add-on (DescribeAddon answers); false: self-managed (ResourceNotFoundException). */
-  readonly managedAddon: boolean;
-  readonly prefixDelegation: boolean;
-  readonly warmEniTarget: number;
-  readonly warmIpTarget: number;
-  readonly minimumIpTarget: number;
-  readonly warmPrefixTarget: number;
-  readonly customNetworking: boolean;
-  readonly podEni: boolean;
-  readonly maxEni: number | null;
-  /** ENABLE_SUBNET_DISCOVERY (default true). */
-  readonly subnetDiscovery: boolean;
-  /** Custom networking: the ENIConfig subnet per Availability Zone. */
-  readonly eniConfigSubnets: Readonly<Record<string, string>>;
-}
-
-export interface ScenarioSubnet {
-  readonly id: string;
-  readonly cidr: string;
-  readonly availabilityZone: string;
-  readonly tags: Readonly<Record<string, string>>;
-  readonly reservations: readonly { readonly cidr: string; readonly type: 'prefix' | 'explicit' }[];
-  /** Addresses already used by something else when the scenario starts. */
-  readonly preAllocated: {
-    readonly count: number;
-    readonly pattern: 'scattered' | 'packed' | 'one-per-block';
-  } | null;
-}
-
-export interface ScenarioGroup {
-  readonly name: string;
-  /** EKS managed node group name, or null for a self-managed group. */
-  readonly nodegroupName: string | null;
-  readonly instanceType: string;
-  readonly subnets: readonly string[];
-  readonly minSize: number;
-  readonly maxSize: number;
-  readonly desiredCapacity: number;
-  readonly tags: Readonly<Record<string, string>>;
-  /** Application pods (pod networking) each node receives once Ready. */
-  readonly podsPerNode: number;
-  /** kubelet maxPods; null: the EKS formula (DOMAIN.md section 1). */
-  readonly maxPods: number | null;
-  /** A launch lifecycle hook on the group when the scenario starts; null: none. */
-  readonly launchHook: ScenarioLaunchHook | null;
-}
-
-/**
- * A lifecycle hook on `autoscaling:EC2_INSTANCE_LAUNCHING` (AWS Auto Scaling user guide, "Amazon EC2 Auto
- * Scaling lifecycle hooks" and "How lifecycle hooks work in Auto Scaling groups").
- */
-export interface ScenarioLaunchHook {
-  readonly name: string;
-  /** 30..7200 s (PutLifecycleHook API reference). */
-  readonly heartbeatTimeoutSec: number;
-  /** What Auto Scaling does at the timeout. */
-  readonly defaultResult: 'CONTINUE' | 'ABANDON';
-  /**
-   * true: the node's user data waits until IMDS `autoscaling/target-lifecycle-state` reads `InService`
-   * before kubelet starts; false: the instance boots through the wait.
-   */
-  readonly nodeWaits: boolean;
-}
-
-export interface ScenarioTiming {
-  /** From RunInstances to node Ready. */
-  readonly bootSec: SecondsRange;
-  /** ipamd starts this long before the node is Ready. */
-  readonly ipamdLeadSec: number;
-  /** From a successful attach until ipamd sees the ENI and its IPs (instance metadata). */
-  readonly eniReadySec: SecondsRange;
-  /** From a desired-capacity change until Auto Scaling launches or terminates. */
-  readonly scalingReactionSec: SecondsRange;
-  readonly autoScalingEventDelaySec: number;
-  readonly cloudTrailDelaySec: number;
-  readonly customEventDelaySec: number;
-  /** From termination start until the instance is gone and its addresses are free. */
-  readonly terminateSec: number;
-  /** Auto Scaling retries failed launches after this long. */
-  readonly launchRetrySec: number;
-  /** How often a waiting node's user data reads IMDS `autoscaling/target-lifecycle-state`. */
-  readonly gatePollSec: number;
-}
-
-export interface ExternalConsumer {
-  readonly name: string;
-  readonly subnetId: string;
-  readonly attachesPerMin: number;
-  readonly fromSec: number;
-  readonly toSec: number | null;
-  /** Each of its ENIs is detached and deleted after this long. */
-  readonly eniLifetimeSec: number;
-}
-
-export interface ScaleAction {
-  readonly atSec: number;
-  readonly group: string;
-  readonly desired: number;
-  readonly via: 'set-desired' | 'scale-request';
-}
-
-/** The guard is unavailable for a while: no schedule runs, events wait in the queue until it is back. */
-export interface GuardDownAction {
-  readonly atSec: number;
-  readonly forSec: number;
-  readonly via: 'guard-down';
-}
-
-export type ScenarioAction = ScaleAction | GuardDownAction;
-
-export interface Scenario {
-  readonly name: string;
-  readonly description: string;
-  readonly durationMin: number;
-  /** Wall-clock time of simulated second 0 (ISO 8601). */
-  readonly startTime: string;
-  readonly account: {
-    readonly accountId: string;
-    readonly region: string;
-    readonly attachBudgetPerMin: number;
-    /** Who the scenario's own scale actions appear as in CloudTrail. */
-    readonly operatorArn: string;
-  };
-  readonly cluster: { readonly name: string; readonly cni: ScenarioCni };
-  readonly vpc: { readonly vpcId: string; readonly subnets: readonly ScenarioSubnet[] };
-  readonly groups: readonly ScenarioGroup[];
-  /** Pods the scheduler binds per second, cluster-wide. */
-  readonly schedulerPodsPerSec: number;
-  readonly timing: ScenarioTiming;
-  readonly externalConsumers: readonly ExternalConsumer[];
-  readonly actions: readonly ScenarioAction[];
-}
-
-export class ScenarioValidationError extends Error {
-  override readonly name = 'ScenarioValidationError';
-}
-
-type Json = unknown;
-
-/** Reads one JSON object, remembers the keys it consumed and rejects the rest. */
-class ObjectReader {
-  private readonly used = new Set<string>();
-
-  constructor(
-    private readonly value: Record<string, Json>,
-    readonly path: string,
-  ) {}
-
-  static of(value: Json, path: string): ObjectReader {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      throw invalid(path, value, 'an object');
-    }
-    return new ObjectReader(value as Record<string, Json>, path);
-  }
-
-  raw(key: string): Json {
-    this.used.add(key);
-    return this.value[key];
-  }
-
-  has(key: string): boolean {
-    return this.value[key] !== undefined;
-  }
-
-  string(key: string, fallback?: string, pattern?: RegExp, form = 'a string'): string {
-    const value = this.raw(key);
-    if (value === undefined && fallback !== undefined) return fallback;
-    if (typeof value !== 'string' || value.length === 0 || (pattern && !pattern.test(value))) {
-      throw invalid(`${this.path}.${key}`, value, form);
-    }
-    return value;
-  }
-
-  number(key: string, min: number, max: number, fallback?: number, integer = true): number {
-    const value = this.raw(key);
-    if (value === undefined && fallback !== undefined) return fallback;
-    const form = `${integer ? 'a whole number' : 'a number'} in ${min}..${max}`;
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-      throw invalid(`${this.path}.${key}`, value, form);
-    }
-    if (integer && !Number.isInteger(value)) throw invalid(`${this.path}.${key}`, value, form);
-    return value;
-  }
-
-  optionalNumber(key: string, min: number, max: number, integer = true): number | null {
-    if (!this.has(key)) {
-      this.used.add(key);
-      return null;
-    }
-    return this.number(key, min, max, undefined, integer);
-  }
-
-  optionalString(key: string): string | null {
-    if (!this.has(key)) {
-      this.used.add(key);
-      return null;
-    }
-    return this.string(key);
-  }
-
-  boolean(key: string, fallback: boolean): boolean {
-    const value = this.raw(key);
-    if (value === undefined) return fallback;
-    if (typeof value !== 'boolean') throw invalid(`${this.path}.${key}`, value, 'true or false');
-    return value;
-  }
-
-  stringMap(key: string): Record<string, string> {
-    const value = this.raw(key);
-    if (value === undefined) return {};
-    const reader = ObjectReader.of(value, `${this.path}.${key}`);
-    const out: Record<string, string> = {};
-    for (const entryKey of Object.keys(value as object)) out[entryKey] = reader.string(entryKey);
-    return out;
-  }
-
-  array(key: string, fallback?: Json[]): Json[] {
-    const value = this.raw(key);
-    if (value === undefined && fallback !== undefined) return fallback;
-    if (!Array.isArray(value)) throw invalid(`${this.path}.${key}`, value, 'an array');
-    return value;
-  }
-
-  range(key: string, fallback: SecondsRange, max: number): SecondsRange {
-    if (!this.has(key)) {
-      this.used.add(key);
-      return fallback;
-    }
-    const reader = ObjectReader.of(this.raw(key), `${this.path}.${key}`);
-    const range = {
-      min: reader.number('min', 0, max, undefined, false),
-      max: reader.number('max', 0, max, undefined, false),
-    };
-    reader.done();
-    if (range.max < range.min)
-      throw invalid(`${this.path}.${key}.max`, range.max, `a number >= min (${range.min})`);
-    return range;
-  }
-
-  done(): void {
-    for (const key of Object.keys(this.value)) {
-      if (!this.used.has(key)) {
-        throw new ScenarioValidationError(
-          `${this.path}.${key}: unknown key (expected one of: ${[...this.used].sort().join(', ')})`,
-        );
-      }
-    }
-  }
-}
-
-function invalid(path: string, value: Json, form: string): ScenarioValidationError {
-  const shown = value === undefined ? 'missing' : JSON.stringify(value);
-  return new ScenarioValidationError(`${path}: ${shown} is not valid (expected ${form})`);
-}
+export { ScenarioValidationError } from './scenario-reader.js';
+export type * from './scenario-types.js';
+export { isCapacityAction } from './scenario-types.js';
 
 const DEFAULT_TIMING: ScenarioTiming = {
   bootSec: { min: 45, max: 75 },
   ipamdLeadSec: 10,
   eniReadySec: { min: 2, max: 6 },
   scalingReactionSec: { min: 1, max: 4 },
-  autoScalingEventDelaySec: 2,
-  cloudTrailDelaySec: 30,
-  customEventDelaySec: 0.5,
+  autoScalingEventDelaySec: { min: 2, max: 2 },
+  cloudTrailDelaySec: { min: 30, max: 30 },
+  customEventDelaySec: { min: 0.5, max: 0.5 },
   terminateSec: 30,
   launchRetrySec: 30,
   gatePollSec: 5,
@@ -361,9 +117,21 @@ export function parseScenario(json: Json): Scenario {
     ipamdLeadSec: timingReader.number('ipamdLeadSec', 0, 600, DEFAULT_TIMING.ipamdLeadSec, false),
     eniReadySec: timingReader.range('eniReadySec', DEFAULT_TIMING.eniReadySec, 600),
     scalingReactionSec: timingReader.range('scalingReactionSec', DEFAULT_TIMING.scalingReactionSec, 600),
-    autoScalingEventDelaySec: timingReader.number('autoScalingEventDelaySec', 0, 3600, 2, false),
-    cloudTrailDelaySec: timingReader.number('cloudTrailDelaySec', 0, 3600, 30, false),
-    customEventDelaySec: timingReader.number('customEventDelaySec', 0, 3600, 0.5, false),
+    autoScalingEventDelaySec: timingReader.delay(
+      'autoScalingEventDelaySec',
+      DEFAULT_TIMING.autoScalingEventDelaySec,
+      3600,
+    ) as SecondsRange,
+    cloudTrailDelaySec: timingReader.delay(
+      'cloudTrailDelaySec',
+      DEFAULT_TIMING.cloudTrailDelaySec,
+      3600,
+    ) as SecondsRange,
+    customEventDelaySec: timingReader.delay(
+      'customEventDelaySec',
+      DEFAULT_TIMING.customEventDelaySec,
+      3600,
+    ) as SecondsRange,
     terminateSec: timingReader.number('terminateSec', 0, 3600, 30, false),
     launchRetrySec: timingReader.number('launchRetrySec', 1, 3600, 30, false),
     gatePollSec: timingReader.number('gatePollSec', 0, 600, DEFAULT_TIMING.gatePollSec, false),
@@ -415,29 +183,86 @@ export function parseScenario(json: Json): Scenario {
   };
 }
 
+const ACTION_KINDS = [
+  'set-desired',
+  'scale-request',
+  'update-group',
+  'scheduled-action',
+  'delete-group',
+  'tag',
+  'set-pods',
+  'kill-switch',
+  'guard-down',
+] as const;
+
 function parseAction(value: Json, path: string, groupNames: ReadonlySet<string>): ScenarioAction {
   const reader = ObjectReader.of(value, path);
   const via = reader.string(
     'via',
     'set-desired',
-    /^(set-desired|scale-request|guard-down)$/,
-    "'set-desired', 'scale-request' or 'guard-down'",
-  );
-  const atSec = reader.number('atSec', 0, 1e9, undefined, false);
-  if (via === 'guard-down') {
-    const action: GuardDownAction = { via, atSec, forSec: reader.number('forSec', 1, 1e9, undefined, false) };
-    reader.done();
-    return action;
-  }
-  const action: ScaleAction = {
-    atSec,
-    group: reader.string('group'),
-    desired: reader.number('desired', 0, 100_000),
-    via: via as ScaleAction['via'],
+    new RegExp(`^(${ACTION_KINDS.join('|')})$`),
+    `one of ${ACTION_KINDS.join(', ')}`,
+  ) as ScenarioAction['via'];
+  const base = {
+    atSec: reader.number('atSec', 0, 1e9, undefined, false),
+    eventDelaySec: reader.delay('eventDelaySec', null, 3600),
   };
+  const group = () => {
+    const name = reader.string('group');
+    if (!groupNames.has(name)) throw invalid(`${path}.group`, name, `one of ${[...groupNames].join(', ')}`);
+    return name;
+  };
+  let action: ScenarioAction;
+  switch (via) {
+    case 'guard-down':
+      action = { ...base, via, forSec: reader.number('forSec', 1, 1e9, undefined, false) };
+      break;
+    case 'kill-switch':
+      action = { ...base, via, on: reader.boolean('on', true) };
+      if (typeof reader.raw('on') !== 'boolean')
+        throw invalid(`${path}.on`, reader.raw('on'), 'true or false');
+      break;
+    case 'delete-group':
+      action = { ...base, via, group: group() };
+      break;
+    case 'tag': {
+      const name = group();
+      const key = reader.string('key');
+      const raw = reader.raw('value');
+      if (raw !== null && (typeof raw !== 'string' || raw.length > 256))
+        throw invalid(`${path}.value`, raw, 'a string of up to 256 characters, or null to remove the tag');
+      action = { ...base, via, group: name, key, value: raw };
+      break;
+    }
+    case 'set-pods':
+      action = { ...base, via, group: group(), podsPerNode: reader.number('podsPerNode', 0, 1000) };
+      break;
+    case 'update-group':
+    case 'scheduled-action': {
+      const update: UpdateGroupAction = {
+        ...base,
+        via,
+        group: group(),
+        minSize: reader.optionalNumber('minSize', 0, 100_000),
+        maxSize: reader.optionalNumber('maxSize', 0, 100_000),
+        desired: reader.optionalNumber('desired', 0, 100_000),
+      };
+      if (update.minSize === null && update.maxSize === null && update.desired === null)
+        throw invalid(path, value, 'at least one of minSize, maxSize, desired');
+      action = update;
+      break;
+    }
+    default: {
+      const scale: ScaleAction = {
+        ...base,
+        via,
+        group: group(),
+        desired: reader.number('desired', 0, 100_000),
+      };
+      action = scale;
+    }
+  }
   reader.done();
-  if (!groupNames.has(action.group))
-    throw invalid(`${path}.group`, action.group, `one of ${[...groupNames].join(', ')}`);
   return action;
 }
 
@@ -563,10 +388,19 @@ function parseGroup(
   const reader = ObjectReader.of(value, path);
   const name = reader.string('name', undefined, /^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'an Auto Scaling group name');
   const nodegroupName = reader.optionalString('nodegroupName');
-  const instanceType = reader.string('instanceType');
+  const instanceTypes = reader.array('instanceTypes', []).map((t, index) => {
+    if (typeof t !== 'string' || !findSimulatorInstanceLimits(t))
+      throw invalid(`${path}.instanceTypes[${index}]`, t, 'an instance type the simulator knows');
+    return t;
+  });
+  if (reader.has('instanceTypes') && instanceTypes.length === 0)
+    throw invalid(`${path}.instanceTypes`, [], 'at least one instance type');
+  const instanceType = reader.string('instanceType', instanceTypes[0]);
   if (!findSimulatorInstanceLimits(instanceType)) {
     throw invalid(`${path}.instanceType`, instanceType, 'an instance type the simulator knows');
   }
+  if (instanceTypes.length > 0 && instanceTypes[0] !== instanceType)
+    throw invalid(`${path}.instanceType`, instanceType, `the first of instanceTypes (${instanceTypes[0]})`);
   const subnets = reader.array('subnets').map((s, index) => {
     if (typeof s !== 'string' || !azOf.has(s)) {
       throw invalid(`${path}.subnets[${index}]`, s, `one of ${[...azOf.keys()].join(', ')}`);
@@ -600,6 +434,7 @@ function parseGroup(
     name,
     nodegroupName,
     instanceType,
+    instanceTypes: instanceTypes.length > 0 ? instanceTypes : [instanceType],
     subnets,
     minSize,
     maxSize,

@@ -48,6 +48,10 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   'AutoScalingClient:UpdateAutoScalingGroupCommand': updateAutoScalingGroup,
   'AutoScalingClient:DescribeScalingActivitiesCommand': () => ({ Activities: [] }),
   'AutoScalingClient:DescribeAutoScalingInstancesCommand': describeAutoScalingInstances,
+  'AutoScalingClient:CreateOrUpdateTagsCommand': (account, input, identityArn) =>
+    tagGroups(account, input, identityArn, true),
+  'AutoScalingClient:DeleteTagsCommand': (account, input, identityArn) =>
+    tagGroups(account, input, identityArn, false),
   'AutoScalingClient:DescribeLifecycleHooksCommand': describeLifecycleHooks,
   'AutoScalingClient:PutLifecycleHookCommand': putLifecycleHook,
   'AutoScalingClient:CompleteLifecycleActionCommand': completeLifecycleAction,
@@ -451,6 +455,17 @@ function describeAutoScalingGroups(account: SimulatedAccount, input: Input): Out
       AvailabilityZones: [...new Set(g.spec.subnets.map((s) => account.ec2.subnet(s).availabilityZone))],
       VPCZoneIdentifier: g.spec.subnets.join(','),
       HealthCheckType: 'EC2',
+      ...(g.deleting ? { Status: 'Delete in progress' } : {}),
+      ...(g.spec.instanceTypes.length > 1
+        ? {
+            MixedInstancesPolicy: {
+              LaunchTemplate: {
+                LaunchTemplateSpecification: { LaunchTemplateName: g.spec.name, Version: '$Default' },
+                Overrides: g.spec.instanceTypes.map((InstanceType) => ({ InstanceType })),
+              },
+            },
+          }
+        : {}),
       CreatedTime: new Date(account.startEpochMs - 86_400_000),
       Instances: g.members.map((m) => ({
         InstanceId: m.instanceId,
@@ -492,6 +507,20 @@ function describeAutoScalingInstances(account: SimulatedAccount, input: Input): 
   return { AutoScalingInstances: page, NextToken: next };
 }
 
+/** CreateOrUpdateTags / DeleteTags on Auto Scaling groups (ResourceType auto-scaling-group). */
+function tagGroups(account: SimulatedAccount, input: Input, identityArn: string, create: boolean): Output {
+  const tags = Array.isArray(input.Tags) ? (input.Tags as Input[]) : [];
+  for (const tag of tags) {
+    const groupName = typeof tag.ResourceId === 'string' ? tag.ResourceId : '';
+    const key = typeof tag.Key === 'string' ? tag.Key : '';
+    if (!groupName || !key)
+      throw new SimulatedApiError('ValidationError', 'Each tag needs ResourceId and Key');
+    const value = create ? (typeof tag.Value === 'string' ? tag.Value : '') : null;
+    account.autoScalingApi.tagGroup(groupName, key, value, identityArn);
+  }
+  return {};
+}
+
 function hookOutput(groupName: string, hook: LifecycleHook): Output {
   return {
     LifecycleHookName: hook.name,
@@ -506,12 +535,12 @@ function hookOutput(groupName: string, hook: LifecycleHook): Output {
 
 function describeLifecycleHooks(account: SimulatedAccount, input: Input): Output {
   const groupName = requiredString(input, 'AutoScalingGroupName');
-  const hooks = account.describeLifecycleHooks(groupName, strings(input.LifecycleHookNames));
+  const hooks = account.autoScalingApi.describeLifecycleHooks(groupName, strings(input.LifecycleHookNames));
   return { LifecycleHooks: hooks.map((hook) => hookOutput(groupName, hook)) };
 }
 
 function putLifecycleHook(account: SimulatedAccount, input: Input): Output {
-  account.putLifecycleHook(requiredString(input, 'AutoScalingGroupName'), input);
+  account.autoScalingApi.putLifecycleHook(requiredString(input, 'AutoScalingGroupName'), input);
   return {};
 }
 
@@ -523,7 +552,7 @@ function actionReference(input: Input): { token?: string; instanceId?: string } 
 }
 
 function completeLifecycleAction(account: SimulatedAccount, input: Input): Output {
-  account.completeLifecycleAction(
+  account.autoScalingApi.completeLifecycleAction(
     requiredString(input, 'AutoScalingGroupName'),
     requiredString(input, 'LifecycleHookName'),
     actionReference(input),
@@ -533,7 +562,7 @@ function completeLifecycleAction(account: SimulatedAccount, input: Input): Outpu
 }
 
 function recordLifecycleActionHeartbeat(account: SimulatedAccount, input: Input): Output {
-  account.recordLifecycleActionHeartbeat(
+  account.autoScalingApi.recordLifecycleActionHeartbeat(
     requiredString(input, 'AutoScalingGroupName'),
     requiredString(input, 'LifecycleHookName'),
     actionReference(input),
@@ -553,7 +582,7 @@ function setDesiredCapacity(account: SimulatedAccount, input: Input, identityArn
   const desired = input.DesiredCapacity;
   if (typeof desired !== 'number')
     throw new SimulatedApiError('ValidationError', 'DesiredCapacity is required');
-  account.setDesiredCapacity(
+  account.autoScalingApi.setDesiredCapacity(
     requiredString(input, 'AutoScalingGroupName'),
     desired,
     input.HonorCooldown === true,
@@ -567,7 +596,11 @@ function updateAutoScalingGroup(account: SimulatedAccount, input: Input, identit
   if (typeof input.MinSize === 'number') sizes.minSize = input.MinSize;
   if (typeof input.MaxSize === 'number') sizes.maxSize = input.MaxSize;
   if (typeof input.DesiredCapacity === 'number') sizes.desiredCapacity = input.DesiredCapacity;
-  account.updateAutoScalingGroup(requiredString(input, 'AutoScalingGroupName'), sizes, identityArn);
+  account.autoScalingApi.updateAutoScalingGroup(
+    requiredString(input, 'AutoScalingGroupName'),
+    sizes,
+    identityArn,
+  );
   return {};
 }
 
@@ -628,7 +661,7 @@ function describeNodegroup(account: SimulatedAccount, input: Input): Output {
       status: 'ACTIVE',
       capacityType: 'ON_DEMAND',
       scalingConfig: { minSize: group.minSize, maxSize: group.maxSize, desiredSize: group.desiredCapacity },
-      instanceTypes: [group.spec.instanceType],
+      instanceTypes: [...group.spec.instanceTypes],
       subnets: [...group.spec.subnets],
       resources: { autoScalingGroups: [{ name: group.spec.name }] },
       health: { issues: [] },
@@ -752,7 +785,7 @@ function putEvents(account: SimulatedAccount, input: Input): Output {
     } catch {
       return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
     }
-    const eventId = account.putEvent({
+    const eventId = account.bus.putEvent({
       source: String(entry.Source ?? ''),
       detailType: String(entry.DetailType ?? ''),
       detail,

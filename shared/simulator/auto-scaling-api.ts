@@ -1,0 +1,189 @@
+import type { SimGroup } from './auto-scaling-group.js';
+import type { SimulatedEventBus } from './event-bus.js';
+import { eventTime } from './eventbridge-events.js';
+import { resolveSizes, type SizeRequest } from './group-sizes.js';
+import type { LaunchGate } from './launch-gate.js';
+import type {
+  ActionReference,
+  LifecycleHook,
+  LifecycleResult,
+  PutLifecycleHookInput,
+} from './lifecycle-hooks.js';
+import type { SimClock } from './sim-event.js';
+import { SimulatedApiError } from './simulated-api-error.js';
+
+/** What the API acts on: the Auto Scaling model. */
+export interface AutoScalingCore {
+  readonly groups: Map<string, SimGroup>;
+  group(name: string): SimGroup;
+  readonly gate: LaunchGate;
+  reconcileAfterReaction(group: SimGroup): void;
+  terminate(
+    group: SimGroup,
+    member: SimGroup['members'][number],
+    activeBefore: number,
+    reason?: string,
+  ): void;
+}
+
+/**
+ * Auto Scaling's API calls on the model, as the SDK bridge and the scenario's operator make them: sizes,
+ * deletion, tags and lifecycle hooks. Writes by a caller become CloudTrail records (failed ones too).
+ */
+export class AutoScalingApi {
+  constructor(
+    private readonly core: AutoScalingCore,
+    private readonly bus: SimulatedEventBus,
+    private readonly clock: SimClock,
+  ) {}
+
+  group(name: string): SimGroup {
+    return this.core.group(name);
+  }
+
+  /** Auto Scaling `SetDesiredCapacity`; every call (failed or not) becomes a CloudTrail event. */
+  setDesiredCapacity(groupName: string, desired: number, honorCooldown: boolean, identityArn: string): void {
+    const requestParameters = { autoScalingGroupName: groupName, desiredCapacity: desired, honorCooldown };
+    try {
+      const group = this.writableGroup(groupName);
+      if (desired > group.maxSize) {
+        throw new SimulatedApiError(
+          'ValidationError',
+          `New SetDesiredCapacity value ${desired} is above max value ${group.maxSize} for the AutoScalingGroup.`,
+        );
+      }
+      if (desired < group.minSize) {
+        throw new SimulatedApiError(
+          'ValidationError',
+          `New SetDesiredCapacity value ${desired} is below min value ${group.minSize} for the AutoScalingGroup.`,
+        );
+      }
+      this.changeDesired(
+        group,
+        desired,
+        `a user request explicitly set group desired capacity changing the desired capacity from ${group.desiredCapacity} to ${desired}`,
+        identityArn,
+      );
+      this.bus.recordAutoScalingCall('SetDesiredCapacity', identityArn, requestParameters);
+    } catch (error) {
+      this.bus.recordAutoScalingCall('SetDesiredCapacity', identityArn, requestParameters, error);
+      throw error;
+    }
+  }
+
+  /** Auto Scaling `UpdateAutoScalingGroup` (sizes only), recorded in CloudTrail. */
+  updateAutoScalingGroup(groupName: string, sizes: SizeRequest, identityArn: string): void {
+    const requestParameters: Record<string, unknown> = { autoScalingGroupName: groupName };
+    if (sizes.minSize !== undefined) requestParameters.minSize = sizes.minSize;
+    if (sizes.maxSize !== undefined) requestParameters.maxSize = sizes.maxSize;
+    if (sizes.desiredCapacity !== undefined) requestParameters.desiredCapacity = sizes.desiredCapacity;
+    try {
+      this.applySizes(this.writableGroup(groupName), sizes, 'a user request', identityArn);
+      this.bus.recordAutoScalingCall('UpdateAutoScalingGroup', identityArn, requestParameters);
+    } catch (error) {
+      this.bus.recordAutoScalingCall('UpdateAutoScalingGroup', identityArn, requestParameters, error);
+      throw error;
+    }
+  }
+
+  /** A scheduled action: Auto Scaling changes the sizes itself, with no CloudTrail record. */
+  runScheduledAction(groupName: string, sizes: SizeRequest): void {
+    this.applySizes(this.writableGroup(groupName), sizes, 'a scheduled action', '');
+  }
+
+  /** `DeleteAutoScalingGroup` with ForceDelete: every instance is terminated, then the group is gone. */
+  deleteAutoScalingGroup(groupName: string, identityArn: string): void {
+    const requestParameters = { autoScalingGroupName: groupName, forceDelete: true };
+    try {
+      const group = this.writableGroup(groupName);
+      group.deleting = true;
+      group.minSize = 0;
+      group.maxSize = 0;
+      group.desiredCapacity = 0;
+      group.desiredSetBy = identityArn;
+      group.lastCause = `At ${eventTime(this.clock.nowEpochMs())} a user request deleted the AutoScalingGroup.`;
+      this.bus.recordAutoScalingCall('DeleteAutoScalingGroup', identityArn, requestParameters);
+      for (const member of group.members.filter((m) => m.lifecycle !== 'Terminating'))
+        this.core.terminate(
+          group,
+          member,
+          0,
+          `${group.lastCause}  The instance was terminated with the group.`,
+        );
+      if (group.members.length === 0) this.core.groups.delete(group.spec.name);
+    } catch (error) {
+      this.bus.recordAutoScalingCall('DeleteAutoScalingGroup', identityArn, requestParameters, error);
+      throw error;
+    }
+  }
+
+  /** `CreateOrUpdateTags` (a value) or `DeleteTags` (null) on one group, recorded in CloudTrail. */
+  tagGroup(groupName: string, key: string, value: string | null, identityArn: string): void {
+    const eventName = value === null ? 'DeleteTags' : 'CreateOrUpdateTags';
+    const tag = { resourceId: groupName, resourceType: 'auto-scaling-group', key, propagateAtLaunch: true };
+    const requestParameters = { tags: [value === null ? tag : { ...tag, value }] };
+    try {
+      const group = this.writableGroup(groupName);
+      if (value === null) delete group.tags[key];
+      else group.tags[key] = value;
+      this.bus.recordAutoScalingCall(eventName, identityArn, requestParameters);
+    } catch (error) {
+      this.bus.recordAutoScalingCall(eventName, identityArn, requestParameters, error);
+      throw error;
+    }
+  }
+
+  /** PutLifecycleHook: creates or updates a hook of the group (new launches use it). */
+  putLifecycleHook(groupName: string, input: PutLifecycleHookInput): LifecycleHook {
+    return this.core.gate.putLifecycleHook(this.core.group(groupName), input);
+  }
+
+  /** DescribeLifecycleHooks: the group's hooks, all or those named. */
+  describeLifecycleHooks(groupName: string, names: readonly string[]): readonly LifecycleHook[] {
+    return this.core.gate.describeLifecycleHooks(this.core.group(groupName), names);
+  }
+
+  /** CompleteLifecycleAction: ends the named hook's wait of one instance with CONTINUE or ABANDON. */
+  completeLifecycleAction(
+    groupName: string,
+    hookName: string,
+    ref: ActionReference,
+    result: LifecycleResult,
+  ): void {
+    this.core.gate.completeLifecycleAction(this.core.group(groupName), hookName, ref, result);
+  }
+
+  /** RecordLifecycleActionHeartbeat: restarts the hook's timeout for one waiting instance. */
+  recordLifecycleActionHeartbeat(groupName: string, hookName: string, ref: ActionReference): void {
+    this.core.gate.recordLifecycleActionHeartbeat(this.core.group(groupName), hookName, ref);
+  }
+
+  /** A group that takes changes (not being deleted). */
+  private writableGroup(name: string): SimGroup {
+    const group = this.core.group(name);
+    if (group.deleting)
+      throw new SimulatedApiError('ValidationError', `AutoScalingGroup ${name} is pending delete.`);
+    return group;
+  }
+
+  private applySizes(group: SimGroup, request: SizeRequest, who: string, identityArn: string): void {
+    const sizes = resolveSizes(group, request);
+    group.minSize = sizes.minSize;
+    group.maxSize = sizes.maxSize;
+    const desired = sizes.desiredCapacity;
+    if (desired === group.desiredCapacity) return;
+    this.changeDesired(
+      group,
+      desired,
+      `${who} update of AutoScalingGroup constraints to min: ${sizes.minSize}, max: ${sizes.maxSize}, desired: ${desired} changing the desired capacity from ${group.desiredCapacity} to ${desired}`,
+      identityArn,
+    );
+  }
+
+  private changeDesired(group: SimGroup, desired: number, cause: string, identityArn: string): void {
+    group.desiredCapacity = desired;
+    group.desiredSetBy = identityArn;
+    group.lastCause = `At ${eventTime(this.clock.nowEpochMs())} ${cause}.`;
+    this.core.reconcileAfterReaction(group);
+  }
+}

@@ -1,6 +1,6 @@
 import { createSimulatedCapacityGuard } from '../shared/adapters/simulated/capacity-guard-plugin.js';
 import { createSimulatedClients } from '../shared/adapters/simulated/connect-to-simulator.js';
-import { DEFAULT_GUARD_SETTINGS } from '../shared/domain/guard-defaults.js';
+import { withGuardMode } from '../shared/simulator/guard-mode-variant.js';
 import type { SimulationSummary } from '../shared/simulator/metrics.js';
 import type { Scenario } from '../shared/simulator/scenario.js';
 import { SimulatedAccount } from '../shared/simulator/simulated-account.js';
@@ -14,8 +14,6 @@ export const Mode = {
 } as const;
 export type Mode = (typeof Mode)[keyof typeof Mode];
 
-/** The hook the gate-mode variant gives each opted-in group (the default `gate install` creates). */
-const GATE_HEARTBEAT_TIMEOUT_SEC = 600;
 /** EC2 Describe* token bucket refill per account and Region: 20 per second (DOMAIN.md §3). */
 const DESCRIBE_BUDGET_PER_MIN = 20 * 60;
 
@@ -41,9 +39,6 @@ export interface ModeRow {
   readonly describeBudgetPerMin: number;
 }
 
-const isOptedIn = (tags: Readonly<Record<string, string>>) =>
-  tags[DEFAULT_GUARD_SETTINGS.optInTagKey] === DEFAULT_GUARD_SETTINGS.optInTagValue;
-
 /** The scenario as the mode runs it: every opted-in group tagged with the mode, and given the hook in gate mode. */
 export function withMode(scenario: Scenario, mode: Mode, eventDelaySec: number | null): Scenario {
   const timing =
@@ -54,28 +49,8 @@ export function withMode(scenario: Scenario, mode: Mode, eventDelaySec: number |
           autoScalingEventDelaySec: { min: eventDelaySec, max: eventDelaySec },
           cloudTrailDelaySec: { min: eventDelaySec, max: eventDelaySec },
         };
-  if (mode === Mode.none) return { ...scenario, timing };
-  return {
-    ...scenario,
-    timing,
-    groups: scenario.groups.map((g) =>
-      isOptedIn(g.tags)
-        ? {
-            ...g,
-            tags: { ...g.tags, [DEFAULT_GUARD_SETTINGS.modeTagKey]: mode },
-            launchHook:
-              mode === Mode.gate
-                ? {
-                    name: DEFAULT_GUARD_SETTINGS.gateHookName,
-                    heartbeatTimeoutSec: GATE_HEARTBEAT_TIMEOUT_SEC,
-                    defaultResult: 'CONTINUE',
-                    nodeWaits: true,
-                  }
-                : g.launchHook,
-          }
-        : g,
-    ),
-  };
+  const delayed = { ...scenario, timing };
+  return mode === Mode.none ? delayed : withGuardMode(delayed, mode);
 }
 
 async function run(scenario: Scenario, seed: number, guarded: boolean) {

@@ -3,6 +3,7 @@ import middy from '@middy/core';
 import { buildAuditorClients, buildAuditorDeps } from '../../shared/runtime/auditor-deps.js';
 import { createCapacityAuditor } from '../../shared/runtime/capacity-auditor.js';
 import { parseConfig } from '../../shared/runtime/config.js';
+import { correlateInvocation } from '../../shared/runtime/correlation-id.js';
 import { logger } from '../../shared/runtime/logger.js';
 import { systemClock } from '../../shared/runtime/stagger-runtime.js';
 
@@ -13,6 +14,6 @@ const wiring = buildAuditorDeps(config, clients, systemClock, {
 });
 
 /** Scheduled capacity audits: `{ "mode": "headroom" }` every few minutes, `{ "mode": "full" }` daily. */
-export const handler = middy(createCapacityAuditor(wiring, logger)).use(
-  injectLambdaContext(logger, { clearState: true }),
-);
+export const handler = middy(createCapacityAuditor(wiring, logger))
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(correlateInvocation(logger));

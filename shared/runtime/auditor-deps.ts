@@ -23,6 +23,8 @@ import type { EventPublisher } from '../ports/event-publisher.js';
 import type { AuditSettings } from '../use-cases/audit/audit-settings.js';
 import type { AuditorDeps } from '../use-cases/run-capacity-audit.js';
 import type { AuditConfig, GuardConfig } from './config.js';
+import { currentCorrelationId } from './correlation-id.js';
+import { logger, SERVICE_NAME } from './logger.js';
 
 /** SDK clients the auditor talks to. */
 export interface AuditorClients {
@@ -153,7 +155,7 @@ export function buildAuditorDeps(
         ? new RecordingAlertPublisher()
         : new SnsAlertPublisher(clients.sns, config.alertTopicArn),
     metrics: new PowertoolsMetricsSink(
-      new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'capacity-auditor' }),
+      new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME }),
     ),
     settings: buildAuditSettings(config, options.accountId ?? 'unknown', options.region),
     ...(clients.dynamodb
@@ -162,5 +164,9 @@ export function buildAuditorDeps(
     ...overrides,
     store,
   };
-  return { deps, events: new EventBridgePublisher(clients.eventBridge, config.eventBusName), clock };
+  return {
+    deps,
+    events: new EventBridgePublisher(clients.eventBridge, config.eventBusName, currentCorrelationId(logger)),
+    clock,
+  };
 }

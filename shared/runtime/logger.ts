@@ -1,4 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 
-/** The one logger of every function (service name from POWERTOOLS_SERVICE_NAME). */
-export const logger = new Logger({ serviceName: 'capacity-guard' });
+/** The one service name of the guard's logs, metrics and traces (also POWERTOOLS_SERVICE_NAME in the stack). */
+export const SERVICE_NAME = 'capacity-guard';
+
+/** The one logger of every function. */
+export const logger = new Logger({ serviceName: SERVICE_NAME });

@@ -15,6 +15,8 @@ import type { Clock } from '../ports/clock.js';
 import type { GuardStateStore } from '../ports/guard-state-store.js';
 import type { StaggerDeps } from '../use-cases/stagger-deps.js';
 import type { GuardConfig } from './config.js';
+import { currentCorrelationId } from './correlation-id.js';
+import { logger } from './logger.js';
 
 export interface StaggerClients {
   readonly ec2: EC2Client;
@@ -48,7 +50,7 @@ export function buildStaggerDeps(
     groups: new AutoScalingGroupsAdapter(clients.autoScaling),
     observer: new Ec2AttachObserver(clients.ec2, clock, config.attachTimeFilter),
     store: stateStore,
-    events: new EventBridgePublisher(clients.eventBridge, config.eventBusName),
+    events: new EventBridgePublisher(clients.eventBridge, config.eventBusName, currentCorrelationId(logger)),
     catalog: new Ec2InstanceCatalog(clients.ec2),
     killSwitch:
       config.killSwitchParameter && clients.ssm

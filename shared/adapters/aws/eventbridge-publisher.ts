@@ -14,19 +14,26 @@ export class EventPublishError extends Error {
   override readonly name = 'EventPublishError';
 }
 
-/** Puts the guard's events on its bus; entries EventBridge rejects are retried once, then reported. */
+/**
+ * Puts the guard's events on its bus; entries EventBridge rejects are retried once, then reported. Each
+ * detail carries `correlationId`, the id of the event that started the invocation, when there is one.
+ */
 export class EventBridgePublisher implements EventPublisher {
   constructor(
     private readonly client: EventBridgeClient,
     private readonly eventBusName: string,
+    private readonly correlationId: () => string | undefined = () => undefined,
   ) {}
 
   async publish(events: readonly GuardEvent[]): Promise<void> {
+    const correlationId = this.correlationId();
     for (let i = 0; i < events.length; i += ENTRIES_PER_CALL) {
       let entries: PutEventsRequestEntry[] = events.slice(i, i + ENTRIES_PER_CALL).map((event) => ({
         Source: SOURCE,
         DetailType: event.detailType,
-        Detail: JSON.stringify(event.detail),
+        Detail: JSON.stringify(
+          correlationId === undefined ? event.detail : { ...event.detail, correlationId },
+        ),
         EventBusName: this.eventBusName,
         Resources: event.resources ? [...event.resources] : [],
       }));

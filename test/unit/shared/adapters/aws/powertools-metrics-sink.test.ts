@@ -4,6 +4,7 @@ import {
   METRICS_NAMESPACE,
   PowertoolsMetricsSink,
 } from '../../../../../shared/adapters/aws/powertools-metrics-sink.js';
+import { SERVICE_NAME } from '../../../../../shared/runtime/logger.js';
 
 describe('PowertoolsMetricsSink', () => {
   it('writes one EMF line per dimension set in the CapacityGuard namespace', async () => {
@@ -13,7 +14,7 @@ describe('PowertoolsMetricsSink', () => {
       lines.push(String(chunk));
       return true;
     });
-    const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'capacity-auditor' });
+    const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
     const sink = new PowertoolsMetricsSink(metrics);
 
     // Act

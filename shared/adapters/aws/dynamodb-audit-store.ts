@@ -12,6 +12,8 @@ import {
   type SubnetSample,
   type Versioned,
 } from '../../ports/audit-store.js';
+import { type Backoff, DEFAULT_BACKOFF, fullJitterDelayMs } from './dynamodb-backoff.js';
+import { CorruptItemError, decodeAlertState, decodeSample, decodeVersion } from './dynamodb-items.js';
 
 /** Item keys in the guard's single table (`pk` / `sk` strings, `ttl` epoch seconds). */
 export const AuditKeys = {
@@ -23,7 +25,6 @@ export const AuditKeys = {
 
 /** BatchWriteItem takes at most 25 requests (DynamoDB API reference). */
 const BATCH_WRITE_MAX = 25;
-const UNPROCESSED_RETRIES = 5;
 
 /** A DynamoDB call of the audit store failed. */
 export class AuditStoreError extends Error {
@@ -38,47 +39,22 @@ function isConditionFailure(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
 
-function numberOrNull(value: unknown): number | null {
-  return typeof value === 'number' && Number.isFinite(value) ? value : null;
-}
-
-function toSample(item: Record<string, unknown>): CapacitySample | null {
-  const atMs = numberOrNull(item.atMs);
-  const freeIpCount = numberOrNull(item.freeIpCount);
-  if (atMs === null || freeIpCount === null) return null;
-  return { atMs, freeIpCount, freePrefixBlocks: numberOrNull(item.freePrefixBlocks) };
-}
-
-function toAlertState(item: Record<string, unknown>): Versioned<AlertState> | null {
-  const { key, severity } = item;
-  const sinceMs = numberOrNull(item.sinceMs);
-  const lastEvaluatedAtMs = numberOrNull(item.lastEvaluatedAtMs);
-  const version = numberOrNull(item.version);
-  if (typeof key !== 'string' || sinceMs === null || lastEvaluatedAtMs === null || version === null)
-    return null;
-  if (severity !== 'OK' && severity !== 'WARNING' && severity !== 'CRITICAL') return null;
-  return {
-    version,
-    value: {
-      key,
-      severity,
-      sinceMs,
-      activeSinceMs: numberOrNull(item.activeSinceMs),
-      lastNotifiedAtMs: numberOrNull(item.lastNotifiedAtMs),
-      lastEvaluatedAtMs,
-    },
-  };
+/** Rethrows a CorruptItemError as it is; wraps anything else in an AuditStoreError. */
+function storeError(message: string, error: unknown): Error {
+  return error instanceof CorruptItemError ? error : new AuditStoreError(message, { cause: error });
 }
 
 /**
  * Subnet samples and alert states in the guard's DynamoDB table. Samples: one item per subnet and time
  * (`SUBNET#<id>` / `SAMPLE#<iso time>`), expired by DynamoDB TTL. Alert states: one partition
- * (`AUDIT#ALERTS`), one item per alert, written with a version condition.
+ * (`AUDIT#ALERTS`), one item per alert, written with a version condition. Items read back are checked field by
+ * field: one that is not what the store writes is a CorruptItemError naming its key.
  */
 export class DynamoDbAuditStore implements AuditStore {
   constructor(
     private readonly documents: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly backoff: Backoff = DEFAULT_BACKOFF,
   ) {}
 
   async readSamples(subnetId: string, sinceMs: number): Promise<CapacitySample[]> {
@@ -96,13 +72,10 @@ export class DynamoDbAuditStore implements AuditStore {
           },
         },
       )) {
-        for (const item of page.Items ?? []) {
-          const sample = toSample(item);
-          if (sample !== null) samples.push(sample);
-        }
+        for (const item of page.Items ?? []) samples.push(decodeSample(item));
       }
     } catch (error) {
-      throw new AuditStoreError(`DynamoDB Query of samples failed for ${subnetId}`, { cause: error });
+      throw storeError(`DynamoDB Query of samples failed for ${subnetId}`, error);
     }
     return samples;
   }
@@ -122,11 +95,14 @@ export class DynamoDbAuditStore implements AuditStore {
             },
           },
         }));
-      for (let attempt = 0; requests.length > 0; attempt++) {
-        if (attempt > UNPROCESSED_RETRIES) {
-          throw new AuditStoreError(
-            `DynamoDB BatchWriteItem left ${requests.length} samples unprocessed after ${UNPROCESSED_RETRIES} retries`,
-          );
+      for (let retry = 0; requests.length > 0; retry++) {
+        if (retry > 0) {
+          if (retry > this.backoff.maxRetries) {
+            throw new AuditStoreError(
+              `DynamoDB BatchWriteItem left ${requests.length} samples unprocessed after ${this.backoff.maxRetries} retries`,
+            );
+          }
+          await this.backoff.sleep(fullJitterDelayMs(this.backoff, retry - 1));
         }
         try {
           const answer = await this.documents.send(
@@ -152,12 +128,11 @@ export class DynamoDbAuditStore implements AuditStore {
         },
       )) {
         for (const item of page.Items ?? []) {
-          const state = toAlertState(item);
-          if (state !== null) states.push(state);
+          states.push({ version: decodeVersion(item), value: decodeAlertState(item) });
         }
       }
     } catch (error) {
-      throw new AuditStoreError('DynamoDB Query of alert states failed', { cause: error });
+      throw storeError('DynamoDB Query of alert states failed', error);
     }
     return states;
   }

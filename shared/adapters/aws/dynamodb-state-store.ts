@@ -15,6 +15,7 @@ import {
   type Versioned,
 } from '../../ports/guard-state-store.js';
 import { callAws } from './aws-error.js';
+import { decodePlan, decodeSpends, decodeVersion } from './dynamodb-items.js';
 
 const LEDGER_KEY = { pk: 'LEDGER', sk: 'ATTACH_BUDGET' };
 const PLAN_PK = 'PLAN';
@@ -22,7 +23,8 @@ type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[numb
 
 /**
  * The guard's state in its DynamoDB table (`pk`, `sk` string keys). Every write is one transaction whose items
- * are guarded by version conditions, so two invocations can never both spend the same budget.
+ * are guarded by version conditions, so two invocations can never both spend the same budget. Items read back
+ * are checked field by field: one that is not what the store writes is a CorruptItemError naming its key.
  */
 export class DynamoDbStateStore implements GuardStateStore {
   private readonly doc: DynamoDBDocumentClient;
@@ -39,7 +41,7 @@ export class DynamoDbStateStore implements GuardStateStore {
       this.doc.send(new GetCommand({ TableName: this.tableName, Key: LEDGER_KEY, ConsistentRead: true })),
     );
     const item = response.Item;
-    return { value: (item?.spends as AttachSpend[] | undefined) ?? [], version: Number(item?.version ?? 0) };
+    return item ? { value: decodeSpends(item), version: decodeVersion(item) } : { value: [], version: 0 };
   }
 
   async readPlan(groupName: string): Promise<Versioned<StaggerPlan> | undefined> {
@@ -53,11 +55,11 @@ export class DynamoDbStateStore implements GuardStateStore {
       ),
     );
     const item = response.Item;
-    return item ? { value: item.plan as StaggerPlan, version: Number(item.version) } : undefined;
+    return item ? { value: decodePlan(item), version: decodeVersion(item) } : undefined;
   }
 
   async listPlans(): Promise<Versioned<StaggerPlan>[]> {
-    const plans: Versioned<StaggerPlan>[] = [];
+    const items: Record<string, unknown>[] = [];
     await callAws('dynamodb:Query', async () => {
       for await (const page of paginateQuery(
         { client: this.doc },
@@ -68,11 +70,10 @@ export class DynamoDbStateStore implements GuardStateStore {
           ConsistentRead: true,
         },
       )) {
-        for (const item of page.Items ?? [])
-          plans.push({ value: item.plan as StaggerPlan, version: Number(item.version) });
+        items.push(...(page.Items ?? []));
       }
     });
-    return plans;
+    return items.map((item) => ({ value: decodePlan(item), version: decodeVersion(item) }));
   }
 
   async commit(change: StateChange): Promise<void> {

@@ -5,15 +5,31 @@ import {
   AuditStoreError,
   DynamoDbAuditStore,
 } from '../../../../../shared/adapters/aws/dynamodb-audit-store.js';
+import type { Backoff } from '../../../../../shared/adapters/aws/dynamodb-backoff.js';
+import { CorruptItemError } from '../../../../../shared/adapters/aws/dynamodb-items.js';
 import { ConcurrentUpdateError } from '../../../../../shared/ports/audit-store.js';
 
 const documentsMock = mockClient(DynamoDBDocumentClient);
 const NOW_MS = Date.parse('2025-03-01T12:00:00Z');
 
-function buildStore(): DynamoDbAuditStore {
+/** Sleeps nowhere: records each delay asked for. */
+function recordingBackoff(delaysMs: number[], random = () => 0.5): Backoff {
+  return {
+    maxRetries: 3,
+    baseMs: 100,
+    capMs: 300,
+    random,
+    sleep: async (ms) => {
+      delaysMs.push(ms);
+    },
+  };
+}
+
+function buildStore(backoff: Backoff = recordingBackoff([])): DynamoDbAuditStore {
   return new DynamoDbAuditStore(
     DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' })),
     'guard',
+    backoff,
   );
 }
 
@@ -95,7 +111,7 @@ describe('DynamoDbAuditStore', () => {
   it('writes alert states under a version condition and reads them back', async () => {
     // Prepare
     documentsMock.on(PutCommand).resolves({});
-    documentsMock.on(QueryCommand).resolves({ Items: [{ ...state, version: 3 }, { key: 'broken' }] });
+    documentsMock.on(QueryCommand).resolves({ Items: [{ ...state, version: 3 }] });
 
     // Act
     await buildStore().putAlertState(state, 0);
@@ -129,5 +145,63 @@ describe('DynamoDbAuditStore', () => {
 
     // Assess
     await expect(second).rejects.toThrow(AuditStoreError);
+  });
+
+  it('backs off with full jitter between retries of unprocessed items, then gives up naming what is left', async () => {
+    // Prepare
+    const sample = { subnetId: 'subnet-a', sample: { atMs: NOW_MS, freeIpCount: 5 }, expiresAtMs: NOW_MS };
+    const leftOver = { PutRequest: { Item: { pk: 'SUBNET#subnet-a' } } };
+    documentsMock.on(BatchWriteCommand).resolves({ UnprocessedItems: { guard: [leftOver] } });
+    const delaysMs: number[] = [];
+
+    // Act
+    const write = buildStore(recordingBackoff(delaysMs)).putSamples([sample]);
+
+    // Assess: 1 call + 3 retries; delays are random * min(cap 300, 100 * 2^retry) with random 0.5
+    await expect(write).rejects.toThrow(/left 1 samples unprocessed after 3 retries/);
+    expect(documentsMock).toHaveReceivedCommandTimes(BatchWriteCommand, 4);
+    expect(delaysMs).toEqual([50, 100, 150]);
+  });
+
+  it('draws each delay below its exponential ceiling', async () => {
+    // Prepare
+    documentsMock
+      .on(BatchWriteCommand)
+      .resolvesOnce({ UnprocessedItems: { guard: [{ PutRequest: { Item: { pk: 'a' } } }] } })
+      .resolvesOnce({ UnprocessedItems: { guard: [{ PutRequest: { Item: { pk: 'a' } } }] } })
+      .resolves({});
+    const delaysMs: number[] = [];
+    const sample = { subnetId: 'subnet-a', sample: { atMs: NOW_MS, freeIpCount: 5 }, expiresAtMs: NOW_MS };
+
+    // Act
+    await buildStore(recordingBackoff(delaysMs, () => 0.999)).putSamples([sample]);
+
+    // Assess
+    expect(delaysMs).toEqual([99, 199]);
+  });
+
+  it('reports a corrupt sample or alert state as CorruptItemError naming its key and field', async () => {
+    // Prepare
+    documentsMock
+      .on(QueryCommand)
+      .resolvesOnce({ Items: [{ pk: 'SUBNET#subnet-a', sk: 'SAMPLE#x', atMs: 1, freeIpCount: '7' }] })
+      .resolvesOnce({
+        Items: [{ pk: 'AUDIT#ALERTS', sk: 'ALERT#k', ...state, severity: 'BAD', version: 1 }],
+      });
+
+    // Act
+    const samples = buildStore().readSamples('subnet-a', 0);
+    const states = await buildStore()
+      .listAlertStates()
+      .catch((error: unknown) => error);
+
+    // Assess
+    await expect(samples).rejects.toThrow(
+      new CorruptItemError('pk=SUBNET#subnet-a sk=SAMPLE#x', 'freeIpCount', 'a finite number', '7'),
+    );
+    expect(states).toBeInstanceOf(CorruptItemError);
+    expect((states as Error).message).toBe(
+      'DynamoDB item pk=AUDIT#ALERTS sk=ALERT#k: \'severity\' is "BAD", expected one of OK, WARNING, CRITICAL',
+    );
   });
 });

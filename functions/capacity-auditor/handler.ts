@@ -4,9 +4,12 @@ import { buildAuditorClients, buildAuditorDeps } from '../../shared/runtime/audi
 import { createCapacityAuditor } from '../../shared/runtime/capacity-auditor.js';
 import { parseConfig } from '../../shared/runtime/config.js';
 import { correlateInvocation } from '../../shared/runtime/correlation-id.js';
-import { logger } from '../../shared/runtime/logger.js';
+import { logger, SERVICE_NAME } from '../../shared/runtime/logger.js';
 import { systemClock } from '../../shared/runtime/stagger-runtime.js';
+import { startTracing, traceInvocation } from '../../shared/runtime/tracing.js';
 
+// Before any SDK client is built, so that every client is traced.
+await startTracing(process.env, SERVICE_NAME);
 const config = parseConfig(process.env);
 const clients = buildAuditorClients();
 const wiring = buildAuditorDeps(config, clients, systemClock, {
@@ -15,5 +18,6 @@ const wiring = buildAuditorDeps(config, clients, systemClock, {
 
 /** Scheduled capacity audits: `{ "mode": "headroom" }` every few minutes, `{ "mode": "full" }` daily. */
 export const handler = middy(createCapacityAuditor(wiring, logger))
+  .use(traceInvocation())
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(correlateInvocation(logger));

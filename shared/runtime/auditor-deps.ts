@@ -25,6 +25,7 @@ import type { AuditorDeps } from '../use-cases/run-capacity-audit.js';
 import type { AuditConfig, GuardConfig } from './config.js';
 import { currentCorrelationId } from './correlation-id.js';
 import { logger, SERVICE_NAME } from './logger.js';
+import { traceClient } from './tracing.js';
 
 /** SDK clients the auditor talks to. */
 export interface AuditorClients {
@@ -40,15 +41,15 @@ export interface AuditorClients {
 /** Adaptive retries: throttling slows the audit down instead of failing it. */
 export const AUDITOR_CLIENT_OPTIONS = { retryMode: 'adaptive', maxAttempts: 6 } as const;
 
-/** The auditor's clients with the Lambda's default credentials and Region; built once per container. */
+/** The auditor's clients with the Lambda's default credentials and Region; built once per container (traced when tracing started). */
 export function buildAuditorClients(): Required<AuditorClients> {
   return {
-    ec2: new EC2Client(AUDITOR_CLIENT_OPTIONS),
-    autoScaling: new AutoScalingClient(AUDITOR_CLIENT_OPTIONS),
-    eks: new EKSClient(AUDITOR_CLIENT_OPTIONS),
-    sns: new SNSClient(AUDITOR_CLIENT_OPTIONS),
-    eventBridge: new EventBridgeClient(AUDITOR_CLIENT_OPTIONS),
-    dynamodb: new DynamoDBClient(AUDITOR_CLIENT_OPTIONS),
+    ec2: traceClient(new EC2Client(AUDITOR_CLIENT_OPTIONS)),
+    autoScaling: traceClient(new AutoScalingClient(AUDITOR_CLIENT_OPTIONS)),
+    eks: traceClient(new EKSClient(AUDITOR_CLIENT_OPTIONS)),
+    sns: traceClient(new SNSClient(AUDITOR_CLIENT_OPTIONS)),
+    eventBridge: traceClient(new EventBridgeClient(AUDITOR_CLIENT_OPTIONS)),
+    dynamodb: traceClient(new DynamoDBClient(AUDITOR_CLIENT_OPTIONS)),
   };
 }
 

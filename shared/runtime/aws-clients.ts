@@ -4,18 +4,19 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { traceClient } from './tracing.js';
 
 /** Client options of every function: adaptive retries so throttling slows the guard down instead of failing it. */
 export const CLIENT_OPTIONS = { retryMode: 'adaptive', maxAttempts: 6 } as const;
 
-/** The stagger functions' SDK clients, built once per container. */
+/** The stagger functions' SDK clients, built once per container (traced when tracing started). */
 export function buildStaggerClients() {
   return {
-    ec2: new EC2Client(CLIENT_OPTIONS),
-    autoScaling: new AutoScalingClient(CLIENT_OPTIONS),
-    eventBridge: new EventBridgeClient(CLIENT_OPTIONS),
-    dynamodb: new DynamoDBClient(CLIENT_OPTIONS),
-    ssm: new SSMClient(CLIENT_OPTIONS),
-    eks: new EKSClient(CLIENT_OPTIONS),
+    ec2: traceClient(new EC2Client(CLIENT_OPTIONS)),
+    autoScaling: traceClient(new AutoScalingClient(CLIENT_OPTIONS)),
+    eventBridge: traceClient(new EventBridgeClient(CLIENT_OPTIONS)),
+    dynamodb: traceClient(new DynamoDBClient(CLIENT_OPTIONS)),
+    ssm: traceClient(new SSMClient(CLIENT_OPTIONS)),
+    eks: traceClient(new EKSClient(CLIENT_OPTIONS)),
   };
 }

@@ -36,6 +36,7 @@ describe('checkTemplate on in-memory templates', () => {
           Condition: { StringEquals: { 'autoscaling:ResourceTag/capacity-guard/enabled': 'true' } },
         },
         { Effect: 'Allow', Action: 'sns:Publish', Resource: { Ref: 'Topic' } },
+        { Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' },
         { Effect: 'Deny', Action: '*', Resource: '*' },
       ]),
       Key: {
@@ -159,5 +160,33 @@ const packaged = loadPackagedTemplate('iam-policy.test');
         StringEquals: { 'autoscaling:ResourceTag/capacity-guard/enabled': 'true' },
       });
     }
+  });
+
+  it('traces every function actively, with the permission to send segments and the switch in its environment', () => {
+    // Prepare
+    const functions = resourcesOfType('AWS::Lambda::Function');
+    const roles = new Map(resourcesOfType('AWS::IAM::Role'));
+
+    // Act
+    const seen = functions.map(([name, fn]) => {
+      const roleName = (fn.Properties?.Role as { 'Fn::GetAtt'?: string[] } | undefined)?.['Fn::GetAtt']?.[0];
+      const policies = (roles.get(roleName ?? '')?.Properties?.Policies ?? []) as {
+        PolicyDocument: { Statement: { Action?: unknown }[] };
+      }[];
+      const actions = policies.flatMap((p) => p.PolicyDocument.Statement.flatMap((st) => [st.Action].flat()));
+      const env = (fn.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)
+        ?.Variables;
+      return {
+        name,
+        mode: (fn.Properties?.TracingConfig as { Mode?: string } | undefined)?.Mode,
+        enabled: env?.POWERTOOLS_TRACE_ENABLED,
+        canTrace: actions.includes('xray:PutTraceSegments'),
+      };
+    });
+
+    // Assess
+    expect(seen.length).toBeGreaterThanOrEqual(3);
+    for (const fn of seen)
+      expect(fn).toEqual({ name: fn.name, mode: 'Active', enabled: 'true', canTrace: true });
   });
 });

@@ -29,6 +29,12 @@ type PolicyScope = 'identity' | 'resource' | 'key';
 /** Action name prefixes that only read (IAM's "List" and "Read" access levels for the guard's services). */
 const READ_ONLY_PREFIXES = ['Describe', 'List', 'Get', 'BatchGet', 'Query', 'Scan', 'Search', 'Lookup'];
 
+/**
+ * Writes that accept no resource ARN at all (Service Authorization Reference, AWS X-Ray: "Resource types" is
+ * empty for both), so `Resource: '*'` is the narrowest form there is.
+ */
+const RESOURCELESS_WRITES = new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords']);
+
 const asArray = (value: unknown): unknown[] =>
   value === undefined ? [] : Array.isArray(value) ? value : [value];
 
@@ -86,7 +92,7 @@ function checkStatement(resource: string, scope: PolicyScope, statement: Stateme
   }
   const everyResource =
     statement.NotResource !== undefined || asArray(statement.Resource).some((r) => r === '*');
-  const mutations = actions.filter((a) => !isReadOnly(a));
+  const mutations = actions.filter((a) => !isReadOnly(a) && !RESOURCELESS_WRITES.has(a));
   if (scope !== 'key' && everyResource && statement.Condition === undefined && mutations.length > 0) {
     findings.push({
       kind: FindingKind.unscopedMutation,

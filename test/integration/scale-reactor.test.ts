@@ -161,18 +161,27 @@ const planOf = (items: Record<string, unknown>[], groupName: string) =>
     // Assess
     expect(results.flatMap((r) => r.batchItemFailures)).toEqual([]);
     const items = await tableItems(world);
-    const nowMs = Date.now();
     // Only this burst's spends: an earlier test's spend may still sit in the ledger, outside the guard's window.
     const burst = new Set(groups.map((g) => g.name));
-    const inWindow = spendsOf(items).filter((s) => s.atMs > nowMs - 120_000 && burst.has(s.groupName));
-    expect(inWindow.reduce((sum, s) => sum + s.attaches, 0)).toBeLessThanOrEqual(BUDGET_PER_MIN);
+    const spends = spendsOf(items).filter((s) => burst.has(s.groupName));
+    // On a loaded machine the eight cold starts can span more than one budget window: the budget holds per
+    // rolling 60 s, so check every window that starts at a spend.
+    const peakInAnyWindow = Math.max(
+      ...spends.map((first) =>
+        spends
+          .filter((s) => s.atMs >= first.atMs && s.atMs < first.atMs + 60_000)
+          .reduce((sum, s) => sum + s.attaches, 0),
+      ),
+    );
+    expect(peakInAnyWindow).toBeLessThanOrEqual(BUDGET_PER_MIN);
     let attachesStarted = 0;
     for (const group of groups) {
       const added = ((await desiredCapacity(world, group.name)) ?? 0) - group.desiredCapacity;
       attachesStarted += added * (planOf(items, group.name)?.attachesPerNode ?? 0);
     }
     expect(attachesStarted).toBeGreaterThan(0);
-    expect(attachesStarted).toBeLessThanOrEqual(BUDGET_PER_MIN);
+    // Every attach the reactors started is covered by a recorded spend.
+    expect(attachesStarted).toBeLessThanOrEqual(spends.reduce((sum, s) => sum + s.attaches, 0));
   }, 120_000);
 
   it('lets a held plan go to its target once the kill switch is on, without a redeploy', async () => {

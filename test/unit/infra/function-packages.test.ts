@@ -38,4 +38,14 @@ function functionZips(): { key: string; path: URL }[] {
       expect({ key, over: statSync(path).size > ZIP_BUDGET_BYTES }).toEqual({ key, over: false });
     }
   });
+
+  it('run on the supported LTS runtime, nodejs22.x on arm64', () => {
+    const functions = Object.values(packaged?.Resources ?? {}).filter(
+      (resource) => resource.Type === 'AWS::Lambda::Function',
+    );
+    expect(functions.length).toBe(zips.length);
+    for (const fn of functions) {
+      expect([fn.Properties?.Runtime, fn.Properties?.Architectures]).toEqual(['nodejs22.x', ['arm64']]);
+    }
+  });
 });

@@ -37,8 +37,14 @@ async function freePort(): Promise<number> {
   });
 }
 
-function motoInstalled(): boolean {
-  return spawnSync('moto_server', ['--help'], { stdio: 'ignore' }).error === undefined;
+function motoInstalled(command: string): boolean {
+  return spawnSync(command, ['--help'], { stdio: 'ignore' }).error === undefined;
+}
+
+/** Seams for testing the CI rule: the executable to look for and the environment that says whether this is CI. */
+export interface MotoOptions {
+  readonly command?: string;
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 async function waitUntilAnswering(endpoint: string, child: ChildProcess, timeoutMs: number): Promise<void> {
@@ -121,9 +127,10 @@ function startEc2Proxy(target: URL, onDropped: (count: number) => void): Promise
  * credentials, Region, no request compression: moto fails gzip bodies over 10 KiB). Returns null, after one
  * line on stderr, when moto_server is not installed outside CI; throws when it is missing in CI (`CI=true`).
  */
-export async function startMoto(suite: string): Promise<MotoServer | null> {
-  if (!motoInstalled()) {
-    if (process.env.CI === 'true')
+export async function startMoto(suite: string, options: MotoOptions = {}): Promise<MotoServer | null> {
+  const command = options.command ?? 'moto_server';
+  if (!motoInstalled(command)) {
+    if ((options.env ?? process.env).CI === 'true')
       throw new Error(`${suite}: moto_server is not installed (pip install 'moto[server]')`);
     process.stderr.write(`${suite}: skipped, moto_server is not installed\n`);
     return null;
@@ -137,7 +144,7 @@ export async function startMoto(suite: string): Promise<MotoServer | null> {
   });
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  const child = spawn(command, ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
   try {
     await waitUntilAnswering(endpoint, child, 30_000);
   } catch (error) {

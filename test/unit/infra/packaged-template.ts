@@ -20,15 +20,17 @@ export interface CfnTemplate {
  * The packaged template, or null when it is absent outside CI (one line on stderr says so). In CI
  * (`CI=true`) an absent template throws: the pipeline packages before it tests.
  */
-export function loadPackagedTemplate(suite: string): CfnTemplate | null {
-  if (!existsSync(PACKAGED_TEMPLATE_PATH)) {
-    if (process.env.CI === 'true') {
-      throw new Error(
-        `${suite}: ${PACKAGED_TEMPLATE_PATH.pathname} is missing; run \`npm run package\` first`,
-      );
+export function loadPackagedTemplate(
+  suite: string,
+  path: URL = PACKAGED_TEMPLATE_PATH,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): CfnTemplate | null {
+  if (!existsSync(path)) {
+    if (env.CI === 'true') {
+      throw new Error(`${suite}: ${path.pathname} is missing; run \`npm run package\` first`);
     }
     process.stderr.write(`${suite}: skipped, no packaged template (run \`npm run package\`)\n`);
     return null;
   }
-  return JSON.parse(readFileSync(PACKAGED_TEMPLATE_PATH, 'utf8')) as CfnTemplate;
+  return JSON.parse(readFileSync(path, 'utf8')) as CfnTemplate;
 }

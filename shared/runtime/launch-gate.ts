@@ -17,6 +17,7 @@ import { type GatePassOutcome, runGatePass } from '../use-cases/gate/run-gate-pa
 import { buildStaggerClients } from './aws-clients.js';
 import type { GuardConfig } from './config.js';
 import { parseConfig } from './config.js';
+import { currentCorrelationId } from './correlation-id.js';
 import { logger } from './logger.js';
 import { type StaggerClients, systemClock } from './stagger-runtime.js';
 
@@ -46,7 +47,7 @@ export function buildGateDeps(
     actions: new AutoScalingLifecycleActions(clients.autoScaling),
     store: gateStore,
     catalog: new Ec2InstanceCatalog(clients.ec2),
-    events: new EventBridgePublisher(clients.eventBridge, config.eventBusName),
+    events: new EventBridgePublisher(clients.eventBridge, config.eventBusName, currentCorrelationId(logger)),
     killSwitch:
       config.killSwitchParameter && clients.ssm
         ? new SsmKillSwitch(clients.ssm, config.killSwitchParameter)

@@ -29,8 +29,9 @@ export class StepperConflictError extends Error {
 export async function advanceStaggerPlans(deps: StaggerDeps): Promise<StepOutcome[]> {
   const killSwitch = await deps.killSwitch.isOn();
   for (let attempt = 1; attempt <= MAX_COMMIT_ATTEMPTS; attempt += 1) {
-    const nowMs = deps.clock.nowMs();
     const [ledger, stored] = await Promise.all([deps.store.readLedger(), deps.store.listPlans()]);
+    // After the read: every spend committed before it is then stamped no later than now (react-to-scale-signals).
+    const nowMs = deps.clock.nowMs();
     if (stored.length === 0) return [];
     const policy = deps.settings.policy;
     const groups = new Map(

@@ -157,8 +157,7 @@ async function reactForGroup(
   group: ScalingGroup,
   killSwitch: boolean,
 ): Promise<GroupOutcome> {
-  const nowMs = deps.clock.nowMs();
-  const intent = intentFrom(work, group, nowMs);
+  const intent = intentFrom(work, group, deps.clock.nowMs());
   if (!intent) return { groupName: group.name, outcome: 'no-intent' };
   const requested = Math.min(intent.requestedCapacity, intent.maxSize ?? group.maxSize);
   // A Scale Request asks the guard to set the capacity itself; other intents were already applied by their caller.
@@ -180,6 +179,9 @@ async function reactForGroup(
     const stored = await deps.store.readPlan(group.name);
     if (stored && isSettled(stored.value, intent)) return { groupName: group.name, outcome: 'stale' };
     const [ledger, plans] = await Promise.all([deps.store.readLedger(), deps.store.listPlans()]);
+    // The clock is read after the ledger, at every attempt: a spend committed before this read is stamped no
+    // later than now, so the window counts it (a time read earlier would put it in the future and skip it).
+    const nowMs = deps.clock.nowMs();
     const paced = await deps.groups.describe(
       plans.map((p) => p.value.groupName).filter((n) => n !== group.name),
     );

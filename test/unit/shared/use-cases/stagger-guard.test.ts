@@ -256,4 +256,49 @@ describe('scale reactor and stagger stepper', () => {
     expect(spends.reduce((sum, s) => sum + s.attaches, 0)).toBeLessThanOrEqual(40);
     expect(await world.store.listPlans()).toHaveLength(names.length - 2);
   });
+
+  it('a reactor that retries after another committed counts that spend, though it read the clock first', async () => {
+    // Prepare: every clock read is 1 ms later; g0 reads the clock first but its first commit waits until the
+    // others have had every chance to commit, so it must retry against spends stamped after its first reading.
+    const world = buildWorld();
+    const names = Array.from({ length: 12 }, (_, i) => `g${i}`);
+    for (const name of names) world.groups.add(buildGroup({ name, desiredCapacity: 60 }));
+    const store = world.store;
+    let g0Commits = 0;
+    const yieldToOthers = async () => {
+      for (let i = 0; i < 200; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+    };
+    const deps = {
+      ...world.deps,
+      clock: { nowMs: () => (world.now += 1) },
+      store: {
+        readLedger: () => store.readLedger(),
+        readPlan: (groupName: string) => store.readPlan(groupName),
+        listPlans: () => store.listPlans(),
+        commit: async (change: Parameters<typeof store.commit>[0]) => {
+          const isG0 = [
+            ...change.putPlans.map((p) => p.plan.groupName),
+            ...(change.ledger ?? []).map((s) => s.groupName),
+          ].includes('g0');
+          if (isG0 && g0Commits++ === 0) await yieldToOthers();
+          return store.commit(change);
+        },
+      },
+    };
+
+    // Act
+    await Promise.all(
+      names.map((name) =>
+        reactToScaleSignals(
+          deps,
+          coalesceSignals([desiredSet({ groupName: name, desired: 60, eventId: `e-${name}` })]),
+        ),
+      ),
+    );
+
+    // Assess
+    const spends = (await store.readLedger()).value;
+    expect(g0Commits).toBeGreaterThan(0);
+    expect(peakInRollingWindow(spends)).toBeLessThanOrEqual(40);
+  });
 });

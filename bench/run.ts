@@ -162,7 +162,7 @@ const alerts = stagger
 log('audit cost on generated accounts (one fresh process per size)…');
 const audit = AUDIT_SIZES.map((size) => measureAuditCostIsolated(size));
 
-log('cold start: esbuild bundles, 5 fresh processes per function…');
+log('cold start: packaged zips, 5 fresh processes per function…');
 const coldStart: ColdStartRow[] = [];
 for (const fn of functionNames(ROOT)) coldStart.push(await measureColdStart(ROOT, fn));
 

@@ -7,6 +7,8 @@ export class InvalidAuditEventError extends Error {
 
 export interface AuditRequest {
   readonly mode: AuditMode;
+  /** What asked for it: a schedule, or a batch of scale intents from the pre-flight queue. */
+  readonly trigger: 'schedule' | 'scale-intent';
   /** The account of the EventBridge envelope, when there is one. */
   readonly accountId?: string;
 }
@@ -31,6 +33,7 @@ export function parseAuditEvent(event: unknown): AuditRequest {
       `event is ${event === null ? 'null' : typeof event} (expected an object)`,
     );
   }
+  if (Array.isArray(event.Records)) return preflightRequest(event.Records);
   const detail = event.detail;
   if (detail !== undefined && !isRecord(detail)) {
     throw new InvalidAuditEventError(
@@ -46,6 +49,32 @@ export function parseAuditEvent(event: unknown): AuditRequest {
   const account = event.account;
   return {
     mode: mode as AuditMode,
+    trigger: 'schedule',
     ...(typeof account === 'string' && /^\d{12}$/.test(account) ? { accountId: account } : {}),
   };
+}
+
+/**
+ * A batch from the pre-flight queue: scale intents (CloudTrail capacity calls, Scale Requests, launch lifecycle
+ * actions) collected over the queue's batching window. Whatever they say, the answer is one headroom audit now,
+ * which counts the capacity they ask for as in-flight demand; the account comes from the first envelope.
+ *
+ * @example
+ * parseAuditEvent({ Records: [{ body: '{"account":"111122223333"}' }] }) // { mode: 'headroom', trigger: 'scale-intent', accountId: '111122223333' }
+ */
+function preflightRequest(records: readonly unknown[]): AuditRequest {
+  let accountId: string | undefined;
+  for (const record of records) {
+    if (!isRecord(record) || typeof record.body !== 'string') continue;
+    try {
+      const body: unknown = JSON.parse(record.body);
+      if (isRecord(body) && typeof body.account === 'string' && /^\d{12}$/.test(body.account)) {
+        accountId = body.account;
+        break;
+      }
+    } catch {
+      // A body that is not JSON still asks for the audit; the account then comes from the function's ARN.
+    }
+  }
+  return { mode: AuditMode.headroom, trigger: 'scale-intent', ...(accountId ? { accountId } : {}) };
 }

@@ -68,6 +68,9 @@ export interface SimulatedGuardOptions {
   readonly onGatePass?: (outcome: GatePassOutcome) => void;
 }
 
+/** The pre-flight queue's batching window: a burst of scale intents makes one headroom audit. */
+const PREFLIGHT_BATCH_SEC = 10;
+
 /** Lifecycle action events go to the launch gate's queue, not the reactor's. */
 const LIFECYCLE_ACTION = 'EC2 Instance-launch Lifecycle Action';
 
@@ -100,6 +103,15 @@ export function createSimulatedCapacityGuard(options: SimulatedGuardOptions = {}
 
   const auditorOptions = options.auditor === false ? null : (options.auditor ?? {});
   let auditor: ((mode: AuditMode) => Promise<void>) | undefined;
+  // Scale intents also reach the auditor through the pre-flight queue: one headroom audit per batch window.
+  let preflightDueMs: number | null = null;
+  let lastNowMs = 0;
+  const preflight = async (ctx: GuardContext): Promise<void> => {
+    lastNowMs = ctx.nowMs();
+    if (preflightDueMs === null || lastNowMs < preflightDueMs) return;
+    preflightDueMs = null;
+    await auditor?.('headroom');
+  };
 
   const flush = async (): Promise<void> => {
     if (!reactor || buffer.length === 0) return;
@@ -201,14 +213,15 @@ export function createSimulatedCapacityGuard(options: SimulatedGuardOptions = {}
       if (auditorOptions !== null) auditor = await startAuditor(ctx, auditorOptions);
     },
     async onEvent(event) {
+      const intent =
+        ROUTED_SOURCES.has(event.source) ||
+        (event.source === 'capacity-guard' && event['detail-type'] === 'Scale Request');
+      if (intent && auditorOptions !== null) preflightDueMs ??= lastNowMs + PREFLIGHT_BATCH_SEC * 1000;
       if (event.source === 'aws.autoscaling' && event['detail-type'] === LIFECYCLE_ACTION) {
         gateBuffer.push(event);
         return;
       }
-      const routed =
-        ROUTED_SOURCES.has(event.source) ||
-        (event.source === 'capacity-guard' && event['detail-type'] === 'Scale Request');
-      if (routed) buffer.push(event);
+      if (intent) buffer.push(event);
     },
     schedules: [
       { name: 'scale-reactor-buffer', everySec: options.bufferFlushSec ?? 1, run: flush },
@@ -218,6 +231,7 @@ export function createSimulatedCapacityGuard(options: SimulatedGuardOptions = {}
       ...(auditorOptions === null
         ? []
         : [
+            { name: 'capacity-auditor-preflight', everySec: 1, run: preflight },
             {
               name: 'capacity-auditor-headroom',
               everySec: auditorOptions.headroomEverySec ?? HEADROOM_AUDIT_EVERY_SEC,

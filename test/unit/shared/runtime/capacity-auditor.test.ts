@@ -29,10 +29,25 @@ describe('parseAuditEvent', () => {
   it('reads the mode from the detail or from a constant input, and the account from the envelope', () => {
     expect(parseAuditEvent(scheduledEvent({ mode: 'full' }))).toEqual({
       mode: 'full',
+      trigger: 'schedule',
       accountId: '444455556666',
     });
-    expect(parseAuditEvent({ mode: 'headroom' })).toEqual({ mode: 'headroom' });
-    expect(parseAuditEvent(scheduledEvent({}))).toEqual({ mode: 'headroom', accountId: '444455556666' });
+    expect(parseAuditEvent({ mode: 'headroom' })).toEqual({ mode: 'headroom', trigger: 'schedule' });
+    expect(parseAuditEvent(scheduledEvent({}))).toEqual({
+      mode: 'headroom',
+      trigger: 'schedule',
+      accountId: '444455556666',
+    });
+  });
+
+  it('turns a batch of scale intents from the pre-flight queue into one headroom audit', () => {
+    const intent = JSON.stringify({ account: '111122223333', 'detail-type': 'Scale Request', detail: {} });
+    expect(parseAuditEvent({ Records: [{ body: 'not json' }, { body: intent }] })).toEqual({
+      mode: 'headroom',
+      trigger: 'scale-intent',
+      accountId: '111122223333',
+    });
+    expect(parseAuditEvent({ Records: [] })).toEqual({ mode: 'headroom', trigger: 'scale-intent' });
   });
 
   it('names an unknown mode', () => {

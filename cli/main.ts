@@ -1,5 +1,12 @@
 import { type CliCommand, type CliIo, UsageError } from './command.js';
 import { commands } from './commands/index.js';
+import { packageVersion } from './package-info.js';
+
+const VERSION_FLAGS = ['--version', '-V'];
+
+function versionLine(): string {
+  return `capacity-guard ${packageVersion()}`;
+}
 
 function topLevelHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -12,7 +19,10 @@ function topLevelHelp(): string {
     'Commands:',
     ...lines,
     '',
-    "Run 'capacity-guard <command> --help' for the options of one command.",
+    "Run 'capacity-guard <command> --help' for the options of one command,",
+    "'capacity-guard --version' (-V) for the version.",
+    '',
+    versionLine(),
   ].join('\n');
 }
 
@@ -23,13 +33,21 @@ export async function runCli(argv: readonly string[], io: CliIo, debug = false):
     io.stdout(`${topLevelHelp()}\n`);
     return name === undefined ? 2 : 0;
   }
+  if (VERSION_FLAGS.includes(name)) {
+    io.stdout(`${versionLine()}\n`);
+    return 0;
+  }
   const command: CliCommand | undefined = commands.find((c) => c.name === name);
   if (!command) {
     io.stderr(`capacity-guard: unknown command '${name}'\n\n${topLevelHelp()}\n`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout(`${command.help}\n`);
+    io.stdout(`${command.help}\n\n${versionLine()}\n`);
+    return 0;
+  }
+  if (rest.some((arg) => VERSION_FLAGS.includes(arg))) {
+    io.stdout(`${versionLine()}\n`);
     return 0;
   }
   try {

@@ -1,9 +1,12 @@
-// Bundles the CLI into dist/capacity-guard.js (ES module, Node 20+).
+// Bundles the CLI into dist/capacity-guard.js (ES module, Node 20+); `--outdir DIR` writes elsewhere.
+import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 
+const { values } = parseArgs({ options: { outdir: { type: 'string', default: 'dist' } } });
+
 await build({
-  entryPoints: ['cli/main.ts'],
-  outfile: 'dist/capacity-guard.js',
+  entryPoints: { 'capacity-guard': 'cli/main.ts' },
+  outdir: values.outdir,
   bundle: true,
   platform: 'node',
   target: 'node20',

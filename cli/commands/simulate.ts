@@ -1,6 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { createSimulatedCapacityGuard } from '../../shared/adapters/simulated/capacity-guard-plugin.js';
 import { runScenario } from '../../shared/adapters/simulated/run-scenario.js';
 import type { SimulatedGuard } from '../../shared/simulator/guard-plugin.js';
@@ -10,6 +9,7 @@ import { formatComparison, formatReport } from '../../shared/simulator/report-te
 import { parseScenario, type Scenario, ScenarioValidationError } from '../../shared/simulator/scenario.js';
 import { parseFlags, parseIntegerFlag } from '../args.js';
 import { type CliCommand, type CliIo, UsageError } from '../command.js';
+import { packageRoot } from '../package-info.js';
 
 const HELP = `Usage: capacity-guard simulate [--scenario NAME|FILE] [--no-guard] [--json] [--svg FILE]
                                [--seed N] [--duration-min N] [--compare]
@@ -26,17 +26,6 @@ Options:
   --seed N              random seed (default 1); same seed, same output
   --duration-min N      override the scenario's duration
   --compare             guarded and unguarded summaries side by side`;
-
-/** Directory holding package.json, found by walking up from this module (works from dist/ too). */
-export function packageRoot(start = dirname(fileURLToPath(import.meta.url))): string {
-  let dir = start;
-  for (;;) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'scenarios'))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) return process.cwd();
-    dir = parent;
-  }
-}
 
 /** Loads and validates a bundled scenario by name, or a scenario file by path. */
 export function loadScenario(nameOrFile: string, root = packageRoot()): Scenario {

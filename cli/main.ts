@@ -1,6 +1,7 @@
 import { type CliCommand, type CliIo, UsageError } from './command.js';
 import { commands } from './commands/index.js';
 import { packageVersion } from './package-info.js';
+import { processIo } from './process-io.js';
 
 const VERSION_FLAGS = ['--version', '-V'];
 
@@ -67,12 +68,7 @@ export async function runCli(argv: readonly string[], io: CliIo, debug = false):
 const isEntryPoint =
   process.argv[1] !== undefined && /capacity-guard(\.js|\.mjs)?$|cli[\\/]main\.ts$/.test(process.argv[1]);
 if (isEntryPoint) {
-  const io: CliIo = {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-    stderrIsTty: process.stderr.isTTY === true,
-  };
-  runCli(process.argv.slice(2), io, process.env.DEBUG !== undefined).then((code) => {
+  runCli(process.argv.slice(2), processIo(), process.env.DEBUG !== undefined).then((code) => {
     process.exitCode = code;
   });
 }

@@ -1,14 +1,10 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createSimulatedCapacityGuard } from '../../shared/adapters/simulated/capacity-guard-plugin.js';
-import { runScenario } from '../../shared/adapters/simulated/run-scenario.js';
-import type { SimulatedGuard } from '../../shared/simulator/guard-plugin.js';
 import type { SimulationReport } from '../../shared/simulator/metrics.js';
-import { renderReportSvg } from '../../shared/simulator/report-chart.js';
 import { formatComparison, formatReport } from '../../shared/simulator/report-text.js';
 import { parseScenario, type Scenario, ScenarioValidationError } from '../../shared/simulator/scenario.js';
 import { parseFlags, parseIntegerFlag } from '../args.js';
-import { type CliCommand, type CliIo, UsageError } from '../command.js';
+import { type CliCommand, UsageError } from '../command.js';
 import { packageRoot } from '../package-info.js';
 
 const HELP = `Usage: capacity-guard simulate [--scenario NAME|FILE] [--no-guard] [--json] [--svg FILE]
@@ -52,45 +48,6 @@ export function loadScenario(nameOrFile: string, root = packageRoot()): Scenario
   }
 }
 
-function progressReporter(
-  io: CliIo,
-  label: string,
-): { onProgress?: (fraction: number) => void; done: () => void } {
-  if (!io.stderrIsTty) return { done: () => undefined };
-  const startedMs = performance.now();
-  let drawn = false;
-  return {
-    onProgress: (fraction) => {
-      if (performance.now() - startedMs < 1000) return;
-      drawn = true;
-      io.stderr(`\r${label} ${Math.round(fraction * 100)}%`);
-    },
-    done: () => {
-      if (drawn) io.stderr('\r\x1b[K');
-    },
-  };
-}
-
-async function runOnce(
-  io: CliIo,
-  scenario: Scenario,
-  seed: number,
-  durationMin: number | undefined,
-  guard: SimulatedGuard | undefined,
-) {
-  const progress = progressReporter(io, `simulating ${scenario.name}${guard ? ' (guarded)' : ''}`);
-  try {
-    return await runScenario(scenario, {
-      seed,
-      ...(guard ? { guard } : {}),
-      ...(durationMin !== undefined ? { durationMin } : {}),
-      ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
-    });
-  } finally {
-    progress.done();
-  }
-}
-
 export const simulateCommand: CliCommand = {
   name: 'simulate',
   summary: 'a what-if scenario in the simulated account (timeline, summary, chart)',
@@ -116,17 +73,22 @@ export const simulateCommand: CliCommand = {
         'simulate: --compare already runs both with and without the guard; drop --no-guard',
       );
     }
+    // The simulator and the chart libraries are loaded only when a simulation (or a chart) is asked for.
+    const { simulateScenario } = await import('./simulate-run.js');
+    const drawChart = async (report: SimulationReport, file: string) => {
+      const { renderReportSvg } = await import('../../shared/simulator/report-chart.js');
+      writeFileSync(file, await renderReportSvg(report));
+    };
     if (values.compare) {
-      const guarded = await runOnce(io, scenario, seed, durationMin, createSimulatedCapacityGuard());
-      const unguarded = await runOnce(io, scenario, seed, durationMin, undefined);
-      if (values.svg) writeFileSync(values.svg, await renderReportSvg(guarded));
+      const guarded = await simulateScenario(io, scenario, seed, durationMin, true);
+      const unguarded = await simulateScenario(io, scenario, seed, durationMin, false);
+      if (values.svg) await drawChart(guarded, values.svg);
       if (values.json) io.stdout(`${JSON.stringify({ guarded, unguarded }, null, 2)}\n`);
       else io.stdout(formatComparison([guarded, unguarded]));
       return 0;
     }
-    const guard = values['no-guard'] ? undefined : createSimulatedCapacityGuard();
-    const report: SimulationReport = await runOnce(io, scenario, seed, durationMin, guard);
-    if (values.svg) writeFileSync(values.svg, await renderReportSvg(report));
+    const report = await simulateScenario(io, scenario, seed, durationMin, values['no-guard'] !== true);
+    if (values.svg) await drawChart(report, values.svg);
     if (values.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
     else io.stdout(formatReport(report));
     return 0;

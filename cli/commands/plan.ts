@@ -18,7 +18,8 @@ Options:
   --instance-type T                  the group's instance type
   --from A, --to B                   current and requested capacity (nodes)
   --pods-per-node N                  pods each new node will run (default: a full node, the worst case)
-  --cni KEY=VALUE                    a VPC CNI setting (repeatable), e.g. --cni WARM_IP_TARGET=2
+  --cni KEY=VALUE[,...]              VPC CNI settings, comma-separated or repeated, e.g.
+                                     --cni WARM_IP_TARGET=5,MINIMUM_IP_TARGET=20 (see 'node-ips --help')
   --cap none|mng|auto-mode|eni-limited  kubelet maxPods cap policy (default none)
   --budget N                         effective attaches per minute, no further margin or spread applied
                                      (default: the guard's ${DEFAULT_GUARD_SETTINGS.attachesPerMin} with its ${DEFAULT_GUARD_SETTINGS.spreadSec} s spread)
@@ -55,7 +56,7 @@ export const planCommand: CliCommand = {
     const from = parseIntegerFlag('from', values.from ?? '', 0, 100_000);
     const to = parseIntegerFlag('to', values.to ?? '', 0, 100_000);
     const cap = parseCapFlag(values.cap);
-    const cni = parseCniFlags(values.cni, io);
+    const cni = await parseCniFlags(values.cni, io);
     const podLimit = maxPodNetworkPods(limits, cni.config, cap);
     const podsPerNode =
       values['pods-per-node'] === undefined

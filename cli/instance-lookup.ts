@@ -12,7 +12,9 @@ export function lookupInstanceTypes(flag: string, list: string): InstanceLimits[
     .map((name) => name.trim())
     .filter((name) => name.length > 0);
   if (names.length === 0)
-    throw new UsageError(`--${flag}: expected one or more instance types, e.g. m5.large,c5.xlarge`);
+    throw new UsageError(
+      `--${flag}: '${list}' names no instance type (expected one or more, e.g. m5.large,c5.xlarge)`,
+    );
   return names.map((name) => {
     const limits = findBundledInstanceLimits(name);
     if (limits) return limits;

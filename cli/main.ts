@@ -55,7 +55,7 @@ export async function runCli(argv: readonly string[], io: CliIo, debug = false):
     return await command.run(rest, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr(`capacity-guard ${error.message}\n`);
+      io.stderr(`capacity-guard ${error.message.replace(/\s*\n\s*/g, ' ')}\n`);
       return 2;
     }
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { AuditMode } from '../../shared/use-cases/audit/audit-report.js';
 import { parseFlags } from '../args.js';
 import { type CliCommand, UsageError } from '../command.js';
@@ -36,27 +37,53 @@ Exit status: 0 when the audit saw every node it found; 1 when part of the accoun
 Example:
   capacity-guard audit --snapshot examples/snapshot`;
 
+/** Region names as AWS spells them: us-east-1, eu-central-2, us-gov-west-1, ap-southeast-5. */
+const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 export const auditCommand: CliCommand = {
   name: 'audit',
   summary: 'subnet and node-group headroom, /28 blocks, alerts and recommendations, read-only',
   help,
   async run(args, io) {
     const { values } = parseFlags('audit', args, {
-      snapshot: { type: 'string' },
-      region: { type: 'string' },
-      profile: { type: 'string' },
-      cluster: { type: 'string', multiple: true },
-      mode: { type: 'string' },
+      snapshot: { type: 'string', valueName: 'DIR' },
+      region: { type: 'string', valueName: 'R' },
+      profile: { type: 'string', valueName: 'P' },
+      cluster: { type: 'string', multiple: true, valueName: 'NAME' },
+      mode: { type: 'string', valueName: 'headroom|full' },
       json: { type: 'boolean' },
       markdown: { type: 'boolean' },
     });
     if ((values.snapshot === undefined) === (values.region === undefined)) {
-      throw new UsageError('audit: give exactly one of --snapshot DIR or --region R');
+      throw new UsageError(
+        "audit: give exactly one of --snapshot DIR or --region R (expected one source; see 'audit --help')",
+      );
     }
     if (values.json && values.markdown)
-      throw new UsageError('audit: --json and --markdown exclude each other');
+      throw new UsageError('--markdown: not with --json (expected one output format)');
     if (values.snapshot !== undefined && (values.profile !== undefined || values.cluster !== undefined)) {
-      throw new UsageError('audit: --profile and --cluster apply to live mode (--region) only');
+      const flag = values.profile !== undefined ? 'profile' : 'cluster';
+      throw new UsageError(
+        `--${flag}: applies to live audits only (expected --region R with it, not --snapshot)`,
+      );
+    }
+    if (values.region !== undefined && !REGION_NAME.test(values.region)) {
+      throw new UsageError(
+        `--region: '${values.region}' is not an AWS Region name (expected e.g. us-east-1)`,
+      );
+    }
+    if (values.snapshot !== undefined && !isFolder(values.snapshot)) {
+      throw new UsageError(
+        `--snapshot: '${values.snapshot}' is not a folder (expected a folder of AWS CLI JSON outputs, e.g. examples/snapshot)`,
+      );
     }
     const mode = values.mode ?? AuditMode.full;
     if (mode !== AuditMode.headroom && mode !== AuditMode.full) {

@@ -27,18 +27,21 @@ export const nodeIpsCommand: CliCommand = {
   help,
   async run(args, io) {
     const { values } = parseFlags('node-ips', args, {
-      'instance-type': { type: 'string' },
-      pods: { type: 'string' },
-      cni: { type: 'string', multiple: true },
-      cap: { type: 'string' },
+      'instance-type': { type: 'string', valueName: 'T' },
+      pods: { type: 'string', valueName: 'N' },
+      cni: { type: 'string', multiple: true, valueName: 'KEY=VALUE[,KEY=VALUE...]' },
+      cap: { type: 'string', valueName: 'none|mng|auto-mode' },
       json: { type: 'boolean' },
     });
     if (values['instance-type'] === undefined)
-      throw new UsageError('node-ips: --instance-type T is required');
-    if (values.pods === undefined) throw new UsageError('node-ips: --pods N is required');
+      throw new UsageError("node-ips: --instance-type T is required (see 'node-ips --help')");
+    if (values.pods === undefined)
+      throw new UsageError("node-ips: --pods N is required (see 'node-ips --help')");
     const [limits, ...extra] = lookupInstanceTypes('instance-type', values['instance-type']);
     if (!limits || extra.length > 0)
-      throw new UsageError('--instance-type: node-ips takes exactly one instance type');
+      throw new UsageError(
+        `--instance-type: '${values['instance-type']}' names several types (expected one, e.g. m5.large)`,
+      );
     const pods = parseIntegerFlag('pods', values.pods, 0, 100_000);
     const cap = parseCapFlag(values.cap);
     const parsed = await parseCniFlags(values.cni, io);

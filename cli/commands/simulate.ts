@@ -1,5 +1,5 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { accessSync, constants, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { SimulationReport } from '../../shared/simulator/metrics.js';
 import { formatComparison, formatReport } from '../../shared/simulator/report-text.js';
 import { parseScenario, type Scenario, ScenarioValidationError } from '../../shared/simulator/scenario.js';
@@ -37,14 +37,30 @@ export function loadScenario(nameOrFile: string, root = packageRoot()): Scenario
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
     throw new UsageError(
-      `simulate: ${path} is not valid JSON (${error instanceof Error ? error.message : String(error)})`,
+      `--scenario: '${nameOrFile}' is not valid JSON (${error instanceof Error ? error.message : String(error)}; expected a scenario file such as scenarios/black-friday.json)`,
     );
   }
   try {
     return parseScenario(json);
   } catch (error) {
-    if (error instanceof ScenarioValidationError) throw new UsageError(`simulate: ${path}: ${error.message}`);
+    if (error instanceof ScenarioValidationError)
+      throw new UsageError(`--scenario: '${nameOrFile}': ${error.message}`);
     throw error;
+  }
+}
+
+/** Fails before a long run, not after it, when the chart could not be written. */
+function checkWritableFile(flag: string, file: string): void {
+  const folder = dirname(resolve(file));
+  try {
+    accessSync(folder, constants.W_OK);
+  } catch {
+    throw new UsageError(
+      `--${flag}: '${file}' cannot be written: ${folder} is not a writable folder (expected a path to a new or writable file)`,
+    );
+  }
+  if (existsSync(file) && statSync(file).isDirectory()) {
+    throw new UsageError(`--${flag}: '${file}' is a folder (expected a path to a file)`);
   }
 }
 
@@ -54,12 +70,12 @@ export const simulateCommand: CliCommand = {
   help: HELP,
   run: async (args, io) => {
     const { values } = parseFlags('simulate', args, {
-      scenario: { type: 'string' },
+      scenario: { type: 'string', valueName: 'NAME|FILE' },
       'no-guard': { type: 'boolean' },
       json: { type: 'boolean' },
-      svg: { type: 'string' },
-      seed: { type: 'string' },
-      'duration-min': { type: 'string' },
+      svg: { type: 'string', valueName: 'FILE' },
+      seed: { type: 'string', valueName: 'N' },
+      'duration-min': { type: 'string', valueName: 'N' },
       compare: { type: 'boolean' },
     });
     const seed = values.seed === undefined ? 1 : parseIntegerFlag('seed', values.seed, 0, 2 ** 32 - 1);
@@ -68,9 +84,10 @@ export const simulateCommand: CliCommand = {
         ? undefined
         : parseIntegerFlag('duration-min', values['duration-min'], 1, 7 * 24 * 60);
     const scenario = loadScenario(values.scenario ?? 'black-friday');
+    if (values.svg !== undefined) checkWritableFile('svg', values.svg);
     if (values.compare && values['no-guard']) {
       throw new UsageError(
-        'simulate: --compare already runs both with and without the guard; drop --no-guard',
+        '--no-guard: not with --compare, which runs both with and without the guard (expected one of them)',
       );
     }
     // The simulator and the chart libraries are loaded only when a simulation (or a chart) is asked for.

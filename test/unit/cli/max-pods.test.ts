@@ -83,7 +83,7 @@ describe('capacity-guard max-pods', () => {
       /--cap: 'huge' is not a cap policy \(expected none, mng, auto-mode, eni-limited\)/,
     ],
     [['max-pods', '--all', '--max-eni', 'two'], /--max-eni: 'two' is not a whole number/],
-    [['max-pods', '--all', '--frobnicate'], /Unknown option '--frobnicate'/],
+    [['max-pods', '--all', '--frobnicate'], /unknown flag '--frobnicate'/],
   ])('rejects %j with exit 2 and a clear message', async (argv, message) => {
     const run = await runCapacityGuard(...argv);
     expect(run.code).toBe(2);

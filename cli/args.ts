@@ -1,4 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { closestMatches } from './closest-matches.js';
 import { UsageError } from './command.js';
 
 type ParseArgsOption = NonNullable<ParseArgsConfig['options']>[string];
@@ -37,7 +38,9 @@ function normalizeArgs(command: string, args: readonly string[], options: Option
     const name = equals === -1 ? arg.slice(2) : arg.slice(2, equals);
     const option = Object.hasOwn(options, name) ? options[name] : undefined;
     if (option === undefined) {
-      throw new UsageError(`${command}: unknown flag '--${name}' (${see})`);
+      const closest = closestMatches(name, Object.keys(options)).map((known) => `--${known}`);
+      const hint = closest.length > 0 ? `did you mean ${closest.join(', ')}? ` : '';
+      throw new UsageError(`${command}: unknown flag '--${name}' (${hint}${see})`);
     }
     if (option.type === 'boolean') {
       if (equals !== -1) {

@@ -1,3 +1,4 @@
+import { closestMatches } from './closest-matches.js';
 import { type CliCommand, type CliIo, UsageError } from './command.js';
 import { commands } from './commands/index.js';
 import { packageVersion } from './package-info.js';
@@ -40,7 +41,12 @@ export async function runCli(argv: readonly string[], io: CliIo, debug = false):
   }
   const command: CliCommand | undefined = commands.find((c) => c.name === name);
   if (!command) {
-    io.stderr(`capacity-guard: unknown command '${name}'\n\n${topLevelHelp()}\n`);
+    const closest = closestMatches(
+      name,
+      commands.map((c) => c.name),
+    );
+    const hint = closest.length > 0 ? ` (did you mean ${closest.join(', ')}?)` : '';
+    io.stderr(`capacity-guard: unknown command '${name}'${hint}\n\n${topLevelHelp()}\n`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {

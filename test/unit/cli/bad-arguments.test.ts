@@ -78,3 +78,11 @@ describe('bad arguments, every command', () => {
     expect(run.stderr).toMatch(/expected|see '[a-z-]+ --help'/);
   });
 });
+
+describe('an unknown command', () => {
+  it('exits 2 suggesting the closest command', async () => {
+    const run = await runCapacityGuard('plna');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^capacity-guard: unknown command 'plna' \(did you mean plan\?\)$/m);
+  });
+});

@@ -1,6 +1,24 @@
+import { Severity } from '../../shared/domain/alert-policy.js';
 import { describePrefixFeasibility } from '../../shared/domain/prefix-feasibility.js';
 import { AuditMode, type AuditReport } from '../../shared/use-cases/audit/audit-report.js';
 import { formatTable } from '../format-table.js';
+
+const SEVERITY_RANK: Record<Severity, number> = { OK: 0, WARNING: 1, CRITICAL: 2 };
+
+/** True when `severity` is at or above `threshold` (OK < WARNING < CRITICAL). */
+export function severityAtLeast(severity: Severity, threshold: Severity): boolean {
+  return SEVERITY_RANK[severity] >= SEVERITY_RANK[threshold];
+}
+
+/** The worst status among subnets, node groups and alerts: what `--fail-on` compares. */
+export function worstSeverity(report: AuditReport): Severity {
+  const all = [
+    ...report.subnets.map((s) => s.status),
+    ...report.nodeGroups.map((g) => g.status),
+    ...report.alerts.map((a) => a.severity),
+  ];
+  return all.reduce<Severity>((worst, s) => (severityAtLeast(s, worst) ? s : worst), Severity.ok);
+}
 
 function fmt(value: number | null, digits = 0): string {
   if (value === null) return '-';
@@ -81,6 +99,7 @@ function alertLine(alert: AuditReport['alerts'][number]): string {
 export function renderText(report: AuditReport): string {
   const lines = [
     `Capacity audit (${report.mode}) of ${report.region} at ${report.generatedAt}`,
+    `Worst finding: ${worstSeverity(report)}`,
     '',
     'Subnets',
     formatTable(SUBNET_HEADERS, subnetRows(report)),
@@ -123,7 +142,7 @@ function markdownTable(headers: readonly string[], rows: readonly (readonly (str
 export function renderMarkdown(report: AuditReport): string {
   const parts = [
     `# Capacity audit (${report.mode})`,
-    `Region ${report.region}, ${report.generatedAt}.`,
+    `Region ${report.region}, ${report.generatedAt}. Worst finding: **${worstSeverity(report)}**.`,
     '## Subnets',
     markdownTable(SUBNET_HEADERS, subnetRows(report)),
     '## Node groups',
@@ -156,10 +175,21 @@ export function renderMarkdown(report: AuditReport): string {
   return `${parts.join('\n\n')}\n`;
 }
 
+/** Version of the `audit --json` document (docs/audit-json.md); raised when a key changes meaning or goes. */
+export const AUDIT_JSON_SCHEMA_VERSION = 1;
+
+/** The report as `audit --json` prints it: everything the text report shows (docs/audit-json.md). */
 export function jsonReport(report: AuditReport) {
   return {
+    schemaVersion: AUDIT_JSON_SCHEMA_VERSION,
+    mode: report.mode,
+    generatedAt: report.generatedAt,
+    accountId: report.accountId,
+    region: report.region,
+    worstSeverity: worstSeverity(report),
     subnets: report.subnets.map((s) => ({
       subnetId: s.subnetId,
+      availabilityZone: s.availabilityZone,
       cidr: s.cidr,
       availableIps: s.availableIps,
       inFlightIps: s.inFlightIps,
@@ -172,15 +202,51 @@ export function jsonReport(report: AuditReport) {
     })),
     nodeGroups: report.nodeGroups.map((g) => ({
       name: g.name,
+      cluster: g.cluster,
       source: g.source,
       nodes: g.nodes,
+      autoScalingGroups: g.autoScalingGroups,
       instanceType: g.instanceType,
+      pendingNodes: g.pendingNodes,
       headroomNodes: g.headroomNodes,
+      headroomNodesAtBoot: g.headroomNodesAtBoot,
+      limitingSubnetId: g.limitingSubnetId,
       status: g.status,
     })),
-    alerts: report.alerts,
-    recommendations: report.recommendations,
-    coverage: report.coverage,
+    alerts: report.alerts.map((alert) => ({
+      key: alert.key,
+      kind: alert.kind,
+      subjectId: alert.subjectId,
+      cluster: alert.cluster,
+      severity: alert.severity,
+      headroom: alert.headroom,
+      minutesToExhaustion: alert.minutesToExhaustion,
+      title: alertLine(alert),
+    })),
+    attachBudget: {
+      attachesLastMinute: report.attachBudget.attachesLastMinute,
+      attachesPerMin: report.attachBudget.attachesPerMin,
+      usedPercent: report.attachBudget.usedPercent,
+    },
+    recommendations: report.recommendations.map((r) => ({
+      kind: r.kind,
+      clusterName: r.clusterName,
+      groupNames: r.groupNames,
+      title: r.title,
+      detail: r.detail,
+      apply: r.apply,
+      effect: r.effect,
+    })),
+    coverage: {
+      clusters: report.coverage.clusters,
+      nodes: report.coverage.nodes,
+      nodesModelled: report.coverage.nodesModelled,
+      gaps: report.coverage.gaps.map((gap) => ({
+        kind: gap.kind,
+        subjectId: gap.subjectId,
+        message: gap.message,
+      })),
+    },
     warnings: report.warnings,
   };
 }

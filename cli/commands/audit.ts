@@ -1,8 +1,9 @@
 import { statSync } from 'node:fs';
+import { Severity } from '../../shared/domain/alert-policy.js';
 import { AuditMode } from '../../shared/use-cases/audit/audit-report.js';
 import { parseFlags } from '../args.js';
 import { type CliCommand, UsageError } from '../command.js';
-import { jsonReport, renderMarkdown, renderText } from './audit-render.js';
+import { jsonReport, renderMarkdown, renderText, severityAtLeast, worstSeverity } from './audit-render.js';
 
 const help = `Usage: capacity-guard audit --snapshot DIR | --region R [--profile P] [options]
 
@@ -27,9 +28,12 @@ Sources (one of):
   --cluster NAME     audit only this EKS cluster (live mode; repeat for several)
 
 Options:
-  --mode headroom|full  full adds recommendations (default full)
-  --json                the report as JSON
-  --markdown            the report as Markdown
+  --mode headroom|full        full adds recommendations (default full)
+  --json                      the report as JSON (every key: docs/audit-json.md)
+  --markdown                  the report as Markdown
+  --fail-on warning|critical  exit 3 when the worst finding (subnet, node group or alert) is at or above it
+
+Exit status: 0 done, 1 the audit failed, 2 bad arguments, 3 a finding at or above --fail-on.
 
 Exit status: 0 when the audit saw every node it found; 1 when part of the account could not be audited
 (coverage gaps, listed under Coverage); 2 on bad flags or an unreadable snapshot.
@@ -48,6 +52,16 @@ function isFolder(path: string): boolean {
   }
 }
 
+/** Exit status of `audit --fail-on` when the worst finding is at or above the threshold (2 is a usage error). */
+export const FAIL_ON_EXIT_CODE = 3;
+
+function parseFailOn(value: string | undefined): Severity | null {
+  if (value === undefined) return null;
+  if (value === 'warning') return Severity.warning;
+  if (value === 'critical') return Severity.critical;
+  throw new UsageError(`--fail-on: '${value}' is not a severity (expected warning or critical)`);
+}
+
 export const auditCommand: CliCommand = {
   name: 'audit',
   summary: 'subnet and node-group headroom, /28 blocks, alerts and recommendations, read-only',
@@ -61,6 +75,7 @@ export const auditCommand: CliCommand = {
       mode: { type: 'string', valueName: 'headroom|full' },
       json: { type: 'boolean' },
       markdown: { type: 'boolean' },
+      'fail-on': { type: 'string', valueName: 'warning|critical' },
     });
     if ((values.snapshot === undefined) === (values.region === undefined)) {
       throw new UsageError(
@@ -85,6 +100,7 @@ export const auditCommand: CliCommand = {
         `--snapshot: '${values.snapshot}' is not a folder (expected a folder of AWS CLI JSON outputs, e.g. examples/snapshot)`,
       );
     }
+    const failOn = parseFailOn(values['fail-on']);
     const mode = values.mode ?? AuditMode.full;
     if (mode !== AuditMode.headroom && mode !== AuditMode.full) {
       throw new UsageError(`--mode: '${mode}' is not an audit mode (expected headroom or full)`);
@@ -104,6 +120,7 @@ export const auditCommand: CliCommand = {
     if (values.json) io.stdout(`${JSON.stringify(jsonReport(report), null, 2)}\n`);
     else if (values.markdown) io.stdout(renderMarkdown(report));
     else io.stdout(renderText(report));
+    if (failOn !== null && severityAtLeast(worstSeverity(report), failOn)) return FAIL_ON_EXIT_CODE;
     return report.coverage.gaps.length > 0 ? 1 : 0;
   },
 };

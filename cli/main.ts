@@ -1,6 +1,7 @@
 import { closestMatches } from './closest-matches.js';
 import { type CliCommand, type CliIo, UsageError } from './command.js';
 import { commands } from './commands/index.js';
+import { describeError } from './describe-error.js';
 import { packageVersion } from './package-info.js';
 import { processIo } from './process-io.js';
 
@@ -64,8 +65,8 @@ export async function runCli(argv: readonly string[], io: CliIo, debug = false):
       io.stderr(`capacity-guard ${error.message.replace(/\s*\n\s*/g, ' ')}\n`);
       return 2;
     }
-    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    io.stderr(`capacity-guard ${name}: ${message}\n`);
+    const [first, ...more] = describeError(error);
+    io.stderr(`capacity-guard ${name}: ${first}\n${more.map((line) => `${line}\n`).join('')}`);
     if (debug && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
     return 1;
   }

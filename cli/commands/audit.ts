@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { Severity } from '../../shared/domain/alert-policy.js';
 import { AuditMode } from '../../shared/use-cases/audit/audit-report.js';
 import { parseFlags } from '../args.js';
-import { type CliCommand, UsageError } from '../command.js';
+import { type CliCommand, type CliIo, UsageError } from '../command.js';
 import { jsonReport, renderMarkdown, renderText, severityAtLeast, worstSeverity } from './audit-render.js';
 
 const help = `Usage: capacity-guard audit --snapshot DIR | --region R [--profile P] [options]
@@ -26,6 +26,8 @@ Sources (one of):
                      tagged capacity-guard/enabled=true; progress on stderr
   --profile P        a named profile of the shared AWS config (live mode)
   --cluster NAME     audit only this EKS cluster (live mode; repeat for several)
+                     live calls give up after 3 attempts of 3 s to connect or 5 s to answer; a failure
+                     shows the AWS error code and message and what permission, credential or Region to check
 
 Options:
   --mode headroom|full        full adds recommendations (default full)
@@ -60,6 +62,11 @@ function parseFailOn(value: string | undefined): Severity | null {
   if (value === 'warning') return Severity.warning;
   if (value === 'critical') return Severity.critical;
   throw new UsageError(`--fail-on: '${value}' is not a severity (expected warning or critical)`);
+}
+
+async function liveDeps(region: string, profile: string | undefined, clusters: readonly string[], io: CliIo) {
+  const { liveAuditDeps, liveClientConfig } = await import('./audit-live.js');
+  return liveAuditDeps(region, clusters, io, liveClientConfig(region, profile));
 }
 
 export const auditCommand: CliCommand = {
@@ -109,12 +116,7 @@ export const auditCommand: CliCommand = {
     const deps =
       values.snapshot !== undefined
         ? await (await import('./audit-snapshot.js')).snapshotAuditDeps(values.snapshot)
-        : (await import('./audit-live.js')).liveAuditDeps(
-            values.region ?? '',
-            values.profile,
-            values.cluster ?? [],
-            io,
-          );
+        : await liveDeps(values.region ?? '', values.profile, values.cluster ?? [], io);
     const { runCapacityAudit } = await import('../../shared/use-cases/run-capacity-audit.js');
     const report = await runCapacityAudit(deps, { nowMs: Date.now(), mode });
     if (values.json) io.stdout(`${JSON.stringify(jsonReport(report), null, 2)}\n`);

@@ -18,7 +18,9 @@ Options:
                         subnet-exhaustion, two-groups-noisy-neighbour) or a JSON file (default black-friday)
   --no-guard            run without the capacity guard
   --json                print the report as JSON
-  --svg FILE            write a chart (attaches per minute vs the budget, pods waiting, free IPs)
+  --svg FILE            write a chart: attaches per minute vs the budget, pods waiting, free IPs with the
+                        minutes alerts were published, free /28 blocks in prefix mode; with --compare
+                        the guarded and unguarded runs share one chart
   --seed N              random seed (default 1); same seed, same output
   --duration-min N      override the scenario's duration
   --compare             guarded and unguarded summaries side by side`;
@@ -92,20 +94,26 @@ export const simulateCommand: CliCommand = {
     }
     // The simulator and the chart libraries are loaded only when a simulation (or a chart) is asked for.
     const { simulateScenario } = await import('./simulate-run.js');
-    const drawChart = async (report: SimulationReport, file: string) => {
-      const { renderReportSvg } = await import('../../shared/simulator/report-chart.js');
-      writeFileSync(file, await renderReportSvg(report));
+    const chartOptions = { prefixDelegation: scenario.cluster.cni.prefixDelegation };
+    const drawChart = async (reports: readonly SimulationReport[], file: string) => {
+      const chart = await import('../../shared/simulator/report-chart.js');
+      const [only] = reports;
+      const svg =
+        reports.length === 1 && only !== undefined
+          ? await chart.renderReportSvg(only, chartOptions)
+          : await chart.renderComparisonSvg(reports, chartOptions);
+      writeFileSync(file, svg);
     };
     if (values.compare) {
       const guarded = await simulateScenario(io, scenario, seed, durationMin, true);
       const unguarded = await simulateScenario(io, scenario, seed, durationMin, false);
-      if (values.svg) await drawChart(guarded, values.svg);
+      if (values.svg) await drawChart([guarded, unguarded], values.svg);
       if (values.json) io.stdout(`${JSON.stringify({ guarded, unguarded }, null, 2)}\n`);
       else io.stdout(formatComparison([guarded, unguarded]));
       return 0;
     }
     const report = await simulateScenario(io, scenario, seed, durationMin, values['no-guard'] !== true);
-    if (values.svg) await drawChart(report, values.svg);
+    if (values.svg) await drawChart([report], values.svg);
     if (values.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
     else io.stdout(formatReport(report));
     return 0;

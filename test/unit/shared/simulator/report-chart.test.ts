@@ -1,10 +1,19 @@
+import { runScenario } from '../../../../shared/adapters/simulated/run-scenario.js';
 import type { SimulationReport, TimelineRow } from '../../../../shared/simulator/metrics.js';
 import {
   minuteAxis,
   renderComparisonSvg,
   renderReportSvg,
 } from '../../../../shared/simulator/report-chart.js';
+import { buildScenario } from './builders.js';
 
+let base: SimulationReport;
+
+beforeAll(async () => {
+  base = await runScenario(buildScenario(), { seed: 1 });
+});
+
+/** A real run's report with a made-up timeline of the given length, alerts at the given minutes. */
 function buildReport(
   overrides: { guard?: string | null; durationMin?: number; alertMinutes?: readonly number[] } = {},
 ): SimulationReport {
@@ -27,36 +36,12 @@ function buildReport(
     alerts: alertMinutes.has(i + 1) ? 1 : 0,
   }));
   return {
+    ...base,
     scenario: 'tiny',
-    description: '',
     seed: 1,
     guard: overrides.guard === undefined ? 'capacity-guard' : overrides.guard,
     durationMin,
-    startTime: '2026-01-01T00:00:00Z',
-    summary: {
-      peakAttachCallsIn60s: 15,
-      peakAttachesIn60s: 10,
-      attachBudgetPerMin: 40,
-      totalAttaches: 10 * durationMin,
-      throttledAttaches: 0,
-      totalAttachCalls: 10 * durationMin,
-      throttledCallsByAction: {},
-      timeUntilAllPodsRunSec: null,
-      podMinutesWaitingForIp: 3 * durationMin,
-      peakPodsWaitingForIp: 3,
-      firstAllocationFailureSec: null,
-      firstAllocationFailure: null,
-      alerts: alertMinutes.size,
-      firstWarningSec: null,
-      firstCriticalSec: null,
-      alertLeadTimeMin: null,
-      staticAlarmSec: null,
-      staticAlarmLeadTimeMin: null,
-      nodesReadyAtEnd: durationMin - 1,
-      nodesDesiredAtEnd: durationMin,
-      eventsEmitted: {},
-      notes: [],
-    },
+    summary: { ...base.summary, attachBudgetPerMin: 40, alerts: alertMinutes.size },
     timeline,
   };
 }

@@ -67,6 +67,8 @@ function label(error: ErrorLike): string {
 /** The IAM action an adapter message names, e.g. "EKS ListClusters failed" -> eks:ListClusters. */
 function failedAction(chain: readonly ErrorLike[]): string | undefined {
   for (const error of chain) {
+    const named = /\b(ec2|eks|autoscaling):(\w+) failed\b/.exec(error.message);
+    if (named?.[1] !== undefined && named[2] !== undefined) return `${named[1]}:${named[2]}`;
     const match = /\b(EC2|EKS|Auto ?Scaling) (\w+) failed\b/.exec(error.message);
     const prefix = match?.[1] === undefined ? undefined : IAM_PREFIX[match[1]];
     if (prefix !== undefined && match?.[2] !== undefined) return `${prefix}:${match[2]}`;

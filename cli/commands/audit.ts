@@ -2,7 +2,9 @@ import { statSync } from 'node:fs';
 import { Severity } from '../../shared/domain/alert-policy.js';
 import { AuditMode } from '../../shared/use-cases/audit/audit-report.js';
 import { parseFlags } from '../args.js';
+import { liveClientConfig } from '../aws-client-config.js';
 import { type CliCommand, type CliIo, UsageError } from '../command.js';
+import { parseRegionFlag } from '../region-flag.js';
 import { jsonReport, renderMarkdown, renderText, severityAtLeast, worstSeverity } from './audit-render.js';
 
 const help = `Usage: capacity-guard audit --snapshot DIR | --region R [--profile P] [options]
@@ -43,9 +45,6 @@ Exit status: 0 when the audit saw every node it found; 1 when part of the accoun
 Example:
   capacity-guard audit --snapshot examples/snapshot`;
 
-/** Region names as AWS spells them: us-east-1, eu-central-2, us-gov-west-1, ap-southeast-5. */
-const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
-
 function isFolder(path: string): boolean {
   try {
     return statSync(path).isDirectory();
@@ -65,7 +64,7 @@ function parseFailOn(value: string | undefined): Severity | null {
 }
 
 async function liveDeps(region: string, profile: string | undefined, clusters: readonly string[], io: CliIo) {
-  const { liveAuditDeps, liveClientConfig } = await import('./audit-live.js');
+  const { liveAuditDeps } = await import('./audit-live.js');
   return liveAuditDeps(region, clusters, io, liveClientConfig(region, profile));
 }
 
@@ -97,11 +96,7 @@ export const auditCommand: CliCommand = {
         `--${flag}: applies to live audits only (expected --region R with it, not --snapshot)`,
       );
     }
-    if (values.region !== undefined && !REGION_NAME.test(values.region)) {
-      throw new UsageError(
-        `--region: '${values.region}' is not an AWS Region name (expected e.g. us-east-1)`,
-      );
-    }
+    parseRegionFlag(values.region);
     if (values.snapshot !== undefined && !isFolder(values.snapshot)) {
       throw new UsageError(
         `--snapshot: '${values.snapshot}' is not a folder (expected a folder of AWS CLI JSON outputs, e.g. examples/snapshot)`,

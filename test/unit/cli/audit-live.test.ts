@@ -1,7 +1,8 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { EKSClient, EKSServiceException, ListClustersCommand } from '@aws-sdk/client-eks';
 import { mockClient } from 'aws-sdk-client-mock';
-import { LIVE_CLIENT_LIMITS, liveAuditDeps, liveClientConfig } from '../../../cli/commands/audit-live.js';
+import { LIVE_CLIENT_LIMITS, liveClientConfig } from '../../../cli/aws-client-config.js';
+import { liveAuditDeps } from '../../../cli/commands/audit-live.js';
 import { describeError } from '../../../cli/describe-error.js';
 import { runCapacityAudit } from '../../../shared/use-cases/run-capacity-audit.js';
 import { runCapacityGuard } from '../../helpers/cli.js';

@@ -53,6 +53,15 @@ const CASES: readonly (readonly [readonly string[], string, string | null])[] = 
   [['simulate', '--svg', '/nonexistent/dir/chart.svg'], '--svg', '/nonexistent/dir/chart.svg'],
   [['simulate', '--svg', 'scenarios'], '--svg', 'scenarios'],
   [['simulate', '--compare', '--no-guard'], '--no-guard', null],
+  // gate
+  [['gate', 'snippet', '--os', 'windows'], '--os', 'windows'],
+  [['gate', 'snippet', '--os', 'al2', '--max-hold-sec', '-5'], '--max-hold-sec', '-5'],
+  [['gate', 'snippet', '--os', 'al2', '--poll-sec', 'x'], '--poll-sec', 'x'],
+  [['gate', 'snippet', '--os', 'al2', 'extra'], 'gate snippet', 'extra'],
+  [['gate', 'install', '--group', 'g', '--heartbeat-timeout-sec', '-1'], '--heartbeat-timeout-sec', '-1'],
+  [['gate', 'install', '--group', 'g', '--region', 'us east'], '--region', 'us east'],
+  [['gate', 'status', '--region', 'bad region'], '--region', 'bad region'],
+  [['gate', 'status', '--json=1'], '--json', '1'],
   // audit
   [['audit', '--snapshot', '/nonexistent'], '--snapshot', '/nonexistent'],
   [['audit', '--snapshot', 'README.md'], '--snapshot', 'README.md'],

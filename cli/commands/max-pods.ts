@@ -57,7 +57,7 @@ export const maxPodsCommand: CliCommand = {
       'custom-networking': { type: 'boolean' },
       'pod-eni': { type: 'boolean' },
       'max-eni': { type: 'string', valueName: 'N' },
-      cap: { type: 'string', valueName: 'none|mng|auto-mode' },
+      cap: { type: 'string', valueName: 'none|mng|auto-mode|eni-limited' },
       json: { type: 'boolean' },
     });
     if (values.all && values['instance-type'] !== undefined) {

@@ -30,7 +30,7 @@ export const nodeIpsCommand: CliCommand = {
       'instance-type': { type: 'string', valueName: 'T' },
       pods: { type: 'string', valueName: 'N' },
       cni: { type: 'string', multiple: true, valueName: 'KEY=VALUE[,KEY=VALUE...]' },
-      cap: { type: 'string', valueName: 'none|mng|auto-mode' },
+      cap: { type: 'string', valueName: 'none|mng|auto-mode|eni-limited' },
       json: { type: 'boolean' },
     });
     if (values['instance-type'] === undefined)

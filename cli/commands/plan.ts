@@ -61,7 +61,7 @@ export const planCommand: CliCommand = {
       to: { type: 'string', valueName: 'B' },
       'pods-per-node': { type: 'string', valueName: 'N' },
       cni: { type: 'string', multiple: true, valueName: 'KEY=VALUE[,KEY=VALUE...]' },
-      cap: { type: 'string', valueName: 'none|mng|auto-mode' },
+      cap: { type: 'string', valueName: 'none|mng|auto-mode|eni-limited' },
       budget: { type: 'string', valueName: 'N' },
       'observed-attaches-per-min': { type: 'string', valueName: 'N' },
       'spread-sec': { type: 'string', valueName: 'S' },

@@ -63,7 +63,9 @@ const entries = [null, ...COMMANDS];
 for (const args of entries) runOnce(args, false); // warm the file cache
 const walls = entries.map(() => [] as number[]);
 for (let round = 0; round < runs; round++) {
-  entries.forEach((args, i) => walls[i]?.push(runOnce(args, false).wallMs));
+  entries.forEach((args, i) => {
+    walls[i]?.push(runOnce(args, false).wallMs);
+  });
 }
 const floorMs = median(walls[0] ?? []);
 const rows = entries.map((args, i) => {

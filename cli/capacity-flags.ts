@@ -1,5 +1,5 @@
 import { MAX_PODS_CAPS, type MaxPodsCap } from '../shared/domain/cni-capacity.js';
-import { CniConfigError, type ParsedCniConfig, parseCniPairs } from '../shared/domain/cni-config-parse.js';
+import type { ParsedCniConfig } from '../shared/domain/cni-config-parse.js';
 import { type CliIo, UsageError } from './command.js';
 
 /** `--cap none|mng|auto-mode|eni-limited` (default none), naming the accepted values on a bad one. */
@@ -11,8 +11,16 @@ export function parseCapFlag(value: string | undefined): MaxPodsCap {
   return cap;
 }
 
-/** Repeated `--cni KEY=VALUE` flags; values the CNI would ignore are reported on stderr as warnings. */
-export function parseCniFlags(pairs: readonly string[] | undefined, io: CliIo): ParsedCniConfig {
+/**
+ * `--cni KEY=VALUE[,KEY=VALUE...]`, repeatable; values the CNI would ignore are reported on stderr as warnings.
+ * The parser (and the YAML library beside it) is loaded here, not at start-up, so commands without `--cni`
+ * do not pay for it.
+ */
+export async function parseCniFlags(
+  pairs: readonly string[] | undefined,
+  io: CliIo,
+): Promise<ParsedCniConfig> {
+  const { CniConfigError, parseCniPairs } = await import('../shared/domain/cni-config-parse.js');
   let parsed: ParsedCniConfig;
   try {
     parsed = parseCniPairs(pairs ?? []);

@@ -3,6 +3,7 @@ import {
   bundledInstanceLimits,
   findBundledInstanceLimits,
 } from '../shared/instance-types/bundled-instance-limits.js';
+import { closestMatches } from './closest-matches.js';
 import { UsageError } from './command.js';
 
 /** Resolves `--instance-type a,b,c` against the bundled table, naming unknown types and close matches. */
@@ -12,15 +13,16 @@ export function lookupInstanceTypes(flag: string, list: string): InstanceLimits[
     .map((name) => name.trim())
     .filter((name) => name.length > 0);
   if (names.length === 0)
-    throw new UsageError(`--${flag}: expected one or more instance types, e.g. m5.large,c5.xlarge`);
+    throw new UsageError(
+      `--${flag}: '${list}' names no instance type (expected one or more, e.g. m5.large,c5.xlarge)`,
+    );
   return names.map((name) => {
     const limits = findBundledInstanceLimits(name);
     if (limits) return limits;
-    const family = name.split('.')[0] ?? name;
-    const similar = [...bundledInstanceLimits().keys()]
-      .filter((known) => known.startsWith(`${family}.`))
-      .slice(0, 6);
-    const hint = similar.length > 0 ? ` (known ${family} sizes: ${similar.join(', ')})` : '';
-    throw new UsageError(`--${flag}: unknown instance type '${name}'${hint}`);
+    const closest = closestMatches(name, bundledInstanceLimits().keys());
+    const hint = closest.length > 0 ? `; did you mean ${closest.join(', ')}?` : '';
+    throw new UsageError(
+      `--${flag}: unknown instance type '${name}' (expected a type of the bundled table, e.g. m5.large${hint})`,
+    );
   });
 }

@@ -1,5 +1,15 @@
+import { closestMatches } from './closest-matches.js';
 import { type CliCommand, type CliIo, UsageError } from './command.js';
 import { commands } from './commands/index.js';
+import { describeError } from './describe-error.js';
+import { packageVersion } from './package-info.js';
+import { processIo } from './process-io.js';
+
+const VERSION_FLAGS = ['--version', '-V'];
+
+function versionLine(): string {
+  return `capacity-guard ${packageVersion()}`;
+}
 
 function topLevelHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -12,7 +22,10 @@ function topLevelHelp(): string {
     'Commands:',
     ...lines,
     '',
-    "Run 'capacity-guard <command> --help' for the options of one command.",
+    "Run 'capacity-guard <command> --help' for the options of one command,",
+    "'capacity-guard --version' (-V) for the version.",
+    '',
+    versionLine(),
   ].join('\n');
 }
 
@@ -23,24 +36,37 @@ export async function runCli(argv: readonly string[], io: CliIo, debug = false):
     io.stdout(`${topLevelHelp()}\n`);
     return name === undefined ? 2 : 0;
   }
+  if (VERSION_FLAGS.includes(name)) {
+    io.stdout(`${versionLine()}\n`);
+    return 0;
+  }
   const command: CliCommand | undefined = commands.find((c) => c.name === name);
   if (!command) {
-    io.stderr(`capacity-guard: unknown command '${name}'\n\n${topLevelHelp()}\n`);
+    const closest = closestMatches(
+      name,
+      commands.map((c) => c.name),
+    );
+    const hint = closest.length > 0 ? ` (did you mean ${closest.join(', ')}?)` : '';
+    io.stderr(`capacity-guard: unknown command '${name}'${hint}\n\n${topLevelHelp()}\n`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout(`${command.help}\n`);
+    io.stdout(`${command.help}\n\n${versionLine()}\n`);
+    return 0;
+  }
+  if (rest.some((arg) => VERSION_FLAGS.includes(arg))) {
+    io.stdout(`${versionLine()}\n`);
     return 0;
   }
   try {
     return await command.run(rest, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr(`capacity-guard ${error.message}\n`);
+      io.stderr(`capacity-guard ${error.message.replace(/\s*\n\s*/g, ' ')}\n`);
       return 2;
     }
-    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    io.stderr(`capacity-guard ${name}: ${message}\n`);
+    const [first, ...more] = describeError(error);
+    io.stderr(`capacity-guard ${name}: ${first}\n${more.map((line) => `${line}\n`).join('')}`);
     if (debug && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
     return 1;
   }
@@ -49,12 +75,7 @@ export async function runCli(argv: readonly string[], io: CliIo, debug = false):
 const isEntryPoint =
   process.argv[1] !== undefined && /capacity-guard(\.js|\.mjs)?$|cli[\\/]main\.ts$/.test(process.argv[1]);
 if (isEntryPoint) {
-  const io: CliIo = {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-    stderrIsTty: process.stderr.isTTY === true,
-  };
-  runCli(process.argv.slice(2), io, process.env.DEBUG !== undefined).then((code) => {
+  runCli(process.argv.slice(2), processIo(), process.env.DEBUG !== undefined).then((code) => {
     process.exitCode = code;
   });
 }

@@ -1,23 +1,11 @@
-import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { EKSClient } from '@aws-sdk/client-eks';
-import { AutoScalingGroupsAdapter } from '../../shared/adapters/aws/auto-scaling-groups.js';
-import { Ec2ClusterInstances } from '../../shared/adapters/aws/ec2-cluster-instances.js';
-import { Ec2InstanceCatalog } from '../../shared/adapters/aws/ec2-instance-catalog.js';
-import { Ec2SubnetInventory } from '../../shared/adapters/aws/ec2-subnet-inventory.js';
-import { EksClusterDirectory } from '../../shared/adapters/aws/eks-cluster-directory.js';
-import { InMemoryAuditStore } from '../../shared/adapters/memory/in-memory-audit-store.js';
-import { RecordingAlertPublisher } from '../../shared/adapters/memory/recording-alert-publisher.js';
-import { RecordingMetricsSink } from '../../shared/adapters/memory/recording-metrics-sink.js';
-import { loadAwsCliSnapshot, SnapshotError } from '../../shared/adapters/snapshot/load-aws-cli-snapshot.js';
-import { describePrefixFeasibility } from '../../shared/domain/prefix-feasibility.js';
-import { AUDITOR_CLIENT_OPTIONS } from '../../shared/runtime/auditor-deps.js';
-import { AuditMode, type AuditReport } from '../../shared/use-cases/audit/audit-report.js';
-import { defaultAuditSettings } from '../../shared/use-cases/audit/audit-settings.js';
-import { type AuditorDeps, runCapacityAudit } from '../../shared/use-cases/run-capacity-audit.js';
+import { statSync } from 'node:fs';
+import { Severity } from '../../shared/domain/alert-policy.js';
+import { AuditMode } from '../../shared/use-cases/audit/audit-report.js';
 import { parseFlags } from '../args.js';
+import { liveClientConfig } from '../aws-client-config.js';
 import { type CliCommand, type CliIo, UsageError } from '../command.js';
-import { formatTable } from '../format-table.js';
+import { parseRegionFlag } from '../region-flag.js';
+import { jsonReport, renderMarkdown, renderText, severityAtLeast, worstSeverity } from './audit-render.js';
 
 const help = `Usage: capacity-guard audit --snapshot DIR | --region R [--profile P] [options]
 
@@ -40,11 +28,16 @@ Sources (one of):
                      tagged capacity-guard/enabled=true; progress on stderr
   --profile P        a named profile of the shared AWS config (live mode)
   --cluster NAME     audit only this EKS cluster (live mode; repeat for several)
+                     live calls give up after 3 attempts of 3 s to connect or 5 s to answer; a failure
+                     shows the AWS error code and message and what permission, credential or Region to check
 
 Options:
-  --mode headroom|full  full adds recommendations (default full)
-  --json                the report as JSON
-  --markdown            the report as Markdown
+  --mode headroom|full        full adds recommendations (default full)
+  --json                      the report as JSON (every key: docs/audit-json.md)
+  --markdown                  the report as Markdown
+  --fail-on warning|critical  exit 3 when the worst finding (subnet, node group or alert) is at or above it
+
+Exit status: 0 done, 1 the audit failed, 2 bad arguments, 3 a finding at or above --fail-on.
 
 Exit status: 0 when the audit saw every node it found; 1 when part of the account could not be audited
 (coverage gaps, listed under Coverage); 2 on bad flags or an unreadable snapshot.
@@ -52,239 +45,27 @@ Exit status: 0 when the audit saw every node it found; 1 when part of the accoun
 Example:
   capacity-guard audit --snapshot examples/snapshot`;
 
-function fmt(value: number | null, digits = 0): string {
-  if (value === null) return '-';
-  return digits === 0 ? String(Math.round(value)) : value.toFixed(digits);
-}
-
-function subnetRows(report: AuditReport): (string | number)[][] {
-  return report.subnets.map((s) => [
-    s.subnetId,
-    s.availabilityZone,
-    s.cidr,
-    s.availableIps,
-    s.inFlightIps,
-    s.headroomIps,
-    fmt(s.freePrefixBlocks),
-    s.prefixFeasibility === null
-      ? fmt(s.fragmentationScore, 2)
-      : describePrefixFeasibility({
-          prefixFeasibility: s.prefixFeasibility,
-          fragmentationScore: s.fragmentationScore,
-        }),
-    s.minutesToExhaustion === null ? '-' : `${fmt(s.minutesToExhaustion)} min`,
-    s.status,
-  ]);
-}
-
-const SUBNET_HEADERS = [
-  'subnet',
-  'az',
-  'cidr',
-  'available',
-  'in-flight',
-  'headroom',
-  'free /28',
-  '/28 prefixes',
-  'exhaustion',
-  'status',
-];
-const GROUP_HEADERS = [
-  'node group',
-  'found as',
-  'nodes',
-  'instance type',
-  'pending',
-  'headroom nodes',
-  'at boot',
-  'limited by',
-  'status',
-];
-
-function groupRows(report: AuditReport): string[][] {
-  return report.nodeGroups.map((g) => [
-    g.name,
-    g.source,
-    String(g.nodes),
-    g.instanceType ?? '-',
-    String(g.pendingNodes),
-    fmt(g.headroomNodes),
-    fmt(g.headroomNodesAtBoot),
-    g.limitingSubnetId ?? '-',
-    g.status,
-  ]);
-}
-
-function coverageLines(report: AuditReport): string[] {
-  const { coverage } = report;
-  return [
-    `${coverage.nodesModelled} of ${coverage.nodes} nodes audited in ${coverage.clusters.length} cluster(s)` +
-      (coverage.clusters.length === 0 ? '' : ` (${coverage.clusters.join(', ')})`),
-    ...coverage.gaps.map((gap) => `INCOMPLETE: ${gap.message}`),
-  ];
-}
-
-function alertLine(alert: AuditReport['alerts'][number]): string {
-  return alert.title ?? `${alert.severity}: ${alert.kind} ${alert.subjectId} (headroom ${alert.headroom})`;
-}
-
-function renderText(report: AuditReport): string {
-  const lines = [
-    `Capacity audit (${report.mode}) of ${report.region} at ${report.generatedAt}`,
-    '',
-    'Subnets',
-    formatTable(SUBNET_HEADERS, subnetRows(report)),
-    '',
-    'Node groups',
-    report.nodeGroups.length === 0 ? '  none found' : formatTable(GROUP_HEADERS, groupRows(report)),
-    '',
-    'Coverage',
-    ...coverageLines(report).map((line) => `  ${line}`),
-    '',
-    `Alerts (${report.alerts.length})`,
-    ...(report.alerts.length === 0 ? ['  none'] : report.alerts.map((a) => `  ${alertLine(a)}`)),
-    '',
-    `ENI attach budget: ${report.attachBudget.attachesLastMinute} attaches in the last minute on the audited subnets, of ${report.attachBudget.attachesPerMin} Region-wide (${report.attachBudget.usedPercent} %; other subnets not counted)`,
-  ];
-  if (report.mode === AuditMode.full) {
-    lines.push('', `Recommendations (${report.recommendations.length})`);
-    for (const r of report.recommendations) {
-      lines.push(
-        `  - ${r.title}`,
-        `      ${r.detail}`,
-        ...r.apply.map((step) => `      ${/^(aws|kubectl) /.test(step) ? '$' : '>'} ${step}`),
-      );
-    }
-    if (report.recommendations.length === 0) lines.push('  none');
-  }
-  if (report.warnings.length > 0) lines.push('', 'Warnings', ...report.warnings.map((w) => `  - ${w}`));
-  return `${lines.join('\n')}\n`;
-}
-
-function markdownTable(headers: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
-  const escapeCell = (cell: string | number) => String(cell).replace(/\|/g, '\\|');
-  return [
-    `| ${headers.join(' | ')} |`,
-    `| ${headers.map(() => '---').join(' | ')} |`,
-    ...rows.map((row) => `| ${row.map(escapeCell).join(' | ')} |`),
-  ].join('\n');
-}
-
-function renderMarkdown(report: AuditReport): string {
-  const parts = [
-    `# Capacity audit (${report.mode})`,
-    `Region ${report.region}, ${report.generatedAt}.`,
-    '## Subnets',
-    markdownTable(SUBNET_HEADERS, subnetRows(report)),
-    '## Node groups',
-    report.nodeGroups.length === 0 ? '_None found._' : markdownTable(GROUP_HEADERS, groupRows(report)),
-    '## Coverage',
-    coverageLines(report)
-      .map((line) => `- ${line}`)
-      .join('\n'),
-    '## Alerts',
-    report.alerts.length === 0
-      ? '_None._'
-      : report.alerts.map((a) => `- **${a.severity}** ${alertLine(a)}`).join('\n'),
-    '## ENI attach budget',
-    `${report.attachBudget.attachesLastMinute} attaches in the last minute on the audited subnets, of ${report.attachBudget.attachesPerMin} per minute Region-wide (${report.attachBudget.usedPercent} %; attaches in other subnets are not counted).`,
-  ];
-  if (report.mode === AuditMode.full) {
-    parts.push(
-      '## Recommendations',
-      report.recommendations.length === 0
-        ? '_None._'
-        : report.recommendations
-            .map(
-              (r) =>
-                `- **${r.title}**\n  ${r.detail}\n${r.apply.map((step) => `  - \`${step}\``).join('\n')}`,
-            )
-            .join('\n'),
-    );
-  }
-  if (report.warnings.length > 0) parts.push('## Warnings', report.warnings.map((w) => `- ${w}`).join('\n'));
-  return `${parts.join('\n\n')}\n`;
-}
-
-function jsonReport(report: AuditReport) {
-  return {
-    subnets: report.subnets.map((s) => ({
-      subnetId: s.subnetId,
-      cidr: s.cidr,
-      availableIps: s.availableIps,
-      inFlightIps: s.inFlightIps,
-      headroomIps: s.headroomIps,
-      freePrefixBlocks: s.freePrefixBlocks,
-      fragmentationScore: s.fragmentationScore,
-      prefixFeasibility: s.prefixFeasibility,
-      minutesToExhaustion: s.minutesToExhaustion,
-      status: s.status,
-    })),
-    nodeGroups: report.nodeGroups.map((g) => ({
-      name: g.name,
-      source: g.source,
-      nodes: g.nodes,
-      instanceType: g.instanceType,
-      headroomNodes: g.headroomNodes,
-      status: g.status,
-    })),
-    alerts: report.alerts,
-    recommendations: report.recommendations,
-    coverage: report.coverage,
-    warnings: report.warnings,
-  };
-}
-
-function readOnlyPorts() {
-  return {
-    store: new InMemoryAuditStore(),
-    publisher: new RecordingAlertPublisher(),
-    metrics: new RecordingMetricsSink(),
-  };
-}
-
-async function snapshotDeps(dir: string): Promise<AuditorDeps> {
-  let snapshot: Awaited<ReturnType<typeof loadAwsCliSnapshot>>;
+function isFolder(path: string): boolean {
   try {
-    snapshot = await loadAwsCliSnapshot(dir);
-  } catch (error) {
-    if (error instanceof SnapshotError) throw new UsageError(`audit: --snapshot ${dir}: ${error.message}`);
-    throw error;
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
   }
-  return {
-    subnets: snapshot.subnets,
-    clusters: snapshot.clusters,
-    ...(snapshot.instances === null ? {} : { instances: snapshot.instances }),
-    scalingGroups: snapshot.scalingGroups,
-    instanceCatalog: snapshot.instanceCatalog,
-    ...readOnlyPorts(),
-    settings: defaultAuditSettings({
-      accountId: snapshot.accountId ?? 'snapshot',
-      region: snapshot.region ?? 'snapshot',
-      optInTag: null,
-      autoScalingGroupNames: snapshot.autoScalingGroupNames,
-    }),
-  };
 }
 
-function liveDeps(
-  region: string,
-  profile: string | undefined,
-  clusters: readonly string[],
-  io: CliIo,
-): AuditorDeps {
-  const options = { ...AUDITOR_CLIENT_OPTIONS, region, ...(profile === undefined ? {} : { profile }) };
-  const ec2 = new EC2Client(options);
-  return {
-    subnets: new Ec2SubnetInventory(ec2),
-    clusters: new EksClusterDirectory(new EKSClient(options)),
-    instances: new Ec2ClusterInstances(ec2),
-    scalingGroups: new AutoScalingGroupsAdapter(new AutoScalingClient(options)),
-    instanceCatalog: new Ec2InstanceCatalog(ec2),
-    ...readOnlyPorts(),
-    settings: defaultAuditSettings({ region, clusterNames: clusters }),
-    progress: (message) => io.stderr(`audit: ${message}\n`),
-  };
+/** Exit status of `audit --fail-on` when the worst finding is at or above the threshold (2 is a usage error). */
+export const FAIL_ON_EXIT_CODE = 3;
+
+function parseFailOn(value: string | undefined): Severity | null {
+  if (value === undefined) return null;
+  if (value === 'warning') return Severity.warning;
+  if (value === 'critical') return Severity.critical;
+  throw new UsageError(`--fail-on: '${value}' is not a severity (expected warning or critical)`);
+}
+
+async function liveDeps(region: string, profile: string | undefined, clusters: readonly string[], io: CliIo) {
+  const { liveAuditDeps } = await import('./audit-live.js');
+  return liveAuditDeps(region, clusters, io, liveClientConfig(region, profile));
 }
 
 export const auditCommand: CliCommand = {
@@ -293,34 +74,50 @@ export const auditCommand: CliCommand = {
   help,
   async run(args, io) {
     const { values } = parseFlags('audit', args, {
-      snapshot: { type: 'string' },
-      region: { type: 'string' },
-      profile: { type: 'string' },
-      cluster: { type: 'string', multiple: true },
-      mode: { type: 'string' },
+      snapshot: { type: 'string', valueName: 'DIR' },
+      region: { type: 'string', valueName: 'R' },
+      profile: { type: 'string', valueName: 'P' },
+      cluster: { type: 'string', multiple: true, valueName: 'NAME' },
+      mode: { type: 'string', valueName: 'headroom|full' },
       json: { type: 'boolean' },
       markdown: { type: 'boolean' },
+      'fail-on': { type: 'string', valueName: 'warning|critical' },
     });
     if ((values.snapshot === undefined) === (values.region === undefined)) {
-      throw new UsageError('audit: give exactly one of --snapshot DIR or --region R');
+      throw new UsageError(
+        "audit: give exactly one of --snapshot DIR or --region R (expected one source; see 'audit --help')",
+      );
     }
     if (values.json && values.markdown)
-      throw new UsageError('audit: --json and --markdown exclude each other');
+      throw new UsageError('--markdown: not with --json (expected one output format)');
     if (values.snapshot !== undefined && (values.profile !== undefined || values.cluster !== undefined)) {
-      throw new UsageError('audit: --profile and --cluster apply to live mode (--region) only');
+      const flag = values.profile !== undefined ? 'profile' : 'cluster';
+      throw new UsageError(
+        `--${flag}: applies to live audits only (expected --region R with it, not --snapshot)`,
+      );
     }
+    parseRegionFlag(values.region);
+    if (values.snapshot !== undefined && !isFolder(values.snapshot)) {
+      throw new UsageError(
+        `--snapshot: '${values.snapshot}' is not a folder (expected a folder of AWS CLI JSON outputs, e.g. examples/snapshot)`,
+      );
+    }
+    const failOn = parseFailOn(values['fail-on']);
     const mode = values.mode ?? AuditMode.full;
     if (mode !== AuditMode.headroom && mode !== AuditMode.full) {
       throw new UsageError(`--mode: '${mode}' is not an audit mode (expected headroom or full)`);
     }
+    // The AWS SDK and the audit use case are loaded only once the flags are known to be good.
     const deps =
       values.snapshot !== undefined
-        ? await snapshotDeps(values.snapshot)
-        : liveDeps(values.region ?? '', values.profile, values.cluster ?? [], io);
+        ? await (await import('./audit-snapshot.js')).snapshotAuditDeps(values.snapshot)
+        : await liveDeps(values.region ?? '', values.profile, values.cluster ?? [], io);
+    const { runCapacityAudit } = await import('../../shared/use-cases/run-capacity-audit.js');
     const report = await runCapacityAudit(deps, { nowMs: Date.now(), mode });
     if (values.json) io.stdout(`${JSON.stringify(jsonReport(report), null, 2)}\n`);
     else if (values.markdown) io.stdout(renderMarkdown(report));
     else io.stdout(renderText(report));
+    if (failOn !== null && severityAtLeast(worstSeverity(report), failOn)) return FAIL_ON_EXIT_CODE;
     return report.coverage.gaps.length > 0 ? 1 : 0;
   },
 };

@@ -3,15 +3,11 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { AwsLifecycleHookAdmin } from '../../shared/adapters/aws/lifecycle-hook-admin.js';
 import type { LifecycleHookAdmin } from '../../shared/ports/lifecycle-hook-admin.js';
 import type { NodeWaitCheck } from '../../shared/use-cases/gate/node-wait-check.js';
+import { liveClientConfig } from '../aws-client-config.js';
 
 /** Live access for `gate install` and `gate status`: the default credential chain, optional profile. */
 export function liveHookAdmin(region: string | undefined, profile: string | undefined): LifecycleHookAdmin {
-  const options = {
-    retryMode: 'adaptive',
-    maxAttempts: 6,
-    ...(region === undefined ? {} : { region }),
-    ...(profile === undefined ? {} : { profile }),
-  };
+  const options = liveClientConfig(region, profile);
   return new AwsLifecycleHookAdmin(new AutoScalingClient(options), new EC2Client(options));
 }
 

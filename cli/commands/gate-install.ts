@@ -8,6 +8,7 @@ import {
 } from '../../shared/use-cases/gate/gate-install.js';
 import { parseFlags, parseIntegerFlag } from '../args.js';
 import { type CliIo, UsageError } from '../command.js';
+import { parseRegionFlag } from '../region-flag.js';
 import { liveHookAdmin, nodeWaitText } from './gate-admin.js';
 
 export type HookAdminFactory = (
@@ -83,7 +84,7 @@ export async function runGateInstall(
     values['heartbeat-timeout-sec'] === undefined
       ? GATE_DEFAULTS.heartbeatTimeoutSec
       : parseIntegerFlag('heartbeat-timeout-sec', values['heartbeat-timeout-sec'], min, max);
-  const hookAdmin = admin(values.region, values.profile);
+  const hookAdmin = admin(parseRegionFlag(values.region), values.profile);
   let plan: GateInstallPlan;
   try {
     plan = await planGateInstall(hookAdmin, {

@@ -3,6 +3,7 @@ import { readGateStatus } from '../../shared/use-cases/gate/gate-status.js';
 import { parseFlags } from '../args.js';
 import type { CliIo } from '../command.js';
 import { formatTable } from '../format-table.js';
+import { parseRegionFlag } from '../region-flag.js';
 import { liveHookAdmin, nodeWaitText } from './gate-admin.js';
 import type { HookAdminFactory } from './gate-install.js';
 
@@ -23,7 +24,7 @@ export async function runGateStatus(
     profile: { type: 'string' },
     json: { type: 'boolean' },
   });
-  const rows = await readGateStatus(admin(values.region, values.profile), {
+  const rows = await readGateStatus(admin(parseRegionFlag(values.region), values.profile), {
     nowMs: nowMs(),
     hookName: GATE_DEFAULTS.hookName,
   });

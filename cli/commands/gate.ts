@@ -1,8 +1,5 @@
 import { GATE_DEFAULTS, GATE_WAIT_LIMITS } from '../../shared/node-gate/gate-defaults.js';
 import { type CliCommand, UsageError } from '../command.js';
-import { runGateInstall } from './gate-install.js';
-import { runGateSnippet } from './gate-snippet.js';
-import { runGateStatus } from './gate-status.js';
 
 const help = `Usage: capacity-guard gate snippet|install|status [options]
 
@@ -37,14 +34,15 @@ export const gateCommand: CliCommand = {
   summary: 'gate mode: node-side wait snippets, the launch lifecycle hook, and what waits now',
   help,
   async run(args, io) {
+    // Each sub-command is loaded on use: install and status pull in the AWS SDK, which other commands skip.
     const [sub, ...rest] = args;
     switch (sub) {
       case 'snippet':
-        return runGateSnippet(rest, io);
+        return (await import('./gate-snippet.js')).runGateSnippet(rest, io);
       case 'install':
-        return runGateInstall(rest, io);
+        return (await import('./gate-install.js')).runGateInstall(rest, io);
       case 'status':
-        return runGateStatus(rest, io);
+        return (await import('./gate-status.js')).runGateStatus(rest, io);
       default:
         throw new UsageError(
           `gate: ${sub === undefined ? 'a sub-command is required' : `unknown sub-command '${sub}'`} (expected snippet, install or status) (see 'gate --help')`,

@@ -51,17 +51,17 @@ export const maxPodsCommand: CliCommand = {
   help,
   async run(args, io) {
     const { values } = parseFlags('max-pods', args, {
-      'instance-type': { type: 'string' },
+      'instance-type': { type: 'string', valueName: 'T[,T...]' },
       all: { type: 'boolean' },
       'prefix-delegation': { type: 'boolean' },
       'custom-networking': { type: 'boolean' },
       'pod-eni': { type: 'boolean' },
-      'max-eni': { type: 'string' },
-      cap: { type: 'string' },
+      'max-eni': { type: 'string', valueName: 'N' },
+      cap: { type: 'string', valueName: 'none|mng|auto-mode|eni-limited' },
       json: { type: 'boolean' },
     });
     if (values.all && values['instance-type'] !== undefined) {
-      throw new UsageError('max-pods: give either --instance-type or --all, not both');
+      throw new UsageError('--all: not with --instance-type (expected one of them)');
     }
     if (!values.all && values['instance-type'] === undefined) {
       throw new UsageError("max-pods: --instance-type T[,T...] or --all is required (see 'max-pods --help')");

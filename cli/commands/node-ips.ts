@@ -1,5 +1,4 @@
 import { CapacityInputError, nodeHoldings } from '../../shared/domain/cni-capacity.js';
-import { describeCniConfig } from '../../shared/domain/cni-config-parse.js';
 import { parseFlags, parseIntegerFlag } from '../args.js';
 import { parseCapFlag, parseCniFlags } from '../capacity-flags.js';
 import { type CliCommand, UsageError } from '../command.js';
@@ -15,9 +14,10 @@ from the node subnet and (custom networking) from the ENIConfig pod subnet.
 Options:
   --instance-type T         one instance type, e.g. m5.large
   --pods N                  pods that use pod networking (host-network pods such as aws-node excluded)
-  --cni KEY=VALUE           a VPC CNI setting; repeat for several. Capacity settings: ENABLE_PREFIX_DELEGATION,
-                            WARM_ENI_TARGET, WARM_IP_TARGET, MINIMUM_IP_TARGET, WARM_PREFIX_TARGET,
-                            AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG, ENABLE_POD_ENI, MAX_ENI
+  --cni KEY=VALUE[,...]     VPC CNI settings, comma-separated or one per repeated flag. The settings the
+                            guard models: ENABLE_PREFIX_DELEGATION, WARM_ENI_TARGET, WARM_IP_TARGET,
+                            MINIMUM_IP_TARGET, WARM_PREFIX_TARGET, AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG,
+                            ENABLE_POD_ENI, MAX_ENI; any other key is an error
   --cap none|mng|auto-mode|eni-limited  kubelet maxPods cap policy (default none)
   --json                    one JSON object instead of a table`;
 
@@ -27,21 +27,24 @@ export const nodeIpsCommand: CliCommand = {
   help,
   async run(args, io) {
     const { values } = parseFlags('node-ips', args, {
-      'instance-type': { type: 'string' },
-      pods: { type: 'string' },
-      cni: { type: 'string', multiple: true },
-      cap: { type: 'string' },
+      'instance-type': { type: 'string', valueName: 'T' },
+      pods: { type: 'string', valueName: 'N' },
+      cni: { type: 'string', multiple: true, valueName: 'KEY=VALUE[,KEY=VALUE...]' },
+      cap: { type: 'string', valueName: 'none|mng|auto-mode|eni-limited' },
       json: { type: 'boolean' },
     });
     if (values['instance-type'] === undefined)
-      throw new UsageError('node-ips: --instance-type T is required');
-    if (values.pods === undefined) throw new UsageError('node-ips: --pods N is required');
+      throw new UsageError("node-ips: --instance-type T is required (see 'node-ips --help')");
+    if (values.pods === undefined)
+      throw new UsageError("node-ips: --pods N is required (see 'node-ips --help')");
     const [limits, ...extra] = lookupInstanceTypes('instance-type', values['instance-type']);
     if (!limits || extra.length > 0)
-      throw new UsageError('--instance-type: node-ips takes exactly one instance type');
+      throw new UsageError(
+        `--instance-type: '${values['instance-type']}' names several types (expected one, e.g. m5.large)`,
+      );
     const pods = parseIntegerFlag('pods', values.pods, 0, 100_000);
     const cap = parseCapFlag(values.cap);
-    const parsed = parseCniFlags(values.cni, io);
+    const parsed = await parseCniFlags(values.cni, io);
     let holdings: ReturnType<typeof nodeHoldings>;
     try {
       holdings = nodeHoldings(limits, parsed.config, pods, cap);
@@ -61,7 +64,7 @@ export const nodeIpsCommand: CliCommand = {
     const result = {
       instanceType: holdings.instanceType,
       pods: holdings.pods,
-      cni: describeCniConfig(parsed.config),
+      cni: (await import('../../shared/domain/cni-config-parse.js')).describeCniConfig(parsed.config),
       mode: holdings.mode,
       enis: holdings.enis,
       attaches: holdings.attaches,

@@ -1,7 +1,11 @@
 import { type AttachBudgetPolicy, validateBudgetPolicy } from '../../shared/domain/attach-budget.js';
 import { maxPodNetworkPods, nodeHoldings } from '../../shared/domain/cni-capacity.js';
 import { DEFAULT_GUARD_SETTINGS } from '../../shared/domain/guard-defaults.js';
-import { planStagger } from '../../shared/domain/stagger-planner.js';
+import {
+  maxOtherAttachesPerMin,
+  planStagger,
+  StaggerInputError,
+} from '../../shared/domain/stagger-planner.js';
 import { parseFlags, parseIntegerFlag } from '../args.js';
 import { parseCapFlag, parseCniFlags } from '../capacity-flags.js';
 import { type CliCommand, UsageError } from '../command.js';
@@ -18,7 +22,8 @@ Options:
   --instance-type T                  the group's instance type
   --from A, --to B                   current and requested capacity (nodes)
   --pods-per-node N                  pods each new node will run (default: a full node, the worst case)
-  --cni KEY=VALUE                    a VPC CNI setting (repeatable), e.g. --cni WARM_IP_TARGET=2
+  --cni KEY=VALUE[,...]              VPC CNI settings, comma-separated or repeated, e.g.
+                                     --cni WARM_IP_TARGET=5,MINIMUM_IP_TARGET=20 (see 'node-ips --help')
   --cap none|mng|auto-mode|eni-limited  kubelet maxPods cap policy (default none)
   --budget N                         effective attaches per minute, no further margin or spread applied
                                      (default: the guard's ${DEFAULT_GUARD_SETTINGS.attachesPerMin} with its ${DEFAULT_GUARD_SETTINGS.spreadSec} s spread)
@@ -28,21 +33,38 @@ Options:
   --json                             { attachesPerNode, totalAttaches, steps: [{ atSec, desired, attaches }],
                                        durationSec, peakAttachesPerMin, lowerBoundSec }`;
 
+/**
+ * `--observed-attaches-per-min N`: the guard reserves N times the burst factor, which must leave room for at
+ * least one attach of the plan (stagger-planner.ts `maxOtherAttachesPerMin`).
+ */
+function parseObservedFlag(value: string | undefined, policy: AttachBudgetPolicy): number {
+  if (value === undefined) return 0;
+  const max = maxOtherAttachesPerMin(policy);
+  const observed = parseIntegerFlag('observed-attaches-per-min', value, Number.MIN_SAFE_INTEGER);
+  if (observed < 0 || observed > max) {
+    throw new UsageError(
+      `--observed-attaches-per-min: ${observed} ${observed < 0 ? 'is negative' : `leaves no room in a budget of ${policy.attachesPerMin}/min`} ` +
+        `(expected 0..${max}: the guard reserves ${policy.othersBurstFactor} times the observed rate for bursts)`,
+    );
+  }
+  return observed;
+}
+
 export const planCommand: CliCommand = {
   name: 'plan',
   summary: 'the staggered schedule for scaling a node group under the ENI attach budget',
   help,
   async run(args, io) {
     const { values } = parseFlags('plan', args, {
-      'instance-type': { type: 'string' },
-      from: { type: 'string' },
-      to: { type: 'string' },
-      'pods-per-node': { type: 'string' },
-      cni: { type: 'string', multiple: true },
-      cap: { type: 'string' },
-      budget: { type: 'string' },
-      'observed-attaches-per-min': { type: 'string' },
-      'spread-sec': { type: 'string' },
+      'instance-type': { type: 'string', valueName: 'T' },
+      from: { type: 'string', valueName: 'A' },
+      to: { type: 'string', valueName: 'B' },
+      'pods-per-node': { type: 'string', valueName: 'N' },
+      cni: { type: 'string', multiple: true, valueName: 'KEY=VALUE[,KEY=VALUE...]' },
+      cap: { type: 'string', valueName: 'none|mng|auto-mode|eni-limited' },
+      budget: { type: 'string', valueName: 'N' },
+      'observed-attaches-per-min': { type: 'string', valueName: 'N' },
+      'spread-sec': { type: 'string', valueName: 'S' },
       json: { type: 'boolean' },
     });
     for (const required of ['instance-type', 'from', 'to'] as const) {
@@ -51,11 +73,13 @@ export const planCommand: CliCommand = {
     }
     const [limits, ...extra] = lookupInstanceTypes('instance-type', values['instance-type'] ?? '');
     if (!limits || extra.length > 0)
-      throw new UsageError('--instance-type: plan takes exactly one instance type');
+      throw new UsageError(
+        `--instance-type: '${values['instance-type']}' names several types (expected one, e.g. m5.large)`,
+      );
     const from = parseIntegerFlag('from', values.from ?? '', 0, 100_000);
     const to = parseIntegerFlag('to', values.to ?? '', 0, 100_000);
     const cap = parseCapFlag(values.cap);
-    const cni = parseCniFlags(values.cni, io);
+    const cni = await parseCniFlags(values.cni, io);
     const podLimit = maxPodNetworkPods(limits, cni.config, cap);
     const podsPerNode =
       values['pods-per-node'] === undefined
@@ -65,10 +89,6 @@ export const planCommand: CliCommand = {
       values.budget === undefined
         ? DEFAULT_GUARD_SETTINGS.attachesPerMin
         : parseIntegerFlag('budget', values.budget, 1, 10_000);
-    const observed =
-      values['observed-attaches-per-min'] === undefined
-        ? 0
-        : parseIntegerFlag('observed-attaches-per-min', values['observed-attaches-per-min'], 0, budget - 1);
     // An explicit --budget is the effective budget: no spread allowance on top unless asked for.
     const spreadSec =
       values['spread-sec'] !== undefined
@@ -82,14 +102,21 @@ export const planCommand: CliCommand = {
       spreadSec,
       othersBurstFactor: DEFAULT_GUARD_SETTINGS.othersBurstFactor,
     });
+    const observed = parseObservedFlag(values['observed-attaches-per-min'], policy);
     const attachesPerNode = nodeHoldings(limits, cni.config, podsPerNode, cap).attaches;
-    const schedule = planStagger({
-      fromDesired: from,
-      toDesired: to,
-      attachesPerNode,
-      policy,
-      otherAttachesPerMin: observed,
-    });
+    let schedule: ReturnType<typeof planStagger>;
+    try {
+      schedule = planStagger({
+        fromDesired: from,
+        toDesired: to,
+        attachesPerNode,
+        policy,
+        otherAttachesPerMin: observed,
+      });
+    } catch (error) {
+      if (error instanceof StaggerInputError) throw new UsageError(`plan: ${error.message}`);
+      throw error;
+    }
     if (values.json) {
       io.stdout(`${JSON.stringify(schedule, null, 2)}\n`);
       return 0;

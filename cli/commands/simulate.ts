@@ -1,15 +1,11 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createSimulatedCapacityGuard } from '../../shared/adapters/simulated/capacity-guard-plugin.js';
-import { runScenario } from '../../shared/adapters/simulated/run-scenario.js';
-import type { SimulatedGuard } from '../../shared/simulator/guard-plugin.js';
 import type { SimulationReport } from '../../shared/simulator/metrics.js';
-import { renderReportSvg } from '../../shared/simulator/report-chart.js';
 import { formatComparison, formatReport } from '../../shared/simulator/report-text.js';
 import { parseScenario, type Scenario, ScenarioValidationError } from '../../shared/simulator/scenario.js';
 import { parseFlags, parseIntegerFlag } from '../args.js';
-import { type CliCommand, type CliIo, UsageError } from '../command.js';
+import { type CliCommand, UsageError } from '../command.js';
+import { packageRoot } from '../package-info.js';
 
 const HELP = `Usage: capacity-guard simulate [--scenario NAME|FILE] [--no-guard] [--json] [--svg FILE]
                                [--seed N] [--duration-min N] [--compare]
@@ -22,21 +18,12 @@ Options:
                         subnet-exhaustion, two-groups-noisy-neighbour) or a JSON file (default black-friday)
   --no-guard            run without the capacity guard
   --json                print the report as JSON
-  --svg FILE            write a chart (attaches per minute vs the budget, pods waiting, free IPs)
+  --svg FILE            write a chart: attaches per minute vs the budget, pods waiting, free IPs with the
+                        minutes alerts were published, free /28 blocks in prefix mode; with --compare
+                        the guarded and unguarded runs share one chart
   --seed N              random seed (default 1); same seed, same output
   --duration-min N      override the scenario's duration
   --compare             guarded and unguarded summaries side by side`;
-
-/** Directory holding package.json, found by walking up from this module (works from dist/ too). */
-export function packageRoot(start = dirname(fileURLToPath(import.meta.url))): string {
-  let dir = start;
-  for (;;) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'scenarios'))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) return process.cwd();
-    dir = parent;
-  }
-}
 
 /** Loads and validates a bundled scenario by name, or a scenario file by path. */
 export function loadScenario(nameOrFile: string, root = packageRoot()): Scenario {
@@ -52,53 +39,30 @@ export function loadScenario(nameOrFile: string, root = packageRoot()): Scenario
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
     throw new UsageError(
-      `simulate: ${path} is not valid JSON (${error instanceof Error ? error.message : String(error)})`,
+      `--scenario: '${nameOrFile}' is not valid JSON (${error instanceof Error ? error.message : String(error)}; expected a scenario file such as scenarios/black-friday.json)`,
     );
   }
   try {
     return parseScenario(json);
   } catch (error) {
-    if (error instanceof ScenarioValidationError) throw new UsageError(`simulate: ${path}: ${error.message}`);
+    if (error instanceof ScenarioValidationError)
+      throw new UsageError(`--scenario: '${nameOrFile}': ${error.message}`);
     throw error;
   }
 }
 
-function progressReporter(
-  io: CliIo,
-  label: string,
-): { onProgress?: (fraction: number) => void; done: () => void } {
-  if (!io.stderrIsTty) return { done: () => undefined };
-  const startedMs = performance.now();
-  let drawn = false;
-  return {
-    onProgress: (fraction) => {
-      if (performance.now() - startedMs < 1000) return;
-      drawn = true;
-      io.stderr(`\r${label} ${Math.round(fraction * 100)}%`);
-    },
-    done: () => {
-      if (drawn) io.stderr('\r\x1b[K');
-    },
-  };
-}
-
-async function runOnce(
-  io: CliIo,
-  scenario: Scenario,
-  seed: number,
-  durationMin: number | undefined,
-  guard: SimulatedGuard | undefined,
-) {
-  const progress = progressReporter(io, `simulating ${scenario.name}${guard ? ' (guarded)' : ''}`);
+/** Fails before a long run, not after it, when the chart could not be written. */
+function checkWritableFile(flag: string, file: string): void {
+  const folder = dirname(resolve(file));
   try {
-    return await runScenario(scenario, {
-      seed,
-      ...(guard ? { guard } : {}),
-      ...(durationMin !== undefined ? { durationMin } : {}),
-      ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
-    });
-  } finally {
-    progress.done();
+    accessSync(folder, constants.W_OK);
+  } catch {
+    throw new UsageError(
+      `--${flag}: '${file}' cannot be written: ${folder} is not a writable folder (expected a path to a new or writable file)`,
+    );
+  }
+  if (existsSync(file) && statSync(file).isDirectory()) {
+    throw new UsageError(`--${flag}: '${file}' is a folder (expected a path to a file)`);
   }
 }
 
@@ -108,12 +72,12 @@ export const simulateCommand: CliCommand = {
   help: HELP,
   run: async (args, io) => {
     const { values } = parseFlags('simulate', args, {
-      scenario: { type: 'string' },
+      scenario: { type: 'string', valueName: 'NAME|FILE' },
       'no-guard': { type: 'boolean' },
       json: { type: 'boolean' },
-      svg: { type: 'string' },
-      seed: { type: 'string' },
-      'duration-min': { type: 'string' },
+      svg: { type: 'string', valueName: 'FILE' },
+      seed: { type: 'string', valueName: 'N' },
+      'duration-min': { type: 'string', valueName: 'N' },
       compare: { type: 'boolean' },
     });
     const seed = values.seed === undefined ? 1 : parseIntegerFlag('seed', values.seed, 0, 2 ** 32 - 1);
@@ -122,22 +86,34 @@ export const simulateCommand: CliCommand = {
         ? undefined
         : parseIntegerFlag('duration-min', values['duration-min'], 1, 7 * 24 * 60);
     const scenario = loadScenario(values.scenario ?? 'black-friday');
+    if (values.svg !== undefined) checkWritableFile('svg', values.svg);
     if (values.compare && values['no-guard']) {
       throw new UsageError(
-        'simulate: --compare already runs both with and without the guard; drop --no-guard',
+        '--no-guard: not with --compare, which runs both with and without the guard (expected one of them)',
       );
     }
+    // The simulator and the chart libraries are loaded only when a simulation (or a chart) is asked for.
+    const { simulateScenario } = await import('./simulate-run.js');
+    const chartOptions = { prefixDelegation: scenario.cluster.cni.prefixDelegation };
+    const drawChart = async (reports: readonly SimulationReport[], file: string) => {
+      const chart = await import('../../shared/simulator/report-chart.js');
+      const [only] = reports;
+      const svg =
+        reports.length === 1 && only !== undefined
+          ? await chart.renderReportSvg(only, chartOptions)
+          : await chart.renderComparisonSvg(reports, chartOptions);
+      writeFileSync(file, svg);
+    };
     if (values.compare) {
-      const guarded = await runOnce(io, scenario, seed, durationMin, createSimulatedCapacityGuard());
-      const unguarded = await runOnce(io, scenario, seed, durationMin, undefined);
-      if (values.svg) writeFileSync(values.svg, await renderReportSvg(guarded));
+      const guarded = await simulateScenario(io, scenario, seed, durationMin, true);
+      const unguarded = await simulateScenario(io, scenario, seed, durationMin, false);
+      if (values.svg) await drawChart([guarded, unguarded], values.svg);
       if (values.json) io.stdout(`${JSON.stringify({ guarded, unguarded }, null, 2)}\n`);
       else io.stdout(formatComparison([guarded, unguarded]));
       return 0;
     }
-    const guard = values['no-guard'] ? undefined : createSimulatedCapacityGuard();
-    const report: SimulationReport = await runOnce(io, scenario, seed, durationMin, guard);
-    if (values.svg) writeFileSync(values.svg, await renderReportSvg(report));
+    const report = await simulateScenario(io, scenario, seed, durationMin, values['no-guard'] !== true);
+    if (values.svg) await drawChart([report], values.svg);
     if (values.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
     else io.stdout(formatReport(report));
     return 0;

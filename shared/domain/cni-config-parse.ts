@@ -228,21 +228,53 @@ function applyOne(
   }
 }
 
+/** The settings the guard models: the only keys `--cni` accepts. */
+export const MODELLED_CNI_SETTINGS: readonly string[] = CAPACITY_KEYS;
+
+/** A comma starts a new pair only when `KEY=` follows it, so a value may still hold commas. */
+const PAIR_SEPARATOR = /,(?=\s*[A-Za-z_][A-Za-z0-9_]*\s*=)/;
+
 /**
- * Parses `KEY=VALUE` pairs (the CLI's `--cni` flags).
+ * Parses `KEY=VALUE` pairs (the CLI's `--cni` flags): one pair per flag or several separated by commas.
+ *
+ * Only the settings the guard models are accepted: a VPC CNI setting that changes nothing here (such as
+ * `ENABLE_IPv6`) would silently give answers for a configuration the model does not cover, and an unknown
+ * key is most likely a typo. A key given twice with different values is an error too.
  *
  * @example
- * parseCniPairs(['WARM_IP_TARGET=2', 'MINIMUM_IP_TARGET=12']).config.minimumIpTarget // 12
+ * parseCniPairs(['WARM_IP_TARGET=2,MINIMUM_IP_TARGET=12']).config.minimumIpTarget // 12
  */
 export function parseCniPairs(
   pairs: readonly string[],
   base: CniConfig = DEFAULT_CNI_CONFIG,
 ): ParsedCniConfig {
+  const expected = `KEY=VALUE[,KEY=VALUE...] with KEY one of ${CAPACITY_KEYS.join(', ')}`;
   const settings: Record<string, string> = {};
-  for (const pair of pairs) {
-    const at = pair.indexOf('=');
-    if (at <= 0) throw new CniConfigError(`--cni: '${pair}' is not KEY=VALUE (for example WARM_IP_TARGET=2)`);
-    settings[pair.slice(0, at).trim()] = pair.slice(at + 1).trim();
+  for (const flag of pairs) {
+    const pieces = flag.replace(/^[\s,]+|[\s,]+$/g, '').split(PAIR_SEPARATOR);
+    for (const pair of pieces.map((piece) => piece.trim())) {
+      const at = pair.indexOf('=');
+      if (at <= 0) {
+        throw new CniConfigError(
+          `--cni: '${pair}' is not KEY=VALUE (expected ${expected}, e.g. WARM_IP_TARGET=2)`,
+        );
+      }
+      const key = pair.slice(0, at).trim();
+      const value = pair.slice(at + 1).trim();
+      if (!(CAPACITY_KEYS as readonly string[]).includes(key)) {
+        const what = OTHER_KNOWN_KEYS.has(key)
+          ? 'is a VPC CNI setting the guard does not model'
+          : 'is not a VPC CNI setting the guard knows';
+        throw new CniConfigError(`--cni: '${pair}': ${key} ${what} (expected ${expected})`);
+      }
+      const earlier = settings[key];
+      if (earlier !== undefined && earlier !== value) {
+        throw new CniConfigError(
+          `--cni: ${key} is given twice, '${earlier}' and '${value}' (expected one value per setting)`,
+        );
+      }
+      settings[key] = value;
+    }
   }
   return applyCniSettings(settings, base);
 }

@@ -25,7 +25,9 @@ interface JsonReport {
     source: string;
     nodes: number;
     instanceType: string;
+    pendingNodes: number;
     headroomNodes: number | null;
+    limitingSubnetId: string | null;
     status: string;
   }[];
   alerts: { kind: string; subjectId: string; severity: string }[];
@@ -116,14 +118,16 @@ describe('capacity-guard audit --snapshot', () => {
     ]);
     expect(report.subnets.find((s) => s.subnetId === A)?.fragmentationScore).toBeCloseTo(1 - 128 / 188, 3);
     expect(report.nodeGroups).toEqual([
-      {
+      expect.objectContaining({
         name: 'lab-scattered-workers',
         source: 'config',
         nodes: 3,
         instanceType: 'm5.large',
+        pendingNodes: 2,
         headroomNodes: 0,
+        limitingSubnetId: B,
         status: 'CRITICAL',
-      },
+      }),
     ]);
     expect(report.alerts).toContainEqual(
       expect.objectContaining({ kind: 'subnet-prefix-blocks', subjectId: B, severity: 'CRITICAL' }),

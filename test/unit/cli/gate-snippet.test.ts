@@ -95,7 +95,7 @@ describe('capacity-guard gate snippet', () => {
 
     // Assess
     expect(flag.code).toBe(2);
-    expect(flag.stderr).toMatch(/^capacity-guard gate snippet: .*Unknown option '--hold'/);
+    expect(flag.stderr).toMatch(/^capacity-guard gate snippet: unknown flag '--hold' \(/);
     expect(sub.code).toBe(2);
     expect(sub.stderr).toContain("gate: unknown sub-command 'open'");
   });

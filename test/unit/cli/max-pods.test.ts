@@ -77,13 +77,27 @@ describe('capacity-guard max-pods', () => {
 
   it.each([
     [['max-pods'], /--instance-type T\[,T\.\.\.\] or --all is required/],
-    [['max-pods', '--instance-type', 'm5.lage'], /unknown instance type 'm5.lage' \(known m5 sizes: /],
+    [
+      ['max-pods', '--instance-type', 'm5.lage'],
+      /unknown instance type 'm5.lage' \(expected a type of the bundled table, e.g. m5.large; did you mean m5.large, /,
+    ],
+    [['max-pods', '--instance-type', 'm5.larg'], /did you mean m5.large, /],
+    [['max-pods', '--instance-type', 'm5.lareg'], /did you mean m5.large, /],
+    [['max-pods', '--instance-type', 'c5.xlareg'], /did you mean c5.xlarge, /],
+    [
+      ['max-pods', '--instance-type', 'frobnicator'],
+      /unknown instance type 'frobnicator' \(expected a type of the bundled table, e.g. m5.large\)$/m,
+    ],
+    [
+      ['max-pods', '--all', '--prefix-delegaton'],
+      /unknown flag '--prefix-delegaton' \(did you mean --prefix-delegation\? /,
+    ],
     [
       ['max-pods', '--all', '--cap', 'huge'],
       /--cap: 'huge' is not a cap policy \(expected none, mng, auto-mode, eni-limited\)/,
     ],
     [['max-pods', '--all', '--max-eni', 'two'], /--max-eni: 'two' is not a whole number/],
-    [['max-pods', '--all', '--frobnicate'], /Unknown option '--frobnicate'/],
+    [['max-pods', '--all', '--frobnicate'], /unknown flag '--frobnicate'/],
   ])('rejects %j with exit 2 and a clear message', async (argv, message) => {
     const run = await runCapacityGuard(...argv);
     expect(run.code).toBe(2);

@@ -57,6 +57,29 @@ describe('capacity-guard node-ips', () => {
     );
   });
 
+  it('takes comma-separated settings in one flag as it takes repeated flags', async () => {
+    const together = await nodeIps(
+      '--instance-type',
+      'm5.large',
+      '--pods',
+      '3',
+      '--cni',
+      'WARM_IP_TARGET=5,MINIMUM_IP_TARGET=20',
+    );
+    const repeated = await nodeIps(
+      '--instance-type',
+      'm5.large',
+      '--pods',
+      '3',
+      '--cni',
+      'WARM_IP_TARGET=5',
+      '--cni',
+      'MINIMUM_IP_TARGET=20',
+    );
+    expect(together).toEqual(repeated);
+    expect(together).toMatchObject({ cni: 'WARM_IP_TARGET=5 MINIMUM_IP_TARGET=20', ipsHeld: 20 });
+  });
+
   it('warns on stderr where the CNI would fall back to a default', async () => {
     const run = await runCapacityGuard(
       'node-ips',
@@ -82,7 +105,11 @@ describe('capacity-guard node-ips', () => {
     [['--instance-type', 'm5.large', '--pods', '3', '--cni', 'WARM_IP'], /--cni: 'WARM_IP' is not KEY=VALUE/],
     [
       ['--instance-type', 'm5.large', '--pods', '3', '--cni', 'WARM_IP_TARGE=1'],
-      /WARM_IP_TARGE: not a VPC CNI setting/,
+      /--cni: 'WARM_IP_TARGE=1': WARM_IP_TARGE is not a VPC CNI setting the guard knows/,
+    ],
+    [
+      ['--instance-type', 'm5.large', '--pods', '3', '--cni', 'ENABLE_IPv6=true'],
+      /--cni: 'ENABLE_IPv6=true': ENABLE_IPv6 is a VPC CNI setting the guard does not model \(expected KEY=VALUE\[,KEY=VALUE\.\.\.\] with KEY one of ENABLE_PREFIX_DELEGATION, /,
     ],
   ])('rejects %j with exit 2', async (argv, message) => {
     const run = await runCapacityGuard('node-ips', ...argv);

@@ -46,6 +46,23 @@ describe('capacity-guard simulate', () => {
     expect(first.stderr()).toBe('');
   });
 
+  it('with --compare, draws the guarded and the unguarded run on one chart', async () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'simulate-'));
+    const file = join(dir, 'tiny.json');
+    const svg = join(dir, 'compare.svg');
+    writeFileSync(file, JSON.stringify(buildScenarioJson()));
+    const { io, stderr } = buildIo();
+    // Act
+    const code = await runCli(['simulate', '--scenario', file, '--compare', '--svg', svg], io);
+    // Assess
+    expect(code).toBe(0);
+    expect(stderr()).toBe('');
+    const chart = readFileSync(svg, 'utf8');
+    expect(chart).toMatch(/tiny: guarded \(capacity-guard\) vs unguarded, seed 1/);
+    expect(chart).toMatch(/>unguarded</);
+  });
+
   it('exits 2 naming the scenario when it is neither bundled nor a file', async () => {
     // Prepare
     const { io, stderr } = buildIo();

@@ -72,11 +72,35 @@ describe('parseCniPairs', () => {
 
   it('rejects a pair without "=" and an unknown key, naming them', () => {
     expect(() => parseCniPairs(['WARM_IP_TARGET'])).toThrow("--cni: 'WARM_IP_TARGET' is not KEY=VALUE");
-    expect(() => parseCniPairs(['WARM_IP_TARGE=2'])).toThrow(/WARM_IP_TARGE: not a VPC CNI setting/);
+    expect(() => parseCniPairs(['WARM_IP_TARGE=2'])).toThrow(
+      /--cni: 'WARM_IP_TARGE=2': WARM_IP_TARGE is not a VPC CNI setting the guard knows \(expected KEY=VALUE/,
+    );
   });
 
-  it('accepts documented settings that do not change capacity', () => {
-    expect(parseCniPairs(['AWS_VPC_ENI_MTU=9001']).config).toEqual(DEFAULT_CNI_CONFIG);
+  it('reads comma-separated pairs, alone or across repeated flags', () => {
+    const parsed = parseCniPairs(['WARM_IP_TARGET=5,MINIMUM_IP_TARGET=20', 'MAX_ENI=2']);
+    expect(parsed.config).toMatchObject({ warmIpTarget: 5, minimumIpTarget: 20, maxEni: 2 });
+    expect(parsed.warnings).toEqual([]);
+    expect(parseCniPairs([' WARM_IP_TARGET=5 , MINIMUM_IP_TARGET=20, ']).config).toMatchObject({
+      warmIpTarget: 5,
+      minimumIpTarget: 20,
+    });
+  });
+
+  it('rejects documented settings the guard does not model, listing those it models', () => {
+    for (const pair of ['ENABLE_IPv6=true', 'AWS_VPC_ENI_MTU=9001', 'WARM_IP_TARGET=2,ENABLE_IPv6=true']) {
+      expect(() => parseCniPairs([pair])).toThrow(CniConfigError);
+      expect(() => parseCniPairs([pair])).toThrow(
+        /is a VPC CNI setting the guard does not model \(expected KEY=VALUE\[,KEY=VALUE\.\.\.\] with KEY one of ENABLE_PREFIX_DELEGATION, .*MAX_ENI\)/,
+      );
+    }
+  });
+
+  it('rejects a setting given twice with different values', () => {
+    expect(() => parseCniPairs(['WARM_IP_TARGET=5', 'WARM_IP_TARGET=6'])).toThrow(
+      "--cni: WARM_IP_TARGET is given twice, '5' and '6'",
+    );
+    expect(parseCniPairs(['WARM_IP_TARGET=5', 'WARM_IP_TARGET=5']).config.warmIpTarget).toBe(5);
   });
 
   it('MAX_ENI below 1 means no cap; -1 is the documented "unset" and gives no warning', () => {

@@ -1,5 +1,10 @@
 import { accessSync, constants, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import {
+  GUARD_MODES,
+  type GuardModeVariant,
+  withGuardMode,
+} from '../../shared/simulator/guard-mode-variant.js';
 import type { SimulationReport } from '../../shared/simulator/metrics.js';
 import { formatComparison, formatReport } from '../../shared/simulator/report-text.js';
 import { parseScenario, type Scenario, ScenarioValidationError } from '../../shared/simulator/scenario.js';
@@ -7,8 +12,8 @@ import { parseFlags, parseIntegerFlag } from '../args.js';
 import { type CliCommand, UsageError } from '../command.js';
 import { packageRoot } from '../package-info.js';
 
-const HELP = `Usage: capacity-guard simulate [--scenario NAME|FILE] [--no-guard] [--json] [--svg FILE]
-                               [--seed N] [--duration-min N] [--compare]
+const HELP = `Usage: capacity-guard simulate [--scenario NAME|FILE] [--mode MODE] [--no-guard] [--json]
+                               [--svg FILE] [--seed N] [--duration-min N] [--compare]
 
 Runs a scenario in the simulated AWS account (EC2 subnets, Auto Scaling, each node's VPC CNI ipamd,
 EC2 throttling and the account's ENI attach budget) and prints a per-minute timeline and a summary.
@@ -16,6 +21,9 @@ EC2 throttling and the account's ENI attach budget) and prints a per-minute time
 Options:
   --scenario NAME|FILE  a bundled scenario (black-friday, slow-start, prefix-fragmented,
                         subnet-exhaustion, two-groups-noisy-neighbour) or a JSON file (default black-friday)
+  --mode MODE           how the guard paces the opted-in groups: gate (a launch hook holds each new
+                        instance and the node waits for InService; recommended), ceiling, desired, or
+                        as-tagged (the scenario's own tags; default)
   --no-guard            run without the capacity guard
   --json                print the report as JSON
   --svg FILE            write a chart: attaches per minute vs the budget, pods waiting, free IPs with the
@@ -23,7 +31,8 @@ Options:
                         the guarded and unguarded runs share one chart
   --seed N              random seed (default 1); same seed, same output
   --duration-min N      override the scenario's duration
-  --compare             guarded and unguarded summaries side by side`;
+  --compare             guarded and unguarded summaries side by side (unguarded: the scenario as
+                        written, without the --mode changes)`;
 
 /** Loads and validates a bundled scenario by name, or a scenario file by path. */
 export function loadScenario(nameOrFile: string, root = packageRoot()): Scenario {
@@ -79,13 +88,21 @@ export const simulateCommand: CliCommand = {
       seed: { type: 'string', valueName: 'N' },
       'duration-min': { type: 'string', valueName: 'N' },
       compare: { type: 'boolean' },
+      mode: { type: 'string', valueName: 'MODE' },
     });
+    const mode = values.mode ?? 'as-tagged';
+    if (!(GUARD_MODES as readonly string[]).includes(mode)) {
+      throw new UsageError(
+        `--mode: '${mode}' is not a pacing mode (expected one of ${GUARD_MODES.join(', ')})`,
+      );
+    }
     const seed = values.seed === undefined ? 1 : parseIntegerFlag('seed', values.seed, 0, 2 ** 32 - 1);
     const durationMin =
       values['duration-min'] === undefined
         ? undefined
         : parseIntegerFlag('duration-min', values['duration-min'], 1, 7 * 24 * 60);
-    const scenario = loadScenario(values.scenario ?? 'black-friday');
+    const original = loadScenario(values.scenario ?? 'black-friday');
+    const scenario = withGuardMode(original, mode as GuardModeVariant);
     if (values.svg !== undefined) checkWritableFile('svg', values.svg);
     if (values.compare && values['no-guard']) {
       throw new UsageError(
@@ -106,7 +123,8 @@ export const simulateCommand: CliCommand = {
     };
     if (values.compare) {
       const guarded = await simulateScenario(io, scenario, seed, durationMin, true);
-      const unguarded = await simulateScenario(io, scenario, seed, durationMin, false);
+      // No guard means no launch hook either: the baseline is the group as it is today.
+      const unguarded = await simulateScenario(io, original, seed, durationMin, false);
       if (values.svg) await drawChart([guarded, unguarded], values.svg);
       if (values.json) io.stdout(`${JSON.stringify({ guarded, unguarded }, null, 2)}\n`);
       else io.stdout(formatComparison([guarded, unguarded]));

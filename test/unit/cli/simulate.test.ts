@@ -28,6 +28,29 @@ describe('capacity-guard simulate', () => {
     expect(stderr()).toBe('');
   });
 
+  it('with --mode gate, holds new instances at the launch hook in the guarded run only', async () => {
+    // Prepare
+    const dir = mkdtempSync(join(tmpdir(), 'simulate-'));
+    const file = join(dir, 'tiny.json');
+    writeFileSync(file, JSON.stringify(buildScenarioJson()));
+    const { io, stdout } = buildIo();
+    // Act
+    const code = await runCli(['simulate', '--scenario', file, '--mode', 'gate', '--compare', '--json'], io);
+    // Assess
+    expect(code).toBe(0);
+    const { guarded, unguarded } = JSON.parse(stdout());
+    expect(guarded.summary.gateWaits.count).toBeGreaterThan(0);
+    expect(guarded.summary.guardCallsByAction.CompleteLifecycleAction).toBeGreaterThan(0);
+    expect(unguarded.summary.gateWaits.count).toBe(0);
+  });
+
+  it('exits 2 naming the modes on a bad --mode', async () => {
+    const { io, stderr } = buildIo();
+    const code = await runCli(['simulate', '--mode', 'gates'], io);
+    expect(code).toBe(2);
+    expect(stderr()).toMatch(/--mode: 'gates' is not a pacing mode \(expected one of gate, ceiling, desired, as-tagged\)/);
+  });
+
   it('prints identical JSON for the same seed and writes an SVG chart', async () => {
     // Prepare
     const dir = mkdtempSync(join(tmpdir(), 'simulate-'));

@@ -1,4 +1,7 @@
-import { createSimulatedCapacityGuard } from '../shared/adapters/simulated/capacity-guard-plugin.js';
+import {
+  createSimulatedCapacityGuard,
+  guardEnvFor,
+} from '../shared/adapters/simulated/capacity-guard-plugin.js';
 import { createSimulatedClients } from '../shared/adapters/simulated/connect-to-simulator.js';
 import { withGuardMode } from '../shared/simulator/guard-mode-variant.js';
 import type { SimulationSummary } from '../shared/simulator/metrics.js';
@@ -56,7 +59,7 @@ export function withMode(scenario: Scenario, mode: Mode, eventDelaySec: number |
 async function run(scenario: Scenario, seed: number, guarded: boolean) {
   const account = new SimulatedAccount(scenario, {
     seed,
-    ...(guarded ? { guard: createSimulatedCapacityGuard() } : {}),
+    ...(guarded ? { guard: createSimulatedCapacityGuard({ env: guardEnvFor(scenario) }) } : {}),
     clientsFor: createSimulatedClients,
   });
   return { report: await account.run(), account };

@@ -1,7 +1,10 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadScenario } from '../cli/commands/simulate.js';
-import { createSimulatedCapacityGuard } from '../shared/adapters/simulated/capacity-guard-plugin.js';
+import {
+  createSimulatedCapacityGuard,
+  guardEnvFor,
+} from '../shared/adapters/simulated/capacity-guard-plugin.js';
 import { createSimulatedClients } from '../shared/adapters/simulated/connect-to-simulator.js';
 import type { SimulatedGuard } from '../shared/simulator/guard-plugin.js';
 import type { SimulationReport } from '../shared/simulator/metrics.js';
@@ -146,7 +149,8 @@ export async function measureStagger(
   seed: number,
 ): Promise<StaggerRow> {
   const scenario = variant === Variant.fixedScript ? withFixedStaggerScript(original) : original;
-  const guard = variant === Variant.guard ? createSimulatedCapacityGuard() : undefined;
+  const guard =
+    variant === Variant.guard ? createSimulatedCapacityGuard({ env: guardEnvFor(scenario) }) : undefined;
   const { report, account, probe } = await runProbed(scenario, seed, guard);
   const { summary } = report;
   const firstActionMs = Math.min(...original.actions.map((a) => a.atSec * 1000));

@@ -1,4 +1,7 @@
-import { createSimulatedCapacityGuard } from '../../shared/adapters/simulated/capacity-guard-plugin.js';
+import {
+  createSimulatedCapacityGuard,
+  guardEnvFor,
+} from '../../shared/adapters/simulated/capacity-guard-plugin.js';
 import { runScenario } from '../../shared/adapters/simulated/run-scenario.js';
 import type { SimulatedGuard } from '../../shared/simulator/guard-plugin.js';
 import type { SimulationReport } from '../../shared/simulator/metrics.js';
@@ -52,5 +55,11 @@ export function simulateScenario(
   durationMin: number | undefined,
   guarded: boolean,
 ): Promise<SimulationReport> {
-  return runOnce(io, scenario, seed, durationMin, guarded ? createSimulatedCapacityGuard() : undefined);
+  return runOnce(
+    io,
+    scenario,
+    seed,
+    durationMin,
+    guarded ? createSimulatedCapacityGuard({ env: guardEnvFor(scenario) }) : undefined,
+  );
 }

@@ -59,7 +59,12 @@ export interface ObservedAttach {
   readonly instanceId: string | null;
 }
 
-export type ReleaseReason = 'budget' | 'max-hold' | 'retry' | 'kill-switch';
+/**
+ * Why an instance was released: the budget had room; it waited the maximum hold; a release before did not take;
+ * the kill switch; or its node attaches while held (its user data does not wait for `InService`, so holding it
+ * gains nothing: it is let through and reported).
+ */
+export type ReleaseReason = 'budget' | 'max-hold' | 'retry' | 'kill-switch' | 'bypassed';
 
 export interface GateRelease {
   readonly instance: WaitingInstance;
@@ -375,10 +380,32 @@ export function decideGate(input: GateInput): GateDecision {
 
   const release: GateRelease[] = [];
   const heartbeat: WaitingInstance[] = [];
+  const attachingWhileHeld = new Set(
+    input.waiting
+      .filter((w) =>
+        input.observed.some(
+          (a) => a.instanceId === w.instanceId && a.atMs >= w.waitingSinceMs - CLOCK_SKEW_MS,
+        ),
+      )
+      .map((w) => w.instanceId),
+  );
   let blocked = false;
   for (const w of releaseOrder(input.waiting)) {
     if (releasedIds.has(w.instanceId)) {
       release.push({ instance: w, reason: 'retry' });
+      continue;
+    }
+    if (attachingWhileHeld.has(w.instanceId)) {
+      release.push({ instance: w, reason: 'bypassed' });
+      inFlight.push({
+        instanceId: w.instanceId,
+        groupName: w.groupName,
+        releasedAtMs: nowMs,
+        predictedAttaches: w.predictedAttaches,
+        earliestAttachMs: nowMs,
+        waitedMs: nowMs - w.waitingSinceMs,
+        attachGapMs: w.attachGapMs,
+      });
       continue;
     }
     const held = nowMs - w.waitingSinceMs;

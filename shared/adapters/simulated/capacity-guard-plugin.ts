@@ -68,6 +68,14 @@ export interface SimulatedGuardOptions {
   readonly onGatePass?: (outcome: GatePassOutcome) => void;
 }
 
+/**
+ * The guard's settings for a scenario's account, as an operator would deploy them: its attach budget is the
+ * account's.
+ */
+export function guardEnvFor(scenario: { readonly account: { readonly attachBudgetPerMin: number } }) {
+  return { ATTACH_BUDGET_PER_MIN: String(scenario.account.attachBudgetPerMin) };
+}
+
 /** The pre-flight queue's batching window: a burst of scale intents makes one headroom audit. */
 const PREFLIGHT_BATCH_SEC = 10;
 

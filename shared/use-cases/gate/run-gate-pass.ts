@@ -376,7 +376,13 @@ async function act(
   await mapWithConcurrency(decision.heartbeat, CALLS_IN_FLIGHT, (w) =>
     call(() => deps.actions.heartbeat(target(w))),
   );
-  const counts: Record<ReleaseReason, number> = { budget: 0, 'max-hold': 0, retry: 0, 'kill-switch': 0 };
+  const counts: Record<ReleaseReason, number> = {
+    budget: 0,
+    'max-hold': 0,
+    retry: 0,
+    'kill-switch': 0,
+    bypassed: 0,
+  };
   for (const r of decision.release) counts[r.reason] += 1;
   const outcome: GatePassOutcome = {
     atMs: nowMs,
@@ -390,6 +396,24 @@ async function act(
     nextCheckAtMs: decision.nextCheckAtMs,
     failedCalls,
   };
+  const bypassed = decision.release.filter((r) => r.reason === 'bypassed');
+  if (bypassed.length > 0) {
+    await deps.events.publish([
+      {
+        detailType: 'Launch Gate Bypassed',
+        resources: [...new Set(bypassed.map((r) => r.instance.groupName))],
+        detail: {
+          reason:
+            'these nodes attached ENIs while held at the launch hook: their user data does not wait for InService ' +
+            '(capacity-guard gate snippet prints the wait; gate status shows which launch templates lack it)',
+          instances: bypassed.map((r) => ({
+            instanceId: r.instance.instanceId,
+            autoScalingGroupName: r.instance.groupName,
+          })),
+        },
+      },
+    ]);
+  }
   const fresh = decision.release.filter((r) => r.reason !== 'retry');
   if (fresh.length > 0) {
     await deps.events.publish([

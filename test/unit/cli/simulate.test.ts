@@ -48,7 +48,9 @@ describe('capacity-guard simulate', () => {
     const { io, stderr } = buildIo();
     const code = await runCli(['simulate', '--mode', 'gates'], io);
     expect(code).toBe(2);
-    expect(stderr()).toMatch(/--mode: 'gates' is not a pacing mode \(expected one of gate, ceiling, desired, as-tagged\)/);
+    expect(stderr()).toMatch(
+      /--mode: 'gates' is not a pacing mode \(expected one of gate, ceiling, desired, as-tagged\)/,
+    );
   });
 
   it('prints identical JSON for the same seed and writes an SVG chart', async () => {

@@ -123,6 +123,14 @@ describe('decideGate', () => {
     expect(killed.release.map((r) => r.reason)).toEqual(['kill-switch', 'kill-switch', 'kill-switch']);
   });
 
+  it('lets through at once, and reports, a held node that attaches anyway (its user data does not wait)', () => {
+    const observed = Array.from({ length: 40 }, () => ({ atMs: 5_000, instanceId: 'i-x' }));
+    observed.push({ atMs: 6_000, instanceId: 'i-001' });
+    const decision = decideGate({ nowMs: 10_000, policy, waiting: many(2), released: [], observed });
+    expect(decision.release.map((r) => [r.instance.instanceId, r.reason])).toEqual([['i-001', 'bypassed']]);
+    expect(decision.inFlight.map((r) => r.instanceId)).toEqual(['i-001']);
+  });
+
   it('lets a node that needs more than the whole budget go alone into an empty window', () => {
     const big = [waiting('i-big', { predictedAttaches: 50 }), waiting('i-small', { waitingSinceMs: 1 })];
     const decision = decideGate({ nowMs: 1_000, policy, waiting: big, released: [], observed: [] });

@@ -73,6 +73,11 @@ export interface ScaleIntent {
   readonly maxSize?: number;
   /** A MinSize given with the intent. */
   readonly minSize?: number;
+  /**
+   * The intent changed bounds only (MinSize and/or MaxSize): the desired capacity somebody wants is still the
+   * latest one asked for (an open plan's target), clamped to the new bounds, not the capacity the guard holds.
+   */
+  readonly boundsOnly?: boolean;
 }
 
 export type IntentDecision =
@@ -169,10 +174,14 @@ export function decideIntent(
   // A bound given with the intent is the operator's newest word; otherwise what the plan recorded, or the group's.
   const configuredMaxSize = intent.maxSize ?? plan?.configuredMaxSize ?? group.maxSize;
   const configuredMinSize = intent.minSize ?? plan?.configuredMinSize ?? group.minSize;
-  const target = Math.min(intent.requestedCapacity, configuredMaxSize);
+  // The latest desired capacity asked for, within the latest bounds (Auto Scaling keeps desired inside them).
+  const wanted = intent.boundsOnly && plan ? plan.targetCapacity : intent.requestedCapacity;
+  const target = Math.min(Math.max(wanted, configuredMinSize), configuredMaxSize);
   if (target <= running) {
+    // Handing back never goes backwards: the plan ends with the bounds as the operator last left them.
+    const latest = { ...plan, configuredMaxSize, configuredMinSize } as StaggerPlan;
     return plan
-      ? { kind: 'cancel', plan, restoreMaxSize: plan.mode === 'ceiling' ? plan.configuredMaxSize : null }
+      ? { kind: 'cancel', plan: latest, restoreMaxSize: plan.mode === 'ceiling' ? configuredMaxSize : null }
       : { kind: 'pass-through', reason: 'scale-in or no change', spend: null };
   }
   // Instances launched before the guard saw the intent (pending) have not booted yet: they count as wanted
@@ -215,6 +224,38 @@ export function decideIntent(
     ]),
   };
   return { kind: 'hold', plan: next, capacityNow, spend: initialSpend, created: plan === undefined };
+}
+
+/**
+ * A desired-mode plan brought in line with what the group shows now (rule: the operator's latest word is the
+ * intent). In desired mode the guard never writes MaxSize and lowers MinSize only down to a capacity it holds,
+ * so a MaxSize that differs from the plan's, or a MinSize below what the guard would set, is somebody else's
+ * change, seen here even before its event arrives: the target follows the new MaxSize, and the hand-back restores
+ * the new bounds. Null: the group is gone and the plan ends.
+ *
+ * @example
+ * reconcileWithGroup(plan({ targetCapacity: 200, configuredMaxSize: 300 }), group({ maxSize: 150 }))?.targetCapacity // 150
+ */
+export function reconcileWithGroup(
+  plan: StaggerPlan,
+  group: Pick<GroupSnapshot, 'minSize' | 'maxSize'> | undefined,
+): StaggerPlan | null {
+  if (!group) return null;
+  if (plan.completedAtMs !== undefined || plan.mode !== 'desired') return plan;
+  let next = plan;
+  if (group.maxSize !== plan.configuredMaxSize) {
+    next = {
+      ...next,
+      configuredMaxSize: group.maxSize,
+      targetCapacity: Math.min(next.targetCapacity, group.maxSize),
+      allowedCapacity: Math.min(next.allowedCapacity, group.maxSize),
+    };
+  }
+  // The guard lowers MinSize only to a capacity it holds, never below the nodes running when the plan began.
+  if (group.minSize < Math.min(plan.configuredMinSize, plan.startCapacity)) {
+    next = { ...next, configuredMinSize: group.minSize };
+  }
+  return next;
 }
 
 export type StepAction =

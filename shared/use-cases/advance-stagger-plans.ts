@@ -1,5 +1,10 @@
 import { BUDGET_WINDOW_MS, planningWindowMs, pruneSpends } from '../domain/attach-budget.js';
-import { decideSteps, type StaggerPlan, type StepAction } from '../domain/stagger-plan.js';
+import {
+  decideSteps,
+  reconcileWithGroup,
+  type StaggerPlan,
+  type StepAction,
+} from '../domain/stagger-plan.js';
 import type { GuardEvent } from '../ports/event-publisher.js';
 import { ConcurrentUpdateError } from '../ports/guard-state-store.js';
 import type { ScalingGroup } from '../ports/scaling-groups.js';
@@ -42,8 +47,15 @@ export async function advanceStaggerPlans(deps: StaggerDeps): Promise<StepOutcom
       [...groups.values(), ...spenders].flatMap((g) => g.instances.map((i) => i.instanceId)),
     );
     const others = await deps.observer.attachTimesSince(nowMs - BUDGET_WINDOW_MS, exclude);
+    // What the groups show now wins over what the plans recorded; a plan whose group is gone ends here.
+    const reconciled = stored.map((p) => ({
+      stored: p,
+      plan: reconcileWithGroup(p.value, groups.get(p.value.groupName)),
+    }));
+    const gone = reconciled.filter((r) => r.plan === null).map((r) => r.stored);
+    const live = reconciled.flatMap((r) => (r.plan === null ? [] : [{ stored: r.stored, plan: r.plan }]));
     const actions = decideSteps(
-      stored.map((p) => p.value),
+      live.map((r) => r.plan),
       {
         nowMs,
         policy,
@@ -64,16 +76,32 @@ export async function advanceStaggerPlans(deps: StaggerDeps): Promise<StepOutcom
           spends.length > 0
             ? [...pruneSpends(ledger.value, nowMs, planningWindowMs(policy)), ...spends]
             : null,
-        putPlans: actions.flatMap((a) =>
-          a.kind === 'advance'
-            ? [{ plan: a.plan, expectedVersion: versionOf.get(a.plan.groupName) ?? 0 }]
-            : [],
-        ),
-        deletePlans: actions.flatMap((a) =>
-          a.kind === 'forget'
-            ? [{ groupName: a.plan.groupName, expectedVersion: versionOf.get(a.plan.groupName) ?? 0 }]
-            : [],
-        ),
+        putPlans: [
+          ...actions.flatMap((a) =>
+            a.kind === 'advance'
+              ? [{ plan: a.plan, expectedVersion: versionOf.get(a.plan.groupName) ?? 0 }]
+              : [],
+          ),
+          ...live
+            .filter(
+              (r) =>
+                r.plan !== r.stored.value &&
+                // An advanced or completed plan is written with its action (markCompleted writes it whole).
+                !actions.some(
+                  (a) =>
+                    (a.kind === 'advance' || a.kind === 'complete') && a.plan.groupName === r.plan.groupName,
+                ),
+            )
+            .map((r) => ({ plan: r.plan, expectedVersion: r.stored.version })),
+        ],
+        deletePlans: [
+          ...actions.flatMap((a) =>
+            a.kind === 'forget'
+              ? [{ groupName: a.plan.groupName, expectedVersion: versionOf.get(a.plan.groupName) ?? 0 }]
+              : [],
+          ),
+          ...gone.map((p) => ({ groupName: p.value.groupName, expectedVersion: p.version })),
+        ],
       });
     } catch (error) {
       if (error instanceof ConcurrentUpdateError && attempt < MAX_COMMIT_ATTEMPTS) continue;

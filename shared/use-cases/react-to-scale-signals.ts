@@ -16,7 +16,23 @@ import { DESIRED_VIA, type DesiredSetSignal } from '../events/scale-signal.js';
 import type { GuardEvent } from '../ports/event-publisher.js';
 import { ConcurrentUpdateError } from '../ports/guard-state-store.js';
 import type { ScalingGroup } from '../ports/scaling-groups.js';
-import { countInService, guardModeOf, isOptedIn, profileGroup } from './group-profile.js';
+import {
+  countInService,
+  type GroupProfile,
+  GroupProfileError,
+  guardModeOf,
+  isOptedIn,
+  profileGroup,
+} from './group-profile.js';
+
+/** What a scale-in is decided with when the group cannot be profiled: no node is added, so none is predicted. */
+const SCALE_IN_PROFILE: GroupProfile = {
+  mode: 'desired',
+  instanceType: '',
+  attachesPerNode: 0,
+  podsPerNode: 0,
+};
+
 import { describeRecentSpenders } from './recent-spenders.js';
 import { MAX_COMMIT_ATTEMPTS, type StaggerDeps } from './stagger-deps.js';
 
@@ -148,6 +164,8 @@ function intentFrom(work: GroupWork, group: ScalingGroup, nowMs: number): ScaleI
       intentAtMs: bounds?.intentAtMs ?? nowMs,
     },
     ...(bounds?.maxSize === undefined ? {} : { maxSize: bounds.maxSize }),
+    ...(bounds?.minSize === undefined ? {} : { minSize: bounds.minSize }),
+    ...(bounds ? { boundsOnly: true } : {}),
   };
 }
 
@@ -170,8 +188,12 @@ async function reactForGroup(
     await applyRequest();
     return { groupName: group.name, outcome: 'pass-through', capacity: requested };
   }
-  const profile = await profileGroup(group, deps.catalog);
   const inService = countInService(group);
+  const profile = await profileGroup(group, deps.catalog).catch((error: unknown) => {
+    // A scale-in needs no profile: an empty group (no instance to learn the type from) can still be handed back.
+    if (error instanceof GroupProfileError && requested <= inService) return SCALE_IN_PROFILE;
+    throw error;
+  });
   const policy = deps.settings.policy;
 
   for (let attempt = 1; attempt <= MAX_COMMIT_ATTEMPTS; attempt += 1) {

@@ -5,6 +5,7 @@ import {
   decideSteps,
   type GroupSnapshot,
   RELEASE_MEMORY_MS,
+  reconcileWithGroup,
   type StaggerPlan,
 } from '../../../../shared/domain/stagger-plan.js';
 
@@ -186,5 +187,33 @@ describe('decideSteps', () => {
       ),
       { seed: 3, numRuns: 300 },
     );
+  });
+});
+
+describe('reconcileWithGroup', () => {
+  it('follows a MaxSize somebody else changed: the target and the hand-back take the new bound', () => {
+    const plan = buildPlan({ targetCapacity: 200, allowedCapacity: 70, configuredMaxSize: 300 });
+    expect(reconcileWithGroup(plan, { minSize: 0, maxSize: 150 })).toMatchObject({
+      targetCapacity: 150,
+      allowedCapacity: 70,
+      configuredMaxSize: 150,
+    });
+    expect(reconcileWithGroup(plan, { minSize: 0, maxSize: 50 })).toMatchObject({
+      targetCapacity: 50,
+      allowedCapacity: 50,
+    });
+  });
+
+  it('tells the MinSize the guard set from one somebody else lowered', () => {
+    const plan = buildPlan({ configuredMinSize: 200, startCapacity: 50, allowedCapacity: 90 });
+    // The guard held the group at 70 by lowering MinSize to 70: that is the guard's.
+    expect(reconcileWithGroup(plan, { minSize: 70, maxSize: 300 })).toBe(plan);
+    expect(reconcileWithGroup(plan, { minSize: 0, maxSize: 300 })?.configuredMinSize).toBe(0);
+  });
+
+  it('ends the plan of a group that is gone, and leaves ceiling plans to their own rules', () => {
+    expect(reconcileWithGroup(buildPlan(), undefined)).toBeNull();
+    const ceiling = buildPlan({ mode: 'ceiling' });
+    expect(reconcileWithGroup(ceiling, { minSize: 0, maxSize: 70 })).toBe(ceiling);
   });
 });

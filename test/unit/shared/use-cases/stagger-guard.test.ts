@@ -1,7 +1,7 @@
 import { InMemoryClusterDirectory } from '../../../../shared/adapters/memory/in-memory-cluster-directory.js';
 import { peakInRollingWindow } from '../../../../shared/domain/attach-budget.js';
 import { coalesceSignals } from '../../../../shared/events/coalesce-signals.js';
-import type { DesiredSetSignal } from '../../../../shared/events/scale-signal.js';
+import type { BoundsSetSignal, DesiredSetSignal } from '../../../../shared/events/scale-signal.js';
 import { nextWakeMs } from '../../../../shared/runtime/stagger-stepper.js';
 import { advanceStaggerPlans } from '../../../../shared/use-cases/advance-stagger-plans.js';
 import { reactToScaleSignals } from '../../../../shared/use-cases/react-to-scale-signals.js';
@@ -19,7 +19,18 @@ function desiredSet(overrides: Partial<DesiredSetSignal> = {}): DesiredSetSignal
   };
 }
 
-async function react(world: FakeWorld, ...signals: DesiredSetSignal[]) {
+function boundsSet(overrides: Partial<BoundsSetSignal> = {}): BoundsSetSignal {
+  return {
+    kind: 'bounds-set',
+    eventId: 'evt-bounds',
+    groupName: 'shop-general',
+    intentAtMs: Date.UTC(2026, 10, 27, 8, 0, 30),
+    via: 'UpdateAutoScalingGroup',
+    ...overrides,
+  };
+}
+
+async function react(world: FakeWorld, ...signals: (DesiredSetSignal | BoundsSetSignal)[]) {
   return reactToScaleSignals(world.deps, coalesceSignals(signals));
 }
 
@@ -160,6 +171,67 @@ describe('scale reactor and stagger stepper', () => {
     expect(world.groups.calls.at(-1)).toEqual({ op: 'bounds', name: 'shop-general', minSize: 200 });
     const group = (await world.groups.describe(['shop-general']))[0];
     expect(group).toMatchObject({ minSize: 200, desiredCapacity: 200 });
+  });
+
+  it('a MaxSize-only change mid-plan keeps the latest desired capacity, clamped to the new bounds', async () => {
+    // Prepare: 50 -> 200 held at 70; then the operator lowers MaxSize to 150 (desired untouched).
+    const world = buildWorld();
+    world.groups.add(buildGroup({ desiredCapacity: 200, maxSize: 300 }));
+    await react(world, desiredSet());
+    const held = (await world.groups.describe(['shop-general']))[0];
+    if (!held) throw new Error('no group');
+    world.groups.add({ ...held, maxSize: 150 });
+    // Act
+    const outcome = await react(world, boundsSet({ maxSize: 150 }));
+    await stepUntilDone(world);
+    // Assess: the plan's target is 150, not the 70 the guard was holding.
+    expect(outcome[0]).toMatchObject({ outcome: 'hold', target: 150 });
+    expect((await world.groups.describe(['shop-general']))[0]).toMatchObject({
+      desiredCapacity: 150,
+      maxSize: 150,
+    });
+  });
+
+  it('a scale-to-zero mid-plan stands: the hand-back restores the bounds the operator last set', async () => {
+    // Prepare: MinSize raised to 200 with desired, held at 70 by lowering MinSize with it.
+    const world = buildWorld();
+    world.groups.add(buildGroup({ desiredCapacity: 200, minSize: 200, maxSize: 300 }));
+    await react(world, desiredSet({ via: 'UpdateAutoScalingGroup', minSize: 200 }));
+    const held = (await world.groups.describe(['shop-general']))[0];
+    if (!held) throw new Error('no group');
+    world.groups.add({ ...held, minSize: 0, maxSize: 0, desiredCapacity: 0 });
+    // Act: the operator's UpdateAutoScalingGroup to zero.
+    const outcome = await react(
+      world,
+      desiredSet({
+        eventId: 'evt-zero',
+        desired: 0,
+        minSize: 0,
+        maxSize: 0,
+        via: 'UpdateAutoScalingGroup',
+        intentAtMs: world.now,
+      }),
+    );
+    // Assess
+    expect(outcome).toEqual([{ groupName: 'shop-general', outcome: 'cancel' }]);
+    expect((await world.groups.describe(['shop-general']))[0]).toMatchObject({
+      minSize: 0,
+      maxSize: 0,
+      desiredCapacity: 0,
+    });
+    expect(await world.store.listPlans()).toEqual([]);
+  });
+
+  it('the plan of a deleted group ends at the next step and spends nothing more', async () => {
+    const world = buildWorld();
+    world.groups.add(buildGroup({ desiredCapacity: 200 }));
+    await react(world, desiredSet());
+    world.groups.groups.delete('shop-general');
+    world.now += 65_000;
+    const spendsBefore = spendsOf(world).length;
+    expect(await advanceStaggerPlans(world.deps)).toEqual([]);
+    expect(await world.store.listPlans()).toEqual([]);
+    expect(spendsOf(world)).toHaveLength(spendsBefore);
   });
 
   it('groups not opted in are never touched', async () => {

@@ -1,0 +1,45 @@
+import { join } from 'node:path';
+import { loadScenario } from '../../../../../cli/commands/simulate.js';
+import {
+  createSimulatedCapacityGuard,
+  guardEnvFor,
+} from '../../../../../shared/adapters/simulated/capacity-guard-plugin.js';
+import { createSimulatedClients } from '../../../../../shared/adapters/simulated/connect-to-simulator.js';
+import { withGuardMode } from '../../../../../shared/simulator/guard-mode-variant.js';
+import { SimulatedAccount } from '../../../../../shared/simulator/simulated-account.js';
+
+/** Scenarios where the operator acts mid-plan: the group ends as the operator last left it, in every mode. */
+async function groupsAtEnd(name: string, mode: 'desired' | 'ceiling' | 'gate') {
+  const scenario = withGuardMode(
+    loadScenario(join(process.cwd(), 'scenarios', 'operator', `${name}.json`)),
+    mode,
+  );
+  const account = new SimulatedAccount(scenario, {
+    seed: 1,
+    guard: createSimulatedCapacityGuard({ auditor: false, env: guardEnvFor(scenario) }),
+    clientsFor: createSimulatedClients,
+  });
+  return (await account.run()).summary.groupsAtEnd;
+}
+
+describe('operator acts mid-plan (scenarios/operator)', () => {
+  it.each(['desired', 'gate'] as const)(
+    'max-size-mid-plan (%s): the group ends at the new MaxSize',
+    async (mode) => {
+      expect(await groupsAtEnd('max-size-mid-plan', mode)).toEqual([
+        { name: 'shop-workers', minSize: 50, maxSize: 150, desiredCapacity: 150, inService: 150 },
+      ]);
+    },
+    60_000,
+  );
+
+  it.each(['desired', 'gate'] as const)(
+    'scale-to-zero-mid-plan (%s): the group stays at zero',
+    async (mode) => {
+      expect(await groupsAtEnd('scale-to-zero-mid-plan', mode)).toEqual([
+        { name: 'shop-workers', minSize: 0, maxSize: 0, desiredCapacity: 0, inService: 0 },
+      ]);
+    },
+    60_000,
+  );
+});

@@ -8,7 +8,7 @@ import { startTracing, traceInvocation } from '../../shared/runtime/tracing.js';
 // Before any SDK client is built, so that every client is traced.
 await startTracing(process.env, SERVICE_NAME);
 
-/** Scale events, from the SQS FIFO burst buffer (or straight from EventBridge). */
+/** Scale events, from the SQS burst buffer (or straight from EventBridge). */
 export const handler = middy(createScaleReactor())
   .use(traceInvocation())
   .use(injectLambdaContext(logger, { resetKeys: true }))

@@ -1,12 +1,5 @@
 import { InvalidEventError } from './invalid-event-error.js';
-import {
-  asObject,
-  fieldValue,
-  indexPath,
-  optionalObject,
-  optionalString,
-  requireString,
-} from './json-fields.js';
+import { asObject, fieldValue, indexPath, requireString } from './json-fields.js';
 
 /** One message of an SQS batch, its body decoded. */
 export interface SqsMessage {
@@ -17,18 +10,18 @@ export interface SqsMessage {
    * goes on: report its `messageId` as a batch item failure.
    */
   readonly body: unknown;
-  /** FIFO queues only: the group the message was sent with (the Auto Scaling group, for the burst buffer). */
-  readonly messageGroupId?: string;
+  /** The body as received, to go to a dead-letter queue unchanged. */
+  readonly rawBody: string;
 }
 
 /**
- * Unwraps a Lambda SQS event (`{ Records: [{ messageId, body, attributes }] }`).
+ * Unwraps a Lambda SQS event (`{ Records: [{ messageId, body }] }`).
  *
  * @throws InvalidEventError when the batch itself is malformed (no `Records` array, a record without
  *   `messageId` or string `body`): that is not a bad message but a wrong trigger.
  * @example
  * parseSqsRecords({ Records: [{ messageId: 'm-1', body: '{"id":"e-1"}' }] })
- * // [{ messageId: 'm-1', body: { id: 'e-1' }, messageGroupId: undefined }]
+ * // [{ messageId: 'm-1', body: { id: 'e-1' }, rawBody: '{"id":"e-1"}' }]
  */
 export function parseSqsRecords(sqsEvent: unknown): readonly SqsMessage[] {
   const batch = asObject(sqsEvent, '');
@@ -41,12 +34,7 @@ export function parseSqsRecords(sqsEvent: unknown): readonly SqsMessage[] {
     if (typeof rawBody !== 'string') {
       throw new InvalidEventError(`${record.path}.body`, 'a string', rawBody);
     }
-    const attributes = optionalObject(record, 'attributes');
-    return {
-      messageId,
-      body: decodeBody(rawBody),
-      messageGroupId: attributes === undefined ? undefined : optionalString(attributes, 'MessageGroupId'),
-    };
+    return { messageId, body: decodeBody(rawBody), rawBody };
   });
 }
 

@@ -9,11 +9,18 @@ export const AuditMetricName = {
 } as const;
 export type AuditMetricName = (typeof AuditMetricName)[keyof typeof AuditMetricName];
 
+/** The scale reactor's CloudWatch metrics (namespace `CapacityGuard`). */
+export const ReactorMetricName = {
+  /** Messages of the burst buffer that are not valid scale events (sent to its dead-letter queue). */
+  invalidEvents: 'InvalidEvents',
+} as const;
+export type ReactorMetricName = (typeof ReactorMetricName)[keyof typeof ReactorMetricName];
+
 export const MetricUnitName = { count: 'Count', percent: 'Percent', none: 'None' } as const;
 export type MetricUnitName = (typeof MetricUnitName)[keyof typeof MetricUnitName];
 
 export interface MetricPoint {
-  readonly name: AuditMetricName;
+  readonly name: AuditMetricName | ReactorMetricName;
   readonly unit: MetricUnitName;
   readonly value: number;
   /** E.g. `{ SubnetId: 'subnet-…' }`; points with equal dimensions are emitted together. */

@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { traceClient } from './tracing.js';
 
@@ -19,4 +20,9 @@ export function buildStaggerClients() {
     ssm: traceClient(new SSMClient(CLIENT_OPTIONS)),
     eks: traceClient(new EKSClient(CLIENT_OPTIONS)),
   };
+}
+
+/** The scale reactor's SQS client (dead letters), built once per container. */
+export function buildSqsClient(): SQSClient {
+  return traceClient(new SQSClient(CLIENT_OPTIONS));
 }

@@ -1,22 +1,37 @@
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { METRICS_NAMESPACE, PowertoolsMetricsSink } from '../adapters/aws/powertools-metrics-sink.js';
+import { SqsDeadLetterQueue } from '../adapters/aws/sqs-dead-letter-queue.js';
 import { coalesceSignals } from '../events/coalesce-signals.js';
 import { InvalidEventError } from '../events/invalid-event-error.js';
 import { parseScaleEvent } from '../events/registry.js';
 import type { ScaleSignal } from '../events/scale-signal.js';
 import { parseSqsRecords, type SqsMessage } from '../events/sqs-records.js';
+import type { DeadLetterQueue } from '../ports/dead-letter-queue.js';
+import { type MetricsSink, MetricUnitName, ReactorMetricName } from '../ports/metrics-sink.js';
 import { reactToScaleSignals } from '../use-cases/react-to-scale-signals.js';
 import type { StaggerDeps } from '../use-cases/stagger-deps.js';
-import { buildStaggerClients } from './aws-clients.js';
+import { buildSqsClient, buildStaggerClients } from './aws-clients.js';
 import { parseConfig } from './config.js';
-import { logger } from './logger.js';
+import { logger, SERVICE_NAME } from './logger.js';
+import { parseReactorConfig } from './reactor-config.js';
 import { buildStaggerDeps } from './stagger-runtime.js';
 
 export interface ReactorWiring {
   readonly deps: StaggerDeps;
   readonly selfRoleArns: readonly string[];
+  /** The burst buffer's dead-letter queue: invalid events go there at once, with their reason. */
+  readonly deadLetters: DeadLetterQueue;
+  /** Where the `InvalidEvents` count goes. */
+  readonly metrics: MetricsSink;
 }
 
 export interface SqsBatchResponse {
   batchItemFailures: { itemIdentifier: string }[];
+}
+
+interface InvalidMessage {
+  readonly message: SqsMessage;
+  readonly error: InvalidEventError;
 }
 
 function isSqsBatch(event: unknown): boolean {
@@ -25,24 +40,65 @@ function isSqsBatch(event: unknown): boolean {
   );
 }
 
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /**
- * The scale reactor's body. Given an SQS batch, a message that is not a valid scale event is reported as a
- * batch item failure (SQS moves it to the dead-letter queue after its receive limit) and the rest of the batch
- * goes on; given a single EventBridge event, an invalid one throws (Lambda's retries, then its DLQ).
+ * Sends each invalid message to the dead-letter queue with its reason and logs it once. Returns the IDs of the
+ * messages that could not be sent: they go back to the queue as failures, so nothing is lost.
+ */
+async function deadLetterInvalid(
+  deadLetters: DeadLetterQueue,
+  invalid: readonly InvalidMessage[],
+): Promise<string[]> {
+  const sent = await Promise.allSettled(
+    invalid.map(({ message, error }) =>
+      deadLetters.send({ body: message.rawBody, reason: error.message, sourceMessageId: message.messageId }),
+    ),
+  );
+  const unsent: string[] = [];
+  for (const [index, result] of sent.entries()) {
+    const { message, error } = invalid[index] as InvalidMessage;
+    const context = { messageId: message.messageId, reason: error.message, path: error.path };
+    if (result.status === 'fulfilled') {
+      logger.error('invalid scale event dead-lettered', context);
+    } else {
+      logger.error('invalid scale event not dead-lettered', { ...context, error: errorText(result.reason) });
+      unsent.push(message.messageId);
+    }
+  }
+  return unsent;
+}
+
+/**
+ * The scale reactor's body. Given an SQS batch, a message that is not a valid scale event is acknowledged and
+ * sent to the dead-letter queue at once with its reason (retrying it cannot make it valid); only a failure that
+ * may pass (a throttled or failed AWS call, a conflicting write) is reported as a batch item failure, and the
+ * rest of the batch goes on. Given a single EventBridge event, an invalid one throws (Lambda's retries, then
+ * its DLQ).
  */
 export function createScaleReactor(wiring?: ReactorWiring) {
   let resolved = wiring;
   const resolve = (): ReactorWiring => {
     if (!resolved) {
       const config = parseConfig(process.env);
-      resolved = { deps: buildStaggerDeps(config, buildStaggerClients()), selfRoleArns: config.selfRoleArns };
+      const reactorConfig = parseReactorConfig(process.env);
+      resolved = {
+        deps: buildStaggerDeps(config, buildStaggerClients()),
+        selfRoleArns: config.selfRoleArns,
+        deadLetters: new SqsDeadLetterQueue(buildSqsClient(), reactorConfig.deadLetterQueueUrl),
+        metrics: new PowertoolsMetricsSink(
+          new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME }),
+        ),
+      };
     }
     return resolved;
   };
   if (!wiring) resolve();
 
   return async (event: unknown): Promise<SqsBatchResponse | { outcomes: unknown[] }> => {
-    const { deps, selfRoleArns } = resolve();
+    const { deps, selfRoleArns, deadLetters, metrics } = resolve();
     if (!isSqsBatch(event)) {
       const outcomes = await reactToScaleSignals(
         deps,
@@ -55,6 +111,7 @@ export function createScaleReactor(wiring?: ReactorWiring) {
     }
     const messages = parseSqsRecords(event);
     const signals: ScaleSignal[] = [];
+    const invalid: InvalidMessage[] = [];
     const failedIds = new Set<string>();
     const messageOfEvent = new Map<string, string>();
     for (const message of messages) {
@@ -64,8 +121,7 @@ export function createScaleReactor(wiring?: ReactorWiring) {
         messageOfEvent.set(signal.eventId, message.messageId);
       } catch (error) {
         if (!(error instanceof InvalidEventError)) throw error;
-        logger.error('invalid scale event', { messageId: message.messageId, reason: error.message });
-        failedIds.add(message.messageId);
+        invalid.push({ message, error });
       }
     }
     const batch = coalesceSignals(signals);
@@ -74,15 +130,28 @@ export function createScaleReactor(wiring?: ReactorWiring) {
       if (outcome.outcome !== 'failed') continue;
       logger.error('scale reaction failed', {
         asgName: outcome.groupName,
-        error: outcome.error instanceof Error ? outcome.error.message : String(outcome.error),
+        error: errorText(outcome.error),
       });
       for (const eventId of outcome.eventIds) {
         const messageId = messageOfEvent.get(eventId);
         if (messageId) failedIds.add(messageId);
       }
     }
+    // After the reaction: should it throw, the whole batch comes back and these would be sent twice.
+    for (const messageId of await deadLetterInvalid(deadLetters, invalid)) failedIds.add(messageId);
+    if (invalid.length > 0) {
+      await metrics.emit([
+        {
+          name: ReactorMetricName.invalidEvents,
+          unit: MetricUnitName.count,
+          value: invalid.length,
+          dimensions: {},
+        },
+      ]);
+    }
     logger.info('scale signals handled', {
       received: batch.received,
+      invalid: invalid.length,
       ignored: batch.ignored.length,
       duplicates: batch.duplicateEventIds.length,
       failed: failedIds.size,
@@ -90,26 +159,11 @@ export function createScaleReactor(wiring?: ReactorWiring) {
         o.outcome === 'failed' ? { groupName: o.groupName, outcome: o.outcome } : o,
       ),
     });
-    return { batchItemFailures: fifoFailures(messages, failedIds) };
+    // A standard queue keeps no order to protect: each failed message alone goes back.
+    return {
+      batchItemFailures: messages
+        .filter((m) => failedIds.has(m.messageId))
+        .map((m) => ({ itemIdentifier: m.messageId })),
+    };
   };
-}
-
-/**
- * SQS FIFO keeps order within a message group only if, after a group's first failed message, every later
- * message of that group is returned too (AWS Lambda, "Implementing partial batch responses").
- */
-export function fifoFailures(
-  messages: readonly SqsMessage[],
-  failedIds: ReadonlySet<string>,
-): { itemIdentifier: string }[] {
-  const blocked = new Set<string>();
-  const failures: { itemIdentifier: string }[] = [];
-  for (const message of messages) {
-    const group = message.messageGroupId ?? message.messageId;
-    if (failedIds.has(message.messageId) || blocked.has(group)) {
-      failures.push({ itemIdentifier: message.messageId });
-      if (message.messageGroupId !== undefined) blocked.add(group);
-    }
-  }
-  return failures;
 }

@@ -46,6 +46,8 @@ export interface World {
   readonly alertQueueUrl: string;
   /** Queue an EventBridge rule (`source: capacity-guard`) delivers the guard's events to. */
   readonly guardEventsQueueUrl: string;
+  /** The burst buffer's dead-letter queue: the reactor sends invalid events there. */
+  readonly scaleDeadLetterQueueUrl: string;
   /** The environment the deployed functions get, pointed at moto. */
   readonly functionEnv: Readonly<Record<string, string>>;
 }
@@ -130,12 +132,15 @@ export async function createWorld(
     }),
   );
 
+  const scaleDeadLetterQueueUrl = await createQueue(clients.sqs, 'capacity-guard-scale-dead-letters');
+
   return {
     clients,
     subnetIds,
     alertTopicArn,
     alertQueueUrl,
     guardEventsQueueUrl,
+    scaleDeadLetterQueueUrl,
     functionEnv: {
       AWS_REGION: MOTO_REGION,
       AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
@@ -152,6 +157,7 @@ export async function createWorld(
       KILL_SWITCH_PARAMETER,
       GUARD_ROLE_ARNS: GUARD_ROLE_ARN,
       OPT_IN_TAG: 'capacity-guard/enabled=true',
+      SCALE_DEAD_LETTER_QUEUE_URL: scaleDeadLetterQueueUrl,
     },
   };
 }

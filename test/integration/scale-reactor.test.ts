@@ -43,18 +43,18 @@ function setDesiredCapacityEvent(groupName: string, desired: number, eventId: st
   return event;
 }
 
-/** The Lambda event the SQS FIFO burst buffer hands the reactor. */
+/** The Lambda event the SQS burst buffer hands the reactor. */
 function sqsBatch(events: readonly unknown[]) {
   return {
     Records: events.map((event, index) => ({
       messageId: `m-${index}-${(event as { id: string }).id}`,
       receiptHandle: `r-${index}`,
       body: JSON.stringify(event),
-      attributes: { MessageGroupId: 'autoscaling-api-calls', ApproximateReceiveCount: '1' },
+      attributes: { ApproximateReceiveCount: '1' },
       messageAttributes: {},
       md5OfBody: '',
       eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:capacity-guard-buffer.fifo',
+      eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:capacity-guard-buffer',
       awsRegion: 'us-east-1',
     })),
   };
@@ -123,6 +123,32 @@ const planOf = (items: Record<string, unknown>[], groupName: string) =>
       }),
     ]);
     expect(moto?.droppedFilterCount()).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('sends an invalid event to the dead-letter queue with its reason and handles the rest of the batch', async () => {
+    // Prepare
+    await createGroups(world, [{ name: 'shop-general', desiredCapacity: 2, maxSize: 300 }]);
+    const poison = setDesiredCapacityEvent('shop-general', 200, 'evt-poison');
+    poison.detail.requestParameters = { autoScalingGroupName: 'shop-general', desiredCapacity: 'lots' };
+
+    // Act
+    const result = await react([poison, setDesiredCapacityEvent('shop-general', 200, 'evt-valid')]);
+
+    // Assess
+    expect(result.batchItemFailures).toEqual([]);
+    expect(planOf(await tableItems(world), 'shop-general')?.targetCapacity).toBe(200);
+    const letters = await drainQueue(world, world.scaleDeadLetterQueueUrl);
+    expect(letters).toEqual([
+      {
+        body: poison,
+        attributes: {
+          reason: expect.objectContaining({
+            StringValue: expect.stringContaining('requestParameters.desiredCapacity: expected'),
+          }),
+          sourceMessageId: expect.objectContaining({ StringValue: 'm-0-evt-poison' }),
+        },
+      },
+    ]);
   }, 60_000);
 
   it('changes nothing when the same event arrives again', async () => {

@@ -17,6 +17,7 @@ import { type GatePassOutcome, runGatePass } from '../../use-cases/gate/run-gate
 import { InMemoryAuditStore } from '../memory/in-memory-audit-store.js';
 import { InMemoryGateStore } from '../memory/in-memory-gate-store.js';
 import { InMemoryStateStore } from '../memory/in-memory-state-store.js';
+import { RecordingDeadLetterQueue } from '../memory/recording-dead-letter-queue.js';
 import { RecordingMetricsSink } from '../memory/recording-metrics-sink.js';
 
 /** The role the simulated guard's calls are made under (its CloudTrail events carry it). */
@@ -25,7 +26,7 @@ export const SIMULATED_GUARD_ROLE_ARN = 'arn:aws:iam::111122223333:role/capacity
 /** Sources whose events reach the reactor, as the deployed EventBridge rules route them. */
 const ROUTED_SOURCES = new Set(['aws.autoscaling', 'aws.eks']);
 
-/** SQS FIFO hands the reactor at most 10 messages per batch. */
+/** The burst buffer's event source hands the reactor at most 10 messages per batch (serverless.yml). */
 const SQS_BATCH_SIZE = 10;
 
 /** Name of the simulated alert topic; its ARN takes the Region and account the guard runs in. */
@@ -209,7 +210,12 @@ export function createSimulatedCapacityGuard(options: SimulatedGuardOptions = {}
         { nowMs: () => ctx.nowMs() },
         staggerState,
       );
-      reactor = createScaleReactor({ deps, selfRoleArns: config.selfRoleArns });
+      reactor = createScaleReactor({
+        deps,
+        selfRoleArns: config.selfRoleArns,
+        deadLetters: new RecordingDeadLetterQueue(),
+        metrics: new RecordingMetricsSink(),
+      });
       gateDeps = buildGateDeps(
         config,
         { ec2: ctx.clients.ec2, autoScaling: ctx.clients.autoScaling, eventBridge: ctx.clients.eventBridge },

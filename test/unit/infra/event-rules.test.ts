@@ -64,16 +64,15 @@ const packaged = loadPackagedTemplate('event-rules.test');
     },
   );
 
-  it('gives every buffer target a message group, a retry policy and a dead-letter queue', () => {
+  it('gives every buffer target a retry policy and a dead-letter queue, and no message group', () => {
     // Act
     const targets = bufferRules.flatMap((rule) => rule.targets);
 
     // Assess
     expect(targets.length).toBeGreaterThanOrEqual(4);
     for (const target of targets) {
-      // The FIFO burst buffer needs a message group; the pre-flight queue is a standard queue.
-      if (JSON.stringify(target.Arn).includes('ScaleBufferQueue'))
-        expect(target.SqsParameters?.MessageGroupId).toMatch(/^[\w-]{1,100}$/);
+      // Both queues are standard queues: a group ID per rule would only tie unrelated groups together.
+      expect(target.SqsParameters?.MessageGroupId).toBeUndefined();
       expect(target.RetryPolicy).toEqual(
         expect.objectContaining({ MaximumRetryAttempts: expect.any(Number) }),
       );

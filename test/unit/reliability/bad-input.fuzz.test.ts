@@ -2,6 +2,8 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
+import { RecordingDeadLetterQueue } from '../../../shared/adapters/memory/recording-dead-letter-queue.js';
+import { RecordingMetricsSink } from '../../../shared/adapters/memory/recording-metrics-sink.js';
 import {
   loadAwsCliSnapshot,
   SnapshotError,
@@ -49,10 +51,17 @@ const mutationOf = (base: JsonObject) =>
 describe('bad input: the SQS reactor path', () => {
   beforeAll(() => logger.setLogLevel('SILENT'));
 
-  it('turns every invalid message into a batch item failure with a reason, and keeps doing so on redelivery', async () => {
+  it('sends every invalid message to the dead-letter queue with a reason, never back to the queue', async () => {
     const world = buildWorld();
     world.groups.add(buildGroup({ name: 'shop-general', desiredCapacity: 60 }));
-    const reactor = createScaleReactor({ deps: world.deps, selfRoleArns: [GUARD_ROLE_ARN] });
+    const deadLetters = new RecordingDeadLetterQueue();
+    const metrics = new RecordingMetricsSink();
+    const reactor = createScaleReactor({
+      deps: world.deps,
+      selfRoleArns: [GUARD_ROLE_ARN],
+      deadLetters,
+      metrics,
+    });
     const valid = buildEvent('aws.autoscaling/ec2-instance-launch-successful');
     const body = fc.oneof(
       fc.string(),
@@ -79,11 +88,21 @@ describe('bad input: the SQS reactor path', () => {
           }
         });
 
+        deadLetters.letters.length = 0;
+        metrics.points.length = 0;
+
         const first = await reactor(batch);
         const again = await reactor(batch);
 
-        expect(first).toEqual({ batchItemFailures: invalid.map((itemIdentifier) => ({ itemIdentifier })) });
+        expect(first).toEqual({ batchItemFailures: [] });
         expect(again).toEqual(first);
+        const letters = deadLetters.letters.slice(0, deadLetters.letters.length / 2);
+        expect(letters.map((l) => l.sourceMessageId)).toEqual(invalid);
+        for (const letter of letters) {
+          expect(letter.body).toBe(bodies[Number(letter.sourceMessageId.slice(2))]);
+          expect(letter.reason).toMatch(/: expected /);
+        }
+        expect(metrics.points.reduce((sum, p) => sum + p.value, 0)).toBe(2 * invalid.length);
       }),
       { numRuns: 150, seed: SEED },
     );

@@ -1,4 +1,6 @@
 import { InMemoryAuditStore } from '../../../shared/adapters/memory/in-memory-audit-store.js';
+import { RecordingDeadLetterQueue } from '../../../shared/adapters/memory/recording-dead-letter-queue.js';
+import { RecordingMetricsSink } from '../../../shared/adapters/memory/recording-metrics-sink.js';
 import { peakInRollingWindow, planningWindowMs } from '../../../shared/domain/attach-budget.js';
 import type { AlertMessage } from '../../../shared/domain/chatbot-message.js';
 import type { AlertPublisher } from '../../../shared/ports/alert-publisher.js';
@@ -72,7 +74,12 @@ interface RunOptions {
 
 /** Every batch through the reactor (re-invoked until it succeeds), then stepper ticks until no plan is open. */
 async function runToCompletion(world: FakeWorld, batches: readonly SqsBatch[], options: RunOptions) {
-  const reactor = createScaleReactor({ deps: options.deps, selfRoleArns: [GUARD_ROLE_ARN] });
+  const reactor = createScaleReactor({
+    deps: options.deps,
+    selfRoleArns: [GUARD_ROLE_ARN],
+    deadLetters: new RecordingDeadLetterQueue(),
+    metrics: new RecordingMetricsSink(),
+  });
   for (const batch of batches) {
     world.now += 50;
     await untilItSucceeds(() => reactor(batch));

@@ -1,3 +1,5 @@
+import { RecordingDeadLetterQueue } from '../../../shared/adapters/memory/recording-dead-letter-queue.js';
+import { RecordingMetricsSink } from '../../../shared/adapters/memory/recording-metrics-sink.js';
 import { peakInRollingWindow, planningWindowMs } from '../../../shared/domain/attach-budget.js';
 import { logger } from '../../../shared/runtime/logger.js';
 import { createScaleReactor } from '../../../shared/runtime/scale-reactor.js';
@@ -32,7 +34,12 @@ async function deliver(
   world: FakeWorld,
   batches: readonly SqsBatch[],
 ): Promise<{ retries: number; failures: string[] }> {
-  const reactor = createScaleReactor({ deps: world.deps, selfRoleArns: [GUARD_ROLE_ARN] });
+  const reactor = createScaleReactor({
+    deps: world.deps,
+    selfRoleArns: [GUARD_ROLE_ARN],
+    deadLetters: new RecordingDeadLetterQueue(),
+    metrics: new RecordingMetricsSink(),
+  });
   const queue = [...batches];
   const failures: string[] = [];
   let retries = 0;

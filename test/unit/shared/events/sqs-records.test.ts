@@ -11,34 +11,30 @@ function buildSqsRecord(overrides: Record<string, unknown> = {}): Record<string,
     attributes: {
       ApproximateReceiveCount: '1',
       SentTimestamp: '1732867241000',
-      SequenceNumber: '18849496460467696128',
-      MessageGroupId: 'shop-general',
       SenderId: 'AIDAIENQZJOLO23YVJ4VO',
-      MessageDeduplicationId: '3e3c153a-8339-4e30-8c35-687ebef853fe',
       ApproximateFirstReceiveTimestamp: '1732867241010',
     },
     messageAttributes: {},
     md5OfBody: 'e4e68fb7bd0e697a0ae8f1bb342846b3',
     eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:eu-west-1:123456789012:capacity-guard-scale-events.fifo',
+    eventSourceARN: 'arn:aws:sqs:eu-west-1:123456789012:capacity-guard-scale-events',
     awsRegion: 'eu-west-1',
     ...overrides,
   };
 }
 
 describe('parseSqsRecords', () => {
-  it('decodes each body and keeps the message id and FIFO group', () => {
+  it('decodes each body and keeps the message id and the body as received', () => {
     // Prepare
-    const event = { Records: [buildSqsRecord(), buildSqsRecord({ messageId: 'm-2', attributes: {} })] };
+    const raw = '{ "id": "e-2" }';
+    const event = { Records: [buildSqsRecord(), buildSqsRecord({ messageId: 'm-2', body: raw })] };
 
     // Act
     const messages = parseSqsRecords(event);
 
     // Assess
-    expect(messages.map((m) => [m.messageId, m.messageGroupId])).toEqual([
-      ['059f36b4-87a3-44ab-83d2-661975830a7d', 'shop-general'],
-      ['m-2', undefined],
-    ]);
+    expect(messages.map((m) => m.messageId)).toEqual(['059f36b4-87a3-44ab-83d2-661975830a7d', 'm-2']);
+    expect(messages[1]).toEqual({ messageId: 'm-2', body: { id: 'e-2' }, rawBody: raw });
     expect(parseScaleEvent(messages[0]?.body, { selfIdentityArns: [] })).toMatchObject({
       kind: 'instance-launched',
       instanceId: 'i-0a1b2c3d4e5f60718',

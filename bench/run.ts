@@ -6,14 +6,12 @@ import { loadScenario } from '../cli/commands/simulate.js';
 import { formatTable } from '../cli/format-table.js';
 import { type AlertLeadRow, alertLeadTime } from './alert-lead-time.js';
 import { AUDIT_SIZES, type AuditCostRow, measureAuditCostIsolated } from './audit-cost.js';
+import type { BenchResults } from './bench-results.js';
+import { CLI_STARTUP_RUNS, type CliStartupResult, measureCliStartup } from './cli-startup.js';
 import { COLD_START_GOALS, type ColdStartRow, functionNames, measureColdStart } from './cold-start.js';
 import { Mode, type ModeRow, measureModes } from './pacing-modes.js';
-import {
-  type PacingSummaryRow,
-  renderPacingTable,
-  replacePacingSection,
-  summarizePacing,
-} from './pacing-summary.js';
+import { type PacingSummaryRow, summarizePacing } from './pacing-summary.js';
+import { renderReadme } from './readme-sections.js';
 import { measureStagger, type StaggerRow, scalingScenarioNames, Variant } from './stagger-efficiency.js';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -166,6 +164,9 @@ log('cold start: packaged zips, 5 fresh processes per function…');
 const coldStart: ColdStartRow[] = [];
 for (const fn of functionNames(ROOT)) coldStart.push(await measureColdStart(ROOT, fn));
 
+log(`CLI start-up: the built CLI's short commands, ${CLI_STARTUP_RUNS} fresh processes each…`);
+const cliStartup = measureCliStartup(ROOT, CLI_STARTUP_RUNS);
+
 function pacingRows(rows: readonly PacingSummaryRow[]): Row[] {
   return rows
     .filter((r) => r.mode !== Mode.none)
@@ -192,12 +193,23 @@ function pacingRows(rows: readonly PacingSummaryRow[]): Row[] {
     });
 }
 
+function cliRows(result: CliStartupResult): Row[] {
+  return result.rows.map((row) => [
+    'cli start-up',
+    row.command,
+    `${row.medianMs} ms, +${row.overFloorMs} ms over node -e 0 (${result.floorMs} ms); peak RSS ${row.peakRssMb ?? '-'} MB`,
+    `< ${result.goalMs} ms`,
+    yesNo(row.medianMs < result.goalMs),
+  ]);
+}
+
 const rows: Row[] = [
   ...pacingRows(pacing),
   ...staggerRows(stagger),
   ...alertRows(alerts),
   ...auditRows(audit),
   ...coldStartRows(coldStart),
+  ...cliRows(cliStartup),
 ];
 const elapsedSec = Math.round((performance.now() - startedMs) / 100) / 10;
 process.stdout.write(`${formatTable(['AREA', 'SUBJECT', 'FIGURES', 'GOAL', 'MET'], rows)}\n`);
@@ -219,29 +231,26 @@ process.stdout.write(
   ].join('\n'),
 );
 
-writeFileSync(
-  join(ROOT, 'bench', 'results.json'),
-  `${JSON.stringify(
-    {
-      seed: SEED,
-      node: process.version,
-      elapsedSec,
-      goals: GOALS,
-      pacingModes: {
-        seeds: PACING_SEEDS,
-        lateEventDelaysSec: LATE_EVENT_DELAYS_SEC,
-        summary: pacing,
-        runs: pacingRuns,
-      },
-      stagger: stagger.map(({ report, ...row }) => ({ ...row, summary: report.summary })),
-      alertLeadTime: alerts,
-      auditCost: audit,
-      coldStart,
-    },
-    null,
-    2,
-  )}\n`,
-);
+const results: BenchResults = {
+  seed: SEED,
+  node: process.version,
+  cpus: cpus().length,
+  loadAverage1m: Math.round((load1 ?? 0) * 10) / 10,
+  elapsedSec,
+  goals: GOALS,
+  pacingModes: {
+    seeds: PACING_SEEDS,
+    lateEventDelaysSec: LATE_EVENT_DELAYS_SEC,
+    summary: pacing,
+    runs: pacingRuns,
+  },
+  stagger: stagger.map(({ report, ...row }) => ({ ...row, summary: report.summary })),
+  alertLeadTime: alerts,
+  auditCost: audit,
+  coldStart,
+  cliStartup,
+};
+writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 
 const readmePath = join(ROOT, 'README.md');
-writeFileSync(readmePath, replacePacingSection(readFileSync(readmePath, 'utf8'), renderPacingTable(pacing)));
+writeFileSync(readmePath, renderReadme(readFileSync(readmePath, 'utf8'), results));

@@ -16,11 +16,34 @@ export const ReactorMetricName = {
 } as const;
 export type ReactorMetricName = (typeof ReactorMetricName)[keyof typeof ReactorMetricName];
 
+/** The pacing functions' per-invocation CloudWatch metrics (namespace `CapacityGuard`). */
+export const PacingMetricName = {
+  /** Scale intents a reactor batch carried (ignored and invalid events excluded). */
+  intentsSeen: 'IntentsSeen',
+  /** Groups a reactor batch put under a plan (held below what was asked). */
+  plansHeld: 'PlansHeld',
+  /** Stagger plans open after a stepper tick. */
+  plansOpen: 'PlansOpen',
+  /** Stagger steps applied by a stepper tick. */
+  stepsApplied: 'StepsApplied',
+  /** Instances held at the launch hook when a gate pass ran. */
+  gateWaiting: 'GateWaiting',
+  /** Instances a gate pass released (every reason). */
+  gateReleased: 'GateReleased',
+  /** Longest wait at the hook among the instances a pass saw, in seconds. */
+  gateOldestWaitSec: 'GateOldestWaitSec',
+  /** ENI attaches seen in the account in the last 60 s, every consumer. */
+  attachesObserved: 'AttachesObserved',
+  /** Attaches still expected from released instances (booked, not yet seen). */
+  attachesBooked: 'AttachesBooked',
+} as const;
+export type PacingMetricName = (typeof PacingMetricName)[keyof typeof PacingMetricName];
+
 export const MetricUnitName = { count: 'Count', percent: 'Percent', none: 'None' } as const;
 export type MetricUnitName = (typeof MetricUnitName)[keyof typeof MetricUnitName];
 
 export interface MetricPoint {
-  readonly name: AuditMetricName | ReactorMetricName;
+  readonly name: AuditMetricName | ReactorMetricName | PacingMetricName;
   readonly unit: MetricUnitName;
   readonly value: number;
   /** E.g. `{ SubnetId: 'subnet-…' }`; points with equal dimensions are emitted together. */

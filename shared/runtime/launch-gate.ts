@@ -1,3 +1,4 @@
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { AutoScalingGroupsAdapter } from '../adapters/aws/auto-scaling-groups.js';
 import { AutoScalingLifecycleActions } from '../adapters/aws/auto-scaling-lifecycle-actions.js';
@@ -5,6 +6,7 @@ import { DynamoDbGateStore } from '../adapters/aws/dynamodb-gate-store.js';
 import { Ec2AttachObserver } from '../adapters/aws/ec2-attach-observer.js';
 import { Ec2InstanceCatalog } from '../adapters/aws/ec2-instance-catalog.js';
 import { EventBridgePublisher } from '../adapters/aws/eventbridge-publisher.js';
+import { METRICS_NAMESPACE, PowertoolsMetricsSink } from '../adapters/aws/powertools-metrics-sink.js';
 import { killSwitchOff, SsmKillSwitch } from '../adapters/aws/ssm-kill-switch.js';
 import { effectiveBudget } from '../domain/attach-budget.js';
 import { InvalidEventError } from '../events/invalid-event-error.js';
@@ -12,13 +14,19 @@ import { parseScaleEvent } from '../events/registry.js';
 import { parseSqsRecords } from '../events/sqs-records.js';
 import type { Clock } from '../ports/clock.js';
 import type { GateStateStore, WaitRecord } from '../ports/gate-state-store.js';
+import {
+  type MetricPoint,
+  type MetricsSink,
+  MetricUnitName,
+  PacingMetricName,
+} from '../ports/metrics-sink.js';
 import type { GateDeps } from '../use-cases/gate/gate-deps.js';
 import { type GatePassOutcome, runGatePass } from '../use-cases/gate/run-gate-pass.js';
 import { buildStaggerClients } from './aws-clients.js';
 import type { GuardConfig } from './config.js';
 import { parseConfig } from './config.js';
 import { currentCorrelationId } from './correlation-id.js';
-import { logger } from './logger.js';
+import { logger, SERVICE_NAME } from './logger.js';
 import { type StaggerClients, systemClock } from './stagger-runtime.js';
 
 /** Shortest pause between two passes of one invocation: each pass reads the account's ENIs once. */
@@ -86,6 +94,8 @@ export function nextGatePassAtMs(outcome: GatePassOutcome, nowMs: number): numbe
 
 export interface GateWiring {
   readonly deps: GateDeps;
+  /** Per-pass metrics (EMF in Lambda); none when absent. */
+  readonly metrics?: MetricsSink;
   readonly selfRoleArns: readonly string[];
   readonly sleep: (ms: number) => Promise<void>;
   /** How long one scheduled invocation keeps releasing while instances wait. */
@@ -104,10 +114,33 @@ function resolveWiring(wiring: GateWiring | undefined): () => GateWiring {
         selfRoleArns: config.selfRoleArns,
         sleep: realSleep,
         loopMs: config.gate.loopSec * 1000,
+        metrics: new PowertoolsMetricsSink(
+          new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME }),
+        ),
       };
     }
     return resolved;
   };
+}
+
+/** The metric points of one gate pass. */
+export function gatePassMetrics(outcome: GatePassOutcome): MetricPoint[] {
+  const point = (name: PacingMetricName, value: number): MetricPoint => ({
+    name,
+    unit: name === PacingMetricName.gateOldestWaitSec ? MetricUnitName.none : MetricUnitName.count,
+    value,
+    dimensions: {},
+  });
+  return [
+    point(PacingMetricName.gateWaiting, outcome.waiting),
+    point(
+      PacingMetricName.gateReleased,
+      Object.values(outcome.released).reduce((a, b) => a + b, 0),
+    ),
+    point(PacingMetricName.gateOldestWaitSec, outcome.oldestWaitSec),
+    point(PacingMetricName.attachesObserved, outcome.observedInWindow),
+    point(PacingMetricName.attachesBooked, outcome.pendingAttaches),
+  ];
 }
 
 /** Lifecycle action events as wait records; entries into a warm pool are listed apart (they never join). */
@@ -162,6 +195,7 @@ export function createLaunchGate(wiring?: GateWiring) {
     }
     const outcome = await runGatePass(deps, records);
     logger.info('launch gate pass', { trigger: 'event', recorded: records.length, ...outcome });
+    await resolve().metrics?.emit(gatePassMetrics(outcome));
     return { batchItemFailures: invalid.map((i) => ({ itemIdentifier: i.messageId })) };
   };
 }
@@ -174,12 +208,13 @@ export function createGateReleaser(wiring?: GateWiring) {
   const resolve = resolveWiring(wiring);
   if (!wiring) resolve();
   return async (): Promise<{ passes: GatePassOutcome[] }> => {
-    const { deps, sleep, loopMs } = resolve();
+    const { deps, sleep, loopMs, metrics } = resolve();
     const startMs = deps.clock.nowMs();
     const passes: GatePassOutcome[] = [];
     for (;;) {
       const outcome = await runGatePass(deps);
       passes.push(outcome);
+      if (outcome.waiting > 0 || passes.length === 1) await metrics?.emit(gatePassMetrics(outcome));
       if (outcome.waiting > 0) logger.info('launch gate pass', { trigger: 'schedule', ...outcome });
       const wake = nextGatePassAtMs(outcome, deps.clock.nowMs());
       if (wake === null || wake - startMs > loopMs) break;

@@ -7,7 +7,12 @@ import { parseScaleEvent } from '../events/registry.js';
 import type { ScaleSignal } from '../events/scale-signal.js';
 import { parseSqsRecords, type SqsMessage } from '../events/sqs-records.js';
 import type { DeadLetterQueue } from '../ports/dead-letter-queue.js';
-import { type MetricsSink, MetricUnitName, ReactorMetricName } from '../ports/metrics-sink.js';
+import {
+  type MetricsSink,
+  MetricUnitName,
+  PacingMetricName,
+  ReactorMetricName,
+} from '../ports/metrics-sink.js';
 import { reactToScaleSignals } from '../use-cases/react-to-scale-signals.js';
 import type { StaggerDeps } from '../use-cases/stagger-deps.js';
 import { buildSqsClient, buildStaggerClients } from './aws-clients.js';
@@ -139,16 +144,17 @@ export function createScaleReactor(wiring?: ReactorWiring) {
     }
     // After the reaction: should it throw, the whole batch comes back and these would be sent twice.
     for (const messageId of await deadLetterInvalid(deadLetters, invalid)) failedIds.add(messageId);
-    if (invalid.length > 0) {
-      await metrics.emit([
-        {
-          name: ReactorMetricName.invalidEvents,
-          unit: MetricUnitName.count,
-          value: invalid.length,
-          dimensions: {},
-        },
-      ]);
-    }
+    const count = (name: ReactorMetricName | PacingMetricName, value: number) => ({
+      name,
+      unit: MetricUnitName.count,
+      value,
+      dimensions: {},
+    });
+    await metrics.emit([
+      count(PacingMetricName.intentsSeen, batch.received - batch.ignored.length),
+      count(PacingMetricName.plansHeld, outcomes.filter((o) => o.outcome === 'hold').length),
+      ...(invalid.length > 0 ? [count(ReactorMetricName.invalidEvents, invalid.length)] : []),
+    ]);
     logger.info('scale signals handled', {
       received: batch.received,
       invalid: invalid.length,

@@ -35,6 +35,8 @@ const CALLS_IN_FLIGHT = 10;
 export interface GatePassOutcome {
   readonly atMs: number;
   readonly waiting: number;
+  /** Longest wait at the hook among the instances this pass saw waiting (s); 0 when none waits. */
+  readonly oldestWaitSec: number;
   readonly released: Readonly<Record<ReleaseReason, number>>;
   readonly heartbeats: number;
   /** Releases Auto Scaling answered for an instance no longer waiting (proceeded at the timeout, or gone). */
@@ -384,9 +386,13 @@ async function act(
     bypassed: 0,
   };
   for (const r of decision.release) counts[r.reason] += 1;
+  // Records of instances seen at the hook this pass (events not yet matched by the listing aside).
+  const oldestSinceMs = Math.min(...waits.filter((w) => w.stage !== 'recorded').map((w) => w.sinceMs));
   const outcome: GatePassOutcome = {
     atMs: nowMs,
     waiting,
+    oldestWaitSec:
+      waiting === 0 || !Number.isFinite(oldestSinceMs) ? 0 : Math.round((nowMs - oldestSinceMs) / 1000),
     released: counts,
     heartbeats: decision.heartbeat.length,
     notWaiting: released.filter((r) => r === 'not-waiting').length,

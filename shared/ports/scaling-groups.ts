@@ -12,6 +12,11 @@ export interface ScalingGroup {
   }[];
   readonly tags: Readonly<Record<string, string>>;
   readonly subnetIds: readonly string[];
+  /**
+   * The instance types a mixed-instances group launches from (its launch template overrides, in order, each
+   * once); empty for a group with a single launch template or configuration, or overrides by attributes.
+   */
+  readonly instanceTypeOverrides: readonly string[];
 }
 
 /** Reads and paces Auto Scaling groups. */

@@ -1,27 +1,18 @@
-import { maxPodNetworkPods, nodeHoldings } from '../domain/cni-capacity.js';
-import type { CniConfig } from '../domain/cni-config.js';
-import { applyCniSettings } from '../domain/cni-config-parse.js';
 import { DEFAULT_GUARD_SETTINGS } from '../domain/guard-defaults.js';
 import type { PacingMode } from '../domain/stagger-plan.js';
 import type { InstanceCatalog } from '../ports/instance-catalog.js';
 import type { ScalingGroup } from '../ports/scaling-groups.js';
+import { GroupProfileError, INSTANCE_TYPE_TAG_KEY } from './group-tags.js';
+import { predictForGroup } from './predict-group-attaches.js';
 
-/** Tag that carries a group's CNI settings when they differ from the defaults: `KEY=VALUE KEY=VALUE`. */
-export const CNI_TAG_KEY = 'capacity-guard/cni';
-/** Tag naming the group's instance type, for groups with no instance yet. */
-export const INSTANCE_TYPE_TAG_KEY = 'capacity-guard/instance-type';
 /** Cluster Autoscaler's auto-discovery tag: a group carrying it is owned by an autoscaler. */
 const AUTOSCALER_TAG_KEY = 'k8s.io/cluster-autoscaler/enabled';
 
-export class GroupProfileError extends Error {
-  override readonly name = 'GroupProfileError';
-}
-
 export interface GroupProfile {
   readonly mode: PacingMode;
+  /** The instance type the attaches are booked for: of the types the group may launch, the one needing most. */
   readonly instanceType: string;
   readonly attachesPerNode: number;
-  readonly podsPerNode: number;
 }
 
 /** How the guard paces a group: the launch gate, a MaxSize ceiling or its desired capacity. */
@@ -54,55 +45,54 @@ export function isOptedIn(group: ScalingGroup, tagKey: string, tagValue: string)
 }
 
 /**
- * How the guard paces a group and how many attaches one new node makes: the pacing-mode tag wins, else a group
- * an autoscaler owns is paced by a MaxSize ceiling; the instance type is the group's most common one (or its
- * tag); attaches per node come from the capacity model at the expected pods per node (tag), else a full node.
+ * The instance types the group's next nodes may have: its mixed-instances overrides (Auto Scaling picks among
+ * them by the allocation strategy, so any of them may come next), else the instance-type tag, else the type
+ * most of its instances have.
  */
-export async function profileGroup(group: ScalingGroup, catalog: InstanceCatalog): Promise<GroupProfile> {
-  const guardMode = guardModeOf(group);
-  if (guardMode === 'gate') {
-    throw new GroupProfileError(`${group.name}: paced by the launch gate, not by desired capacity`);
-  }
-  const mode: PacingMode = guardMode;
+function launchTypesOf(group: ScalingGroup): string[] {
+  if (group.instanceTypeOverrides.length > 0) return [...group.instanceTypeOverrides];
+  const tagged = group.tags[INSTANCE_TYPE_TAG_KEY];
+  if (tagged !== undefined) return [tagged];
   const counts = new Map<string, number>();
   for (const instance of group.instances) {
     if (instance.instanceType)
       counts.set(instance.instanceType, (counts.get(instance.instanceType) ?? 0) + 1);
   }
   const mostCommon = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
-  const instanceType = group.tags[INSTANCE_TYPE_TAG_KEY] ?? mostCommon;
-  if (!instanceType) {
+  return mostCommon === undefined ? [] : [mostCommon];
+}
+
+/**
+ * How the guard paces a group and how many attaches one new node makes. The pacing-mode tag wins, else a group
+ * an autoscaler owns is paced by a MaxSize ceiling. Attaches per node are the launch gate's prediction
+ * (`predictForGroup`: the group's CNI settings, kubelet max pods and pods-per-node tags) for each type the
+ * group may launch, and the largest of them is booked: a plan is made before Auto Scaling picks the types.
+ */
+export async function profileGroup(group: ScalingGroup, catalog: InstanceCatalog): Promise<GroupProfile> {
+  const guardMode = guardModeOf(group);
+  if (guardMode === 'gate') {
+    throw new GroupProfileError(`${group.name}: paced by the launch gate, not by desired capacity`);
+  }
+  const types = launchTypesOf(group);
+  if (types.length === 0) {
     throw new GroupProfileError(
       `${group.name}: no instance to learn the instance type from; tag the group ${INSTANCE_TYPE_TAG_KEY}=<type>`,
     );
   }
-  const limits = (await catalog.getLimits([instanceType])).get(instanceType);
-  if (!limits) throw new GroupProfileError(`${group.name}: instance type ${instanceType} is unknown`);
-  const cni = groupCniConfig(group);
-  const fullNode = maxPodNetworkPods(limits, cni);
-  const podsTag = group.tags[DEFAULT_GUARD_SETTINGS.podsPerNodeTagKey];
-  const podsPerNode = podsTag === undefined ? fullNode : Number(podsTag);
-  if (!Number.isInteger(podsPerNode) || podsPerNode < 0 || podsPerNode > fullNode) {
-    throw new GroupProfileError(
-      `${group.name}: tag ${DEFAULT_GUARD_SETTINGS.podsPerNodeTagKey}='${podsTag}' is invalid (expected 0..${fullNode})`,
-    );
-  }
+  const limits = await catalog.getLimits(types);
+  const predictions = types.map((instanceType) => {
+    const typeLimits = limits.get(instanceType);
+    if (!typeLimits) throw new GroupProfileError(`${group.name}: instance type ${instanceType} is unknown`);
+    return { instanceType, prediction: predictForGroup(group, typeLimits, null) };
+  });
+  const chosen = predictions.reduce((most, p) =>
+    p.prediction.attaches > most.prediction.attaches ? p : most,
+  );
   return {
-    mode,
-    instanceType,
-    podsPerNode,
-    attachesPerNode: nodeHoldings(limits, cni, podsPerNode).attaches,
+    mode: guardMode,
+    instanceType: chosen.instanceType,
+    attachesPerNode: chosen.prediction.attaches,
   };
-}
-
-/** The CNI settings a group's tag gives (`KEY=VALUE` pairs, space or comma separated) over the defaults. */
-export function groupCniConfig(group: ScalingGroup): CniConfig {
-  const settings: Record<string, string> = {};
-  for (const pair of (group.tags[CNI_TAG_KEY] ?? '').split(/[\s,]+/).filter((p) => p.includes('='))) {
-    const at = pair.indexOf('=');
-    settings[pair.slice(0, at)] = pair.slice(at + 1);
-  }
-  return applyCniSettings(settings).config;
 }
 
 /** Instances that count as running capacity: in service (launching ones have not booted and can be cancelled). */

@@ -16,21 +16,14 @@ import { DESIRED_VIA, type DesiredSetSignal } from '../events/scale-signal.js';
 import type { GuardEvent } from '../ports/event-publisher.js';
 import { ConcurrentUpdateError } from '../ports/guard-state-store.js';
 import type { ScalingGroup } from '../ports/scaling-groups.js';
-import {
-  countInService,
-  type GroupProfile,
-  GroupProfileError,
-  guardModeOf,
-  isOptedIn,
-  profileGroup,
-} from './group-profile.js';
+import { countInService, type GroupProfile, guardModeOf, isOptedIn, profileGroup } from './group-profile.js';
+import { GroupProfileError } from './group-tags.js';
 
 /** What a scale-in is decided with when the group cannot be profiled: no node is added, so none is predicted. */
 const SCALE_IN_PROFILE: GroupProfile = {
   mode: 'desired',
   instanceType: '',
   attachesPerNode: 0,
-  podsPerNode: 0,
 };
 
 import { describeRecentSpenders } from './recent-spenders.js';

@@ -46,6 +46,7 @@ export class FakeGateWorld implements AccountAttaches, LifecycleActions {
       instances,
       tags: { 'capacity-guard/enabled': 'true', 'capacity-guard/mode': 'gate', ...opts.tags },
       subnetIds: ['subnet-a'],
+      instanceTypeOverrides: [],
     });
   }
 

@@ -106,6 +106,7 @@ export function buildGroup(
     })),
     tags: { 'capacity-guard/enabled': 'true' },
     subnetIds: ['subnet-a', 'subnet-b', 'subnet-c'],
+    instanceTypeOverrides: [],
     ...rest,
   };
 }

@@ -30,7 +30,17 @@ function toScalingGroup(group: AutoScalingGroup): ScalingGroup {
       .split(',')
       .map((s) => s.trim())
       .filter((s) => s.length > 0),
+    instanceTypeOverrides: overrideTypes(group),
   };
+}
+
+/**
+ * The instance types of a mixed-instances policy's launch template overrides. Overrides that give
+ * `InstanceRequirements` (attribute-based selection) name no type and are left out.
+ */
+function overrideTypes(group: AutoScalingGroup): string[] {
+  const overrides = group.MixedInstancesPolicy?.LaunchTemplate?.Overrides ?? [];
+  return [...new Set(overrides.flatMap((o) => (o.InstanceType ? [o.InstanceType] : [])))];
 }
 
 /** Auto Scaling through the SDK: every Describe paginated, tag filters server-side. */

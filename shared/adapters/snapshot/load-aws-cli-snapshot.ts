@@ -123,7 +123,17 @@ function toScalingGroup(file: string, group: Json, index: number): ScalingGroup 
       .split(',')
       .map((id) => id.trim())
       .filter((id) => id.length > 0),
+    instanceTypeOverrides: overrideTypes(group),
   };
+}
+
+/** `MixedInstancesPolicy.LaunchTemplate.Overrides[].InstanceType`, each once (attribute-based overrides name none). */
+function overrideTypes(group: Json): string[] {
+  const policy = isRecord(group.MixedInstancesPolicy) ? group.MixedInstancesPolicy : {};
+  const template = isRecord(policy.LaunchTemplate) ? policy.LaunchTemplate : {};
+  const overrides = Array.isArray(template.Overrides) ? template.Overrides : [];
+  const types = overrides.filter(isRecord).flatMap((o) => str(o.InstanceType) ?? []);
+  return [...new Set(types)];
 }
 
 function toReservations(file: string, document: unknown): Map<string, SubnetCidrReservation[]> {

@@ -1,6 +1,7 @@
 import { detectGateSnippet, type GateSnippetPresence } from '../../node-gate/gate-snippet-presence.js';
 import type { GateGroup, LaunchSource, LifecycleHookAdmin } from '../../ports/lifecycle-hook-admin.js';
-import { GroupProfileError, guardModeOf } from '../group-profile.js';
+import { guardModeOf } from '../group-profile.js';
+import { GroupProfileError } from '../group-tags.js';
 
 /** Whether the instances a group launches wait for the hook's release before kubelet starts. */
 export type NodeWaitCheck =

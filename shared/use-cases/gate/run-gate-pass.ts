@@ -17,10 +17,12 @@ import { ConcurrentUpdateError } from '../../ports/guard-state-store.js';
 import type { LifecycleActionResult } from '../../ports/lifecycle-actions.js';
 import type { ScalingGroup } from '../../ports/scaling-groups.js';
 import { mapWithConcurrency } from '../audit/map-with-concurrency.js';
-import { guardModeOf, INSTANCE_TYPE_TAG_KEY } from '../group-profile.js';
+import { guardModeOf } from '../group-profile.js';
+import { INSTANCE_TYPE_TAG_KEY } from '../group-tags.js';
+import { predictForGroup } from '../predict-group-attaches.js';
 import { MAX_COMMIT_ATTEMPTS } from '../stagger-deps.js';
 import type { GateDeps } from './gate-deps.js';
-import { gateWeightOf, predictForGroup } from './gate-outlook.js';
+import { gateWeightOf } from './gate-weight.js';
 
 /** Lifecycle state of an instance held by a launch hook. */
 export const PENDING_WAIT = 'Pending:Wait';

@@ -81,6 +81,7 @@ export function buildScalingGroup(overrides: Partial<ScalingGroup> = {}): Scalin
     ],
     tags: { 'capacity-guard/enabled': 'true', 'eks:cluster-name': 'prod' },
     subnetIds: ['subnet-a', 'subnet-b'],
+    instanceTypeOverrides: [],
     ...overrides,
   };
 }

@@ -1,5 +1,6 @@
 import {
   AutoScalingClient,
+  type AutoScalingGroup,
   DescribeAutoScalingGroupsCommand,
   SetDesiredCapacityCommand,
   UpdateAutoScalingGroupCommand,
@@ -72,6 +73,21 @@ describe('Ec2AttachObserver', () => {
   });
 });
 
+function buildAsg(overrides: Partial<AutoScalingGroup> = {}): AutoScalingGroup {
+  return {
+    AutoScalingGroupName: 'g',
+    MinSize: 0,
+    MaxSize: 10,
+    DesiredCapacity: 2,
+    DefaultCooldown: 300,
+    AvailabilityZones: ['us-east-1a'],
+    HealthCheckType: 'EC2',
+    CreatedTime: new Date(NOW),
+    Instances: [],
+    ...overrides,
+  };
+}
+
 describe('AutoScalingGroupsAdapter', () => {
   it('describes groups 100 names per call, pages, and maps instances and tags', async () => {
     const asg = mockClient(AutoScalingClient);
@@ -99,7 +115,49 @@ describe('AutoScalingGroupsAdapter', () => {
       instances: [{ instanceId: 'i-1', lifecycleState: 'InService', instanceType: 'm5.large' }],
       tags: { 'capacity-guard/enabled': 'true' },
       subnetIds: ['subnet-a', 'subnet-b'],
+      instanceTypeOverrides: [],
     });
+    asg.restore();
+  });
+
+  it("reads a mixed-instances group's override types, each once, past attribute-based overrides", async () => {
+    // Prepare
+    const asg = mockClient(AutoScalingClient);
+    asg
+      .on(DescribeAutoScalingGroupsCommand)
+      .resolvesOnce({
+        AutoScalingGroups: [buildAsg({ AutoScalingGroupName: 'single' })],
+        NextToken: 'page-2',
+      })
+      .resolvesOnce({
+        AutoScalingGroups: [
+          buildAsg({
+            AutoScalingGroupName: 'mixed',
+            MixedInstancesPolicy: {
+              LaunchTemplate: {
+                LaunchTemplateSpecification: { LaunchTemplateName: 'nodes', Version: '$Default' },
+                Overrides: [
+                  { InstanceType: 'm5.large' },
+                  { InstanceType: 'm5.4xlarge', WeightedCapacity: '8' },
+                  { InstanceRequirements: { VCpuCount: { Min: 2 }, MemoryMiB: { Min: 4096 } } },
+                  { InstanceType: 'm5.large' },
+                ],
+              },
+            },
+          }),
+        ],
+      });
+    // Act
+    const groups = await new AutoScalingGroupsAdapter(
+      new AutoScalingClient({ region: 'us-east-1' }),
+    ).listTagged('capacity-guard/enabled', 'true');
+    // Assess
+    expect(asg).toHaveReceivedCommandTimes(DescribeAutoScalingGroupsCommand, 2);
+    expect(asg).toHaveReceivedNthCommandWith(2, DescribeAutoScalingGroupsCommand, { NextToken: 'page-2' });
+    expect(groups.map((g) => [g.name, g.instanceTypeOverrides])).toEqual([
+      ['single', []],
+      ['mixed', ['m5.large', 'm5.4xlarge']],
+    ]);
     asg.restore();
   });
 

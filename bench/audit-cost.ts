@@ -7,6 +7,7 @@ import {
   type DescribeAutoScalingGroupsCommandInput,
 } from '@aws-sdk/client-auto-scaling';
 import {
+  DescribeInstancesCommand,
   DescribeInstanceTypesCommand,
   DescribeNetworkInterfacesCommand,
   type DescribeNetworkInterfacesCommandInput,
@@ -19,6 +20,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import {
   DescribeAddonCommand,
+  DescribeClusterCommand,
   DescribeNodegroupCommand,
   EKSClient,
   ListClustersCommand,
@@ -115,6 +117,10 @@ function fakeAws(account: GeneratedAccount, calls: Map<string, number>) {
     count('EC2:GetSubnetCidrReservations');
     return { SubnetIpv4CidrReservations: [], SubnetIpv6CidrReservations: [] };
   });
+  ec2Mock.on(DescribeInstancesCommand).callsFake(() => {
+    count('EC2:DescribeInstances');
+    return { Reservations: [] };
+  });
   ec2Mock.on(DescribeInstanceTypesCommand).callsFake(() => {
     count('EC2:DescribeInstanceTypes');
     return { InstanceTypes: [] };
@@ -163,6 +169,10 @@ function fakeAws(account: GeneratedAccount, calls: Map<string, number>) {
       );
       return { nodegroup };
     });
+  eksMock.on(DescribeClusterCommand).callsFake((input: { name?: string }) => {
+    count('EKS:DescribeCluster');
+    return { cluster: { name: input.name, resourcesVpcConfig: { subnetIds: [] } } };
+  });
   eksMock.on(DescribeAddonCommand).callsFake((input: { clusterName?: string }) => {
     count('EKS:DescribeAddon');
     return {

@@ -84,6 +84,12 @@ export interface GateDecision {
   readonly pendingAttaches: number;
   /** Room left after this pass's releases. */
   readonly roomAfter: number;
+  /**
+   * How long the budget needs, at best, for everything booked and everything still waiting (s). Above the maximum
+   * hold, some instances will be released by the hold, not by the budget: the scale-out is larger than the gate
+   * can pace alone.
+   */
+  readonly backlogSec: number;
   /** When the next pass can change something (room frees, a hold or a heartbeat falls due); null: nothing waits. */
   readonly nextCheckAtMs: number | null;
 }
@@ -447,7 +453,14 @@ export function decideGate(input: GateInput): GateDecision {
     else if (holdOutlastsTimeout) wake(timeoutAtMs - HEARTBEAT_LEAD_MS);
   }
   const roomAfter = budget - observedInWindow - expected.reduce((sum, e) => sum + e.attaches, 0);
+  const releasedNow = new Set(release.map((r) => r.instance.instanceId));
+  const outstanding =
+    expected.reduce((sum, e) => sum + e.attaches, 0) +
+    input.waiting
+      .filter((w) => !releasedNow.has(w.instanceId))
+      .reduce((sum, w) => sum + w.predictedAttaches, 0);
   return {
+    backlogSec: outstanding === 0 ? 0 : Math.ceil(outstanding / budget) * (BUDGET_WINDOW_MS / 1000),
     release,
     heartbeat,
     inFlight,

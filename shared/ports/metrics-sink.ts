@@ -32,6 +32,8 @@ export const PacingMetricName = {
   gateReleased: 'GateReleased',
   /** Longest wait at the hook among the instances a pass saw, in seconds. */
   gateOldestWaitSec: 'GateOldestWaitSec',
+  /** Seconds the budget needs for everything booked and waiting: above the maximum hold, the gate alone is not enough. */
+  gateBacklogSec: 'GateBacklogSec',
   /** ENI attaches seen in the account in the last 60 s, every consumer. */
   attachesObserved: 'AttachesObserved',
   /** Attaches still expected from released instances (booked, not yet seen). */

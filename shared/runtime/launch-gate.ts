@@ -127,7 +127,10 @@ function resolveWiring(wiring: GateWiring | undefined): () => GateWiring {
 export function gatePassMetrics(outcome: GatePassOutcome): MetricPoint[] {
   const point = (name: PacingMetricName, value: number): MetricPoint => ({
     name,
-    unit: name === PacingMetricName.gateOldestWaitSec ? MetricUnitName.none : MetricUnitName.count,
+    unit:
+      name === PacingMetricName.gateOldestWaitSec || name === PacingMetricName.gateBacklogSec
+        ? MetricUnitName.none
+        : MetricUnitName.count,
     value,
     dimensions: {},
   });
@@ -138,9 +141,22 @@ export function gatePassMetrics(outcome: GatePassOutcome): MetricPoint[] {
       Object.values(outcome.released).reduce((a, b) => a + b, 0),
     ),
     point(PacingMetricName.gateOldestWaitSec, outcome.oldestWaitSec),
+    point(PacingMetricName.gateBacklogSec, outcome.backlogSec),
     point(PacingMetricName.attachesObserved, outcome.observedInWindow),
     point(PacingMetricName.attachesBooked, outcome.pendingAttaches),
   ];
+}
+
+/** A scale-out the budget cannot release within the hold: said at once (the GateBacklogSec alarm pages). */
+function warnOnBacklog(outcome: GatePassOutcome, maxHoldMs: number): void {
+  if (outcome.backlogSec * 1000 <= maxHoldMs) return;
+  logger.warn('launch gate backlog exceeds the maximum hold', {
+    backlogSec: outcome.backlogSec,
+    maxHoldSec: maxHoldMs / 1000,
+    waiting: outcome.waiting,
+    advice:
+      'instances past the hold proceed unpaced: cap the group (MaxSize) to what the budget releases in time, or raise the budget',
+  });
 }
 
 /** Lifecycle action events as wait records; entries into a warm pool are listed apart (they never join). */
@@ -195,6 +211,7 @@ export function createLaunchGate(wiring?: GateWiring) {
     }
     const outcome = await runGatePass(deps, records);
     logger.info('launch gate pass', { trigger: 'event', recorded: records.length, ...outcome });
+    warnOnBacklog(outcome, deps.settings.policy.maxHoldMs);
     await resolve().metrics?.emit(gatePassMetrics(outcome));
     return { batchItemFailures: invalid.map((i) => ({ itemIdentifier: i.messageId })) };
   };
@@ -215,6 +232,7 @@ export function createGateReleaser(wiring?: GateWiring) {
       const outcome = await runGatePass(deps);
       passes.push(outcome);
       if (outcome.waiting > 0 || passes.length === 1) await metrics?.emit(gatePassMetrics(outcome));
+      warnOnBacklog(outcome, deps.settings.policy.maxHoldMs);
       if (outcome.waiting > 0) logger.info('launch gate pass', { trigger: 'schedule', ...outcome });
       const wake = nextGatePassAtMs(outcome, deps.clock.nowMs());
       if (wake === null || wake - startMs > loopMs) break;

@@ -46,6 +46,8 @@ export interface GatePassOutcome {
   readonly observedInWindow: number;
   readonly pendingAttaches: number;
   readonly roomAfter: number;
+  /** How long the budget needs for everything booked and waiting (see `GateDecision.backlogSec`). */
+  readonly backlogSec: number;
   readonly nextCheckAtMs: number | null;
   /** Lifecycle calls that failed: the instances stay waiting and are released again on the next pass. */
   readonly failedCalls: number;
@@ -401,6 +403,7 @@ async function act(
     observedInWindow: decision.observedInWindow,
     pendingAttaches: decision.pendingAttaches,
     roomAfter: decision.roomAfter,
+    backlogSec: decision.backlogSec,
     nextCheckAtMs: decision.nextCheckAtMs,
     failedCalls,
   };

@@ -52,6 +52,13 @@ const many = (n: number, overrides: Partial<WaitingInstance> = {}) =>
   Array.from({ length: n }, (_, i) => waiting(`i-${String(i).padStart(3, '0')}`, overrides));
 
 describe('decideGate', () => {
+  it('says how long the budget needs for everything booked and waiting', () => {
+    // 150 nodes of 2 attaches: 300 attaches, 8 windows of 40.
+    const decision = decideGate({ nowMs: 0, policy, waiting: many(150), released: [], observed: [] });
+    expect(decision.backlogSec).toBe(480);
+    expect(decideGate({ nowMs: 0, policy, waiting: [], released: [], observed: [] }).backlogSec).toBe(0);
+  });
+
   it('releases everything at once when every waiting instance fits the budget', () => {
     // Prepare
     const input = { nowMs: 1_000, policy, waiting: many(20), released: [], observed: [] };

@@ -13,6 +13,7 @@ describe('per-invocation pacing metrics', () => {
       observedInWindow: 31,
       pendingAttaches: 8,
       roomAfter: 1,
+      backlogSec: 480,
       nextCheckAtMs: null,
       failedCalls: 0,
     });
@@ -20,6 +21,7 @@ describe('per-invocation pacing metrics', () => {
       ['GateWaiting', 12, 'Count'],
       ['GateReleased', 5, 'Count'],
       ['GateOldestWaitSec', 95, 'None'],
+      ['GateBacklogSec', 480, 'None'],
       ['AttachesObserved', 31, 'Count'],
       ['AttachesBooked', 8, 'Count'],
     ]);

@@ -1,4 +1,13 @@
 import { BUDGET_WINDOW_MS } from './attach-budget.js';
+import {
+  CLOCK_SKEW_MS,
+  type ObservedAttach,
+  type Progress,
+  progressOf,
+  type ReleasedInstance,
+} from './attach-timing.js';
+
+export type { ObservedAttach, ReleasedInstance } from './attach-timing.js';
 
 /**
  * The launch gate: a launch lifecycle hook holds each new instance in `Pending:Wait` and its node waits for
@@ -37,26 +46,6 @@ export interface WaitingInstance {
   readonly attachDelayMs: number;
   /** How soon after one of its attaches a node of this group can attach again at the earliest (learned; 0). */
   readonly attachGapMs: number;
-}
-
-/** An instance the guard released, kept until its attaches are seen or it has settled. */
-export interface ReleasedInstance {
-  readonly instanceId: string;
-  readonly groupName: string;
-  readonly releasedAtMs: number;
-  readonly predictedAttaches: number;
-  /** No attach of this node comes before this time (its release plus its group's learned delay). */
-  readonly earliestAttachMs: number;
-  /** How long it had waited at the hook when released. */
-  readonly waitedMs: number;
-  /** Its group's learned shortest time between two attaches of one node, when released. */
-  readonly attachGapMs: number;
-}
-
-/** One ENI attachment seen in the account (`Attachment.AttachTime`, device index > 0). */
-export interface ObservedAttach {
-  readonly atMs: number;
-  readonly instanceId: string | null;
 }
 
 /**
@@ -110,9 +99,6 @@ export interface GateInput {
   readonly gatedInstanceIds?: ReadonlySet<string>;
 }
 
-/** How far clocks of two invocations (and EC2's attach times) may disagree. */
-export const CLOCK_SKEW_MS = 5_000;
-
 /** A heartbeat is recorded this long before the hook would time out, so one slow pass cannot miss it. */
 export const HEARTBEAT_LEAD_MS = 60_000;
 
@@ -129,79 +115,6 @@ export function observationStartMs(nowMs: number, released: readonly ReleasedIns
   return start;
 }
 
-interface Progress {
-  readonly seen: number;
-  readonly firstAtMs: number | null;
-  readonly lastAtMs: number | null;
-}
-
-function progressOf(released: ReleasedInstance, observed: readonly ObservedAttach[]): Progress {
-  let seen = 0;
-  let firstAtMs: number | null = null;
-  let lastAtMs: number | null = null;
-  for (const a of observed) {
-    if (a.instanceId !== released.instanceId || a.atMs < released.releasedAtMs - CLOCK_SKEW_MS) continue;
-    seen += 1;
-    firstAtMs = firstAtMs === null ? a.atMs : Math.min(firstAtMs, a.atMs);
-    lastAtMs = lastAtMs === null ? a.atMs : Math.max(lastAtMs, a.atMs);
-  }
-  return { seen, firstAtMs, lastAtMs };
-}
-
-/** The learned delay is kept this far below the shortest one seen (clock skew between the guard and EC2). */
-export const ATTACH_DELAY_MARGIN_MS = 2_000;
-/** A learned delay is never trusted beyond this. */
-export const MAX_ATTACH_DELAY_MS = 30_000;
-/**
- * Only nodes that had waited this long when released teach the delay: by then they had finished booting and sat
- * at the hook, so their delay is kubelet's and the CNI's start-up alone, not the rest of their boot.
- */
-export const DELAY_SAMPLE_MIN_WAIT_MS = 120_000;
-/** Samples needed before a learned delay is used. */
-export const DELAY_MIN_SAMPLES = 3;
-
-export interface DelaySample {
-  readonly shortestMs: number;
-  readonly samples: number;
-}
-
-/**
- * Per group, the shortest time seen from a release to the node's first attach, over nodes that had finished
- * booting (see {@link DELAY_SAMPLE_MIN_WAIT_MS}): no such node of the group attached sooner after its release.
- *
- * @example
- * shortestAttachDelaysMs([{ instanceId: 'i-1', groupName: 'g', releasedAtMs: 0, predictedAttaches: 2, earliestAttachMs: 0, waitedMs: 200_000 }], [{ atMs: 12_000, instanceId: 'i-1' }]) // Map { 'g' => { shortestMs: 12000, samples: 1 } }
- */
-export function shortestAttachDelaysMs(
-  released: readonly ReleasedInstance[],
-  observed: readonly ObservedAttach[],
-): Map<string, DelaySample> {
-  const delays = new Map<string, DelaySample>();
-  for (const r of released) {
-    if (r.waitedMs < DELAY_SAMPLE_MIN_WAIT_MS) continue;
-    const { firstAtMs } = progressOf(r, observed);
-    if (firstAtMs === null) continue;
-    const delay = Math.max(0, firstAtMs - r.releasedAtMs);
-    const known = delays.get(r.groupName);
-    delays.set(r.groupName, {
-      shortestMs: Math.min(known?.shortestMs ?? delay, delay),
-      samples: (known?.samples ?? 0) + 1,
-    });
-  }
-  return delays;
-}
-
-/**
- * The delay the gate may count on for a group: the shortest seen, less a margin, capped; 0 until enough samples.
- *
- * @example
- * usableAttachDelayMs({ shortestMs: 12_000, samples: 5 }) // 10_000
- */
-export function usableAttachDelayMs(learned: DelaySample | null): number {
-  if (learned === null || learned.samples < DELAY_MIN_SAMPLES) return 0;
-  return Math.max(0, Math.min(MAX_ATTACH_DELAY_MS, learned.shortestMs - ATTACH_DELAY_MARGIN_MS));
-}
-
 /**
  * When a released instance's remaining prediction stops counting: once all its predicted attaches are seen, once
  * it attached and then stayed quiet for `settleQuietMs`, or `settleMaxMs` after its release.
@@ -209,7 +122,11 @@ export function usableAttachDelayMs(learned: DelaySample | null): number {
  * @example
  * settlesAtMs({ instanceId: 'i-1', groupName: 'g', releasedAtMs: 0, predictedAttaches: 2 }, { seen: 2, lastAtMs: 9_000 }, policy) // 9_000
  */
-export function settlesAtMs(released: ReleasedInstance, progress: Progress, policy: GatePolicy): number {
+export function settlesAtMs(
+  released: ReleasedInstance,
+  progress: Pick<Progress, 'seen' | 'lastAtMs'>,
+  policy: GatePolicy,
+): number {
   const cap = released.releasedAtMs + policy.settleMaxMs;
   if (progress.seen >= released.predictedAttaches)
     return Math.min(cap, progress.lastAtMs ?? released.releasedAtMs);
@@ -241,50 +158,6 @@ function releaseOrder(waiting: readonly WaitingInstance[]): WaitingInstance[] {
 
 function byWaitAge(a: WaitingInstance, b: WaitingInstance): number {
   return a.waitingSinceMs - b.waitingSinceMs || a.instanceId.localeCompare(b.instanceId);
-}
-
-/**
- * Per group, the shortest time seen between two consecutive attaches of one released node (ipamd attaches one ENI
- * per reconcile and waits for it to show up before the next): a node's later attaches come no sooner after each
- * other.
- *
- * @example
- * shortestAttachGapsMs([released], [{ atMs: 12_000, instanceId: 'i-1' }, { atMs: 19_000, instanceId: 'i-1' }]) // Map { 'g' => { shortestMs: 7000, samples: 1 } }
- */
-export function shortestAttachGapsMs(
-  released: readonly ReleasedInstance[],
-  observed: readonly ObservedAttach[],
-): Map<string, DelaySample> {
-  const gaps = new Map<string, DelaySample>();
-  for (const r of released) {
-    const times = observed
-      .filter((a) => a.instanceId === r.instanceId && a.atMs >= r.releasedAtMs - CLOCK_SKEW_MS)
-      .map((a) => a.atMs)
-      .sort((a, b) => a - b);
-    for (let i = 1; i < times.length; i += 1) {
-      const gap = (times[i] ?? 0) - (times[i - 1] ?? 0);
-      const known = gaps.get(r.groupName);
-      gaps.set(r.groupName, {
-        shortestMs: Math.min(known?.shortestMs ?? gap, gap),
-        samples: (known?.samples ?? 0) + 1,
-      });
-    }
-  }
-  return gaps;
-}
-
-/** A learned gap is kept this far below the shortest one seen. */
-export const ATTACH_GAP_MARGIN_MS = 1_000;
-
-/**
- * The gap the gate may count on for a group: the shortest seen, less a margin, capped; 0 until enough samples.
- *
- * @example
- * usableAttachGapMs({ shortestMs: 7_000, samples: 5 }) // 6_000
- */
-export function usableAttachGapMs(learned: DelaySample | null): number {
-  if (learned === null || learned.samples < DELAY_MIN_SAMPLES) return 0;
-  return Math.max(0, Math.min(MAX_ATTACH_DELAY_MS, learned.shortestMs - ATTACH_GAP_MARGIN_MS));
 }
 
 /** `count` single attaches, the first at `firstAtMs`, then one every `gapMs`. */

@@ -1,15 +1,17 @@
-import type { InstanceLimits } from '../../domain/instance-limits.js';
 import {
   type DelaySample,
+  shortestAttachDelaysMs,
+  shortestAttachGapsMs,
+  usableAttachDelayMs,
+  usableAttachGapMs,
+} from '../../domain/attach-timing.js';
+import type { InstanceLimits } from '../../domain/instance-limits.js';
+import {
   decideGate,
   type GateDecision,
   observationStartMs,
   type ReleasedInstance,
   type ReleaseReason,
-  shortestAttachDelaysMs,
-  shortestAttachGapsMs,
-  usableAttachDelayMs,
-  usableAttachGapMs,
   type WaitingInstance,
 } from '../../domain/launch-gate.js';
 import type { AttachDelay, GateState, PeerEstimate, WaitRecord } from '../../ports/gate-state-store.js';

@@ -1,15 +1,17 @@
 import fc from 'fast-check';
 import {
+  shortestAttachDelaysMs,
+  shortestAttachGapsMs,
+  usableAttachDelayMs,
+  usableAttachGapMs,
+} from '../../../../shared/domain/attach-timing.js';
+import {
   decideGate,
   type GatePolicy,
   type ObservedAttach,
   observationStartMs,
   type ReleasedInstance,
   settlesAtMs,
-  shortestAttachDelaysMs,
-  shortestAttachGapsMs,
-  usableAttachDelayMs,
-  usableAttachGapMs,
   type WaitingInstance,
 } from '../../../../shared/domain/launch-gate.js';
 
@@ -325,9 +327,9 @@ describe('learning from what the account shows', () => {
 describe('settlesAtMs and observationStartMs', () => {
   it('retires once every predicted attach is seen, after a quiet spell, or at the cap', () => {
     const r = released('i-a', { releasedAtMs: 0, predictedAttaches: 2 });
-    expect(settlesAtMs(r, { seen: 2, firstAtMs: 5_000, lastAtMs: 9_000 }, policy)).toBe(9_000);
-    expect(settlesAtMs(r, { seen: 1, firstAtMs: 9_000, lastAtMs: 9_000 }, policy)).toBe(99_000);
-    expect(settlesAtMs(r, { seen: 0, firstAtMs: null, lastAtMs: null }, policy)).toBe(300_000);
+    expect(settlesAtMs(r, { seen: 2, lastAtMs: 9_000 }, policy)).toBe(9_000);
+    expect(settlesAtMs(r, { seen: 1, lastAtMs: 9_000 }, policy)).toBe(99_000);
+    expect(settlesAtMs(r, { seen: 0, lastAtMs: null }, policy)).toBe(300_000);
   });
 
   it('observes from the oldest release in flight when it is older than the window', () => {

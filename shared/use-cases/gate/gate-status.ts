@@ -1,9 +1,7 @@
 import { DEFAULT_GUARD_SETTINGS } from '../../domain/guard-defaults.js';
 import type { LifecycleHookAdmin, LifecycleHookSpec } from '../../ports/lifecycle-hook-admin.js';
+import { PENDING_WAIT } from './gate-ledger.js';
 import { checkNodeWait, describeGuardMode, type NodeWaitCheck } from './node-wait-check.js';
-
-/** Lifecycle state of an instance a launch hook holds. */
-export const PENDING_WAIT = 'Pending:Wait';
 
 export interface GateStatusRow {
   readonly groupName: string;

@@ -1,5 +1,6 @@
 import { ConcurrentUpdateError } from '../../../../../shared/ports/guard-state-store.js';
-import { mergeWaits, runGatePass } from '../../../../../shared/use-cases/gate/run-gate-pass.js';
+import { mergeWaits } from '../../../../../shared/use-cases/gate/gate-ledger.js';
+import { runGatePass } from '../../../../../shared/use-cases/gate/run-gate-pass.js';
 import { buildGateDeps, FakeGateWorld } from '../../../../fakes/gate-fakes.js';
 
 describe('runGatePass', () => {

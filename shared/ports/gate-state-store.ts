@@ -1,4 +1,4 @@
-import type { ObservedAttach, ReleasedInstance } from '../domain/launch-gate.js';
+import type { ReleasedInstance } from '../domain/launch-gate.js';
 import type { Versioned } from './guard-state-store.js';
 
 /**
@@ -33,14 +33,6 @@ export interface AttachDelay {
   readonly atMs: number;
 }
 
-/** The account's attaches as one pass read them: later passes within a few seconds reuse it (one read, shared). */
-export interface SharedObservation {
-  readonly atMs: number;
-  /** The read covers attaches after this time. */
-  readonly sinceMs: number;
-  readonly attaches: readonly ObservedAttach[];
-}
-
 /** The gate's ledger: one item, changed only under its version. */
 export interface GateState {
   readonly released: readonly ReleasedInstance[];
@@ -49,8 +41,6 @@ export interface GateState {
   readonly delays: readonly AttachDelay[];
   /** The shortest time seen between two attaches of one node, per group (see `shortestAttachGapsMs`). */
   readonly gaps: readonly AttachDelay[];
-  /** The last read of the account's attaches (absent until a pass reads them). */
-  readonly observation?: SharedObservation;
 }
 
 export const EMPTY_GATE_STATE: GateState = Object.freeze({

@@ -1,13 +1,12 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { ObservedAttach, ReleasedInstance } from '../../domain/launch-gate.js';
+import type { ReleasedInstance } from '../../domain/launch-gate.js';
 import {
   type AttachDelay,
   EMPTY_GATE_STATE,
   type GateState,
   type GateStateStore,
   type PeerEstimate,
-  type SharedObservation,
   type WaitRecord,
 } from '../../ports/gate-state-store.js';
 import { ConcurrentUpdateError, type Versioned } from '../../ports/guard-state-store.js';
@@ -41,18 +40,6 @@ function listOf<T>(item: Record<string, unknown>, key: string, fields: Record<st
 
 function corrupt(detail: string): CorruptGateItemError {
   return new CorruptGateItemError(`item pk=${GATE_KEY.pk} sk=${GATE_KEY.sk}: ${detail}`);
-}
-
-/** The shared observation, when the item has one (a number `atMs`/`sinceMs` and a list of attaches). */
-function observationOf(item: Record<string, unknown>): { observation?: SharedObservation } {
-  const raw = item.observation;
-  if (raw === undefined) return {};
-  if (typeof raw !== 'object' || raw === null) throw corrupt('observation is not a map');
-  const o = raw as Record<string, unknown>;
-  if (!isNumber(o.atMs) || !isNumber(o.sinceMs))
-    throw corrupt('observation.atMs or observation.sinceMs is not a number');
-  const attaches = listOf<ObservedAttach>(o, 'attaches', { atMs: isNumber, instanceId: isNullableString });
-  return { observation: { atMs: o.atMs as number, sinceMs: o.sinceMs as number, attaches } };
 }
 
 /** Reads a stored gate item back, checking every field the guard relies on. */
@@ -95,7 +82,6 @@ export function parseGateItem(item: Record<string, unknown> | undefined): Versio
         shortestMs: isNumber,
         atMs: isNumber,
       }),
-      ...observationOf(item),
     },
   };
 }

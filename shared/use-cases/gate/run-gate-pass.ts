@@ -7,7 +7,7 @@ import {
   type ReleaseReason,
   type WaitingInstance,
 } from '../../domain/launch-gate.js';
-import type { GateState, SharedObservation, WaitRecord } from '../../ports/gate-state-store.js';
+import type { GateState, WaitRecord } from '../../ports/gate-state-store.js';
 import { ConcurrentUpdateError } from '../../ports/guard-state-store.js';
 import type { LifecycleActionResult } from '../../ports/lifecycle-actions.js';
 import { mapWithConcurrency } from '../audit/map-with-concurrency.js';
@@ -84,11 +84,10 @@ export async function runGatePass(
     );
     const peers = members.length === 0 ? state.peers : await refreshPeers(deps, state, members, nowMs);
     const released = [...state.released, ...proceededOnTheirOwn(groups, state, peers, limits, nowMs)];
-    const observation =
+    const observed =
       members.length === 0 && released.length === 0
-        ? undefined
-        : await observe(deps, state.observation, observationStartMs(nowMs, released), nowMs);
-    const observed = observation?.attaches ?? [];
+        ? []
+        : await deps.attaches.attachesSince(observationStartMs(nowMs, released));
     const delays = learnShortest(
       state.delays,
       shortestAttachDelaysMs(released, observed),
@@ -124,7 +123,6 @@ export async function runGatePass(
       peers,
       delays,
       gaps,
-      ...(observation ? { observation } : {}),
     };
     try {
       await deps.store.commitGate(next, stored.version);
@@ -135,31 +133,6 @@ export async function runGatePass(
     return act(deps, decision, waits, members.length, nowMs);
   }
   throw new GatePassConflictError(`the gate ledger kept changing over ${MAX_COMMIT_ATTEMPTS} attempts`);
-}
-
-/** A read of the account's attaches younger than this is reused by the next pass (either gate function). */
-export const OBSERVATION_REUSE_MS = 3_000;
-
-/**
- * The account's attaches since `sinceMs`: the shared read when it is recent and covers that far back, else a new
- * read. Attaches made since the shared read are missed for at most its age; the gate's own released nodes stay
- * booked until seen, so only other consumers' newest attaches can be late, and their rate is reserved anyway.
- */
-async function observe(
-  deps: GateDeps,
-  shared: SharedObservation | undefined,
-  sinceMs: number,
-  nowMs: number,
-): Promise<SharedObservation> {
-  if (
-    shared &&
-    nowMs - shared.atMs >= 0 &&
-    nowMs - shared.atMs < OBSERVATION_REUSE_MS &&
-    shared.sinceMs <= sinceMs
-  ) {
-    return { ...shared, attaches: shared.attaches.filter((a) => a.atMs > sinceMs), sinceMs };
-  }
-  return { atMs: nowMs, sinceMs, attaches: await deps.attaches.attachesSince(sinceMs) };
 }
 
 async function act(

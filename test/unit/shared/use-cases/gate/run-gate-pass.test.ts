@@ -187,24 +187,6 @@ describe('runGatePass', () => {
   });
 });
 
-describe('one read of the account, shared by passes', () => {
-  it('reuses a read younger than 3 s, and reads again after', async () => {
-    const world = new FakeGateWorld();
-    world.addGroup('workers', { waiting: 30 });
-    world.attaches.push(...Array.from({ length: 40 }, () => ({ atMs: 0, instanceId: 'i-x' })));
-    const { deps } = buildGateDeps(world);
-    await runGatePass(deps);
-    const reads = () => world.describeCalls;
-    const afterFirst = reads();
-    world.nowMs = 2_000;
-    await runGatePass(deps);
-    expect(reads()).toBe(afterFirst);
-    world.nowMs = 5_500;
-    await runGatePass(deps);
-    expect(reads()).toBe(afterFirst + 1);
-  });
-});
-
 describe('mergeWaits', () => {
   const record = (
     instanceId: string,

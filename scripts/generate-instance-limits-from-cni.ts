@@ -27,7 +27,7 @@ import {
 } from '../shared/instance-types/instance-limits-render.js';
 import { EC2_API_SOURCE, parseComplement } from '../shared/instance-types/instance-limits-rows.js';
 import { buildEc2Client, fetchApiRows } from './describe-instance-types.js';
-import { KNOWN_SOURCES } from './instance-limits-sources.js';
+import { KNOWN_SOURCES, parseGeneratedAt } from './instance-limits-sources.js';
 
 const CNI_REPOSITORY = 'github.com/aws/amazon-vpc-cni-k8s';
 
@@ -82,12 +82,7 @@ function readOptions(argv: readonly string[]): CliOptions {
       'out-module': { type: 'string' },
     },
   });
-  const generatedAt = values['generated-at'] ?? new Date().toISOString();
-  if (Number.isNaN(Date.parse(generatedAt))) {
-    throw new Error(
-      `--generated-at is '${generatedAt}', expected an ISO-8601 time such as 2025-01-01T00:00:00Z`,
-    );
-  }
+  const generatedAt = parseGeneratedAt(values['generated-at']);
   const wantsApi = values.endpoint !== undefined || values.region !== undefined;
   return {
     goSource: readGoSourceOption(values),

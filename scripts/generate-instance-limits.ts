@@ -23,7 +23,7 @@ import {
   parseComplement,
 } from '../shared/instance-types/instance-limits-rows.js';
 import { buildEc2Client, fetchApiRows } from './describe-instance-types.js';
-import { KNOWN_SOURCES } from './instance-limits-sources.js';
+import { KNOWN_SOURCES, parseGeneratedAt } from './instance-limits-sources.js';
 
 interface CliOptions {
   readonly endpoint: string | undefined;
@@ -47,12 +47,7 @@ function readOptions(argv: readonly string[]): CliOptions {
       'out-module': { type: 'string' },
     },
   });
-  const generatedAt = values['generated-at'] ?? new Date().toISOString();
-  if (Number.isNaN(Date.parse(generatedAt))) {
-    throw new Error(
-      `--generated-at is '${generatedAt}', expected an ISO-8601 time such as 2025-01-01T00:00:00Z`,
-    );
-  }
+  const generatedAt = parseGeneratedAt(values['generated-at']);
   return {
     endpoint: values.endpoint,
     region: values.region ?? process.env.AWS_REGION ?? 'us-east-1',

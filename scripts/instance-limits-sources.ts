@@ -9,3 +9,14 @@ export const KNOWN_SOURCES: Readonly<Record<string, string>> = {
   'amazon-vpc-cni-k8s:gen_vpc_ip_limits.go':
     'github.com/aws/amazon-vpc-cni-k8s scripts/gen_vpc_ip_limits.go addManualLimits (bare metal, hypervisor unknown)',
 };
+
+/** The `--generated-at` flag (default now), checked to be an ISO-8601 time. */
+export function parseGeneratedAt(value: string | undefined): string {
+  const generatedAt = value ?? new Date().toISOString();
+  if (Number.isNaN(Date.parse(generatedAt))) {
+    throw new Error(
+      `--generated-at is '${generatedAt}', expected an ISO-8601 time such as 2025-01-01T00:00:00Z`,
+    );
+  }
+  return generatedAt;
+}

@@ -198,7 +198,7 @@ export function createLaunchGate(wiring?: GateWiring) {
   const resolve = resolveWiring(wiring);
   if (!wiring) resolve();
   return async (event: unknown): Promise<{ batchItemFailures: { itemIdentifier: string }[] }> => {
-    const { deps, selfRoleArns } = resolve();
+    const { deps, selfRoleArns, metrics } = resolve();
     const messages = parseSqsRecords(event);
     const { records, warmPool, invalid } = waitRecordsOf(messages, selfRoleArns);
     for (const bad of invalid) logger.error('invalid lifecycle action event', bad);
@@ -212,7 +212,7 @@ export function createLaunchGate(wiring?: GateWiring) {
     const outcome = await runGatePass(deps, records);
     logger.info('launch gate pass', { trigger: 'event', recorded: records.length, ...outcome });
     warnOnBacklog(outcome, deps.settings.policy.maxHoldMs);
-    await resolve().metrics?.emit(gatePassMetrics(outcome));
+    await metrics?.emit(gatePassMetrics(outcome));
     return { batchItemFailures: invalid.map((i) => ({ itemIdentifier: i.messageId })) };
   };
 }

@@ -1,19 +1,28 @@
 import type { SimNetworkInterface } from '../../simulator/ec2-model.js';
 import { findSimulatorInstanceLimits, simulatorInstanceTypes } from '../../simulator/instance-catalog.js';
-import {
-  globalTimeoutSec,
-  type LifecycleHook,
-  parseLifecycleResult,
-} from '../../simulator/lifecycle-hooks.js';
 import type { SimulatedAccount } from '../../simulator/simulated-account.js';
 import { SimulatedApiError } from '../../simulator/simulated-api-error.js';
 
-type Input = Record<string, unknown>;
-type Output = Record<string, unknown>;
-interface Filter {
-  readonly Name?: string;
-  readonly Values?: readonly string[];
-}
+import {
+  filtersOf,
+  type Input,
+  matchesAll,
+  type Output,
+  paginate,
+  strings,
+  tagList,
+} from './simulated-api-input.js';
+import {
+  completeLifecycleAction,
+  describeAutoScalingGroups,
+  describeAutoScalingInstances,
+  describeLifecycleHooks,
+  putLifecycleHook,
+  recordLifecycleActionHeartbeat,
+  setDesiredCapacity,
+  tagGroups,
+  updateAutoScalingGroup,
+} from './simulated-auto-scaling-api.js';
 
 /** Answers one SDK command from the simulated account; unknown commands fail with a clear error. */
 export function answerCommand(
@@ -64,91 +73,6 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   'SNSClient:PublishCommand': publish,
   'EventBridgeClient:PutEventsCommand': putEvents,
 };
-
-function strings(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-}
-
-function filtersOf(input: Input): Filter[] {
-  return Array.isArray(input.Filters) ? (input.Filters as Filter[]) : [];
-}
-
-/** EC2 filter values accept `*` and `?` wildcards. */
-function globMatch(pattern: string, value: string): boolean {
-  const regex = new RegExp(
-    `^${pattern
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '.*')
-      .replace(/\?/g, '.')}$`,
-  );
-  return regex.test(value);
-}
-
-function tagFilterMatches(
-  name: string,
-  values: readonly string[],
-  tags: Readonly<Record<string, string>>,
-): boolean | null {
-  if (name === 'tag-key') return values.some((v) => Object.keys(tags).some((k) => globMatch(v, k)));
-  if (name === 'tag-value') return values.some((v) => Object.values(tags).some((t) => globMatch(v, t)));
-  if (name.startsWith('tag:')) {
-    const tag = tags[name.slice(4)];
-    return tag !== undefined && values.some((v) => globMatch(v, tag));
-  }
-  return null;
-}
-
-function matchesAll(
-  filters: readonly Filter[],
-  fields: Readonly<Record<string, readonly string[]>>,
-  tags: Readonly<Record<string, string>>,
-  operation: string,
-): boolean {
-  for (const filter of filters) {
-    const name = filter.Name ?? '';
-    const values = filter.Values ?? [];
-    const byTag = tagFilterMatches(name, values, tags);
-    if (byTag !== null) {
-      if (!byTag) return false;
-      continue;
-    }
-    const field = fields[name];
-    if (!field) {
-      throw new SimulatedApiError(
-        'InvalidParameterValue',
-        `The filter '${name}' is invalid for ${operation}`,
-      );
-    }
-    if (!values.some((v) => field.some((f) => globMatch(v, f)))) return false;
-  }
-  return true;
-}
-
-/** MaxResults / NextToken pagination; the token is the offset of the next item. */
-function paginate<T>(items: readonly T[], input: Input, maxKey: string, tokenKey: string, maxLimit = 1000) {
-  const max = typeof input[maxKey] === 'number' ? Math.min(input[maxKey] as number, maxLimit) : maxLimit;
-  const token = input[tokenKey];
-  let start = 0;
-  if (typeof token === 'string' && token.length > 0) {
-    start = Number.parseInt(
-      Buffer.from(token, 'base64')
-        .toString('utf8')
-        .replace(/^offset:/, ''),
-      10,
-    );
-    if (!Number.isInteger(start) || start < 0 || start > items.length) {
-      throw new SimulatedApiError('InvalidPaginationToken', `The pagination token '${token}' is invalid`);
-    }
-  }
-  const page = items.slice(start, start + max);
-  const next =
-    start + max < items.length ? Buffer.from(`offset:${start + max}`).toString('base64') : undefined;
-  return { page, next };
-}
-
-function tagList(tags: Readonly<Record<string, string>>) {
-  return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
-}
 
 function describeSubnets(account: SimulatedAccount, input: Input): Output {
   account.ec2.admit('DescribeSubnets');
@@ -434,174 +358,6 @@ function getSubnetCidrReservations(account: SimulatedAccount, input: Input): Out
     SubnetIpv6CidrReservations: [],
     NextToken: next,
   };
-}
-
-function describeAutoScalingGroups(account: SimulatedAccount, input: Input): Output {
-  const names = strings(input.AutoScalingGroupNames);
-  const groups = [...account.groups.values()].filter(
-    (g) =>
-      (names.length === 0 || names.includes(g.spec.name)) &&
-      filtersOf(input).every((f) => tagFilterMatches(f.Name ?? '', f.Values ?? [], g.tags) ?? false),
-  );
-  const { page, next } = paginate(groups, input, 'MaxRecords', 'NextToken', 100);
-  return {
-    AutoScalingGroups: page.map((g) => ({
-      AutoScalingGroupName: g.spec.name,
-      AutoScalingGroupARN: g.arn,
-      MinSize: g.minSize,
-      MaxSize: g.maxSize,
-      DesiredCapacity: g.desiredCapacity,
-      DefaultCooldown: 300,
-      AvailabilityZones: [...new Set(g.spec.subnets.map((s) => account.ec2.subnet(s).availabilityZone))],
-      VPCZoneIdentifier: g.spec.subnets.join(','),
-      HealthCheckType: 'EC2',
-      ...(g.deleting ? { Status: 'Delete in progress' } : {}),
-      ...(g.spec.instanceTypes.length > 1
-        ? {
-            MixedInstancesPolicy: {
-              LaunchTemplate: {
-                LaunchTemplateSpecification: { LaunchTemplateName: g.spec.name, Version: '$Default' },
-                Overrides: g.spec.instanceTypes.map((InstanceType) => ({ InstanceType })),
-              },
-            },
-          }
-        : {}),
-      CreatedTime: new Date(account.startEpochMs - 86_400_000),
-      Instances: g.members.map((m) => ({
-        InstanceId: m.instanceId,
-        InstanceType: m.instanceType,
-        AvailabilityZone: m.availabilityZone,
-        LifecycleState: m.lifecycle,
-        HealthStatus: 'Healthy',
-        ProtectedFromScaleIn: false,
-      })),
-      Tags: Object.entries(g.tags).map(([Key, Value]) => ({
-        Key,
-        Value,
-        ResourceId: g.spec.name,
-        ResourceType: 'auto-scaling-group',
-        PropagateAtLaunch: true,
-      })),
-    })),
-    NextToken: next,
-  };
-}
-
-/** DescribeAutoScalingInstances: every instance of every group, or those named. */
-function describeAutoScalingInstances(account: SimulatedAccount, input: Input): Output {
-  const ids = strings(input.InstanceIds);
-  const instances = [...account.groups.values()].flatMap((g) =>
-    g.members
-      .filter((m) => ids.length === 0 || ids.includes(m.instanceId))
-      .map((m) => ({
-        InstanceId: m.instanceId,
-        InstanceType: m.instanceType,
-        AutoScalingGroupName: g.spec.name,
-        AvailabilityZone: m.availabilityZone,
-        LifecycleState: m.lifecycle,
-        HealthStatus: 'HEALTHY',
-        ProtectedFromScaleIn: false,
-      })),
-  );
-  const { page, next } = paginate(instances, input, 'MaxRecords', 'NextToken', 50);
-  return { AutoScalingInstances: page, NextToken: next };
-}
-
-/** CreateOrUpdateTags / DeleteTags on Auto Scaling groups (ResourceType auto-scaling-group). */
-function tagGroups(account: SimulatedAccount, input: Input, identityArn: string, create: boolean): Output {
-  const tags = Array.isArray(input.Tags) ? (input.Tags as Input[]) : [];
-  for (const tag of tags) {
-    const groupName = typeof tag.ResourceId === 'string' ? tag.ResourceId : '';
-    const key = typeof tag.Key === 'string' ? tag.Key : '';
-    if (!groupName || !key)
-      throw new SimulatedApiError('ValidationError', 'Each tag needs ResourceId and Key');
-    const value = create ? (typeof tag.Value === 'string' ? tag.Value : '') : null;
-    account.autoScalingApi.tagGroup(groupName, key, value, identityArn);
-  }
-  return {};
-}
-
-function hookOutput(groupName: string, hook: LifecycleHook): Output {
-  return {
-    LifecycleHookName: hook.name,
-    AutoScalingGroupName: groupName,
-    LifecycleTransition: hook.transition,
-    NotificationMetadata: hook.notificationMetadata ?? undefined,
-    HeartbeatTimeout: hook.heartbeatTimeoutSec,
-    GlobalTimeout: globalTimeoutSec(hook.heartbeatTimeoutSec),
-    DefaultResult: hook.defaultResult,
-  };
-}
-
-function describeLifecycleHooks(account: SimulatedAccount, input: Input): Output {
-  const groupName = requiredString(input, 'AutoScalingGroupName');
-  const hooks = account.autoScalingApi.describeLifecycleHooks(groupName, strings(input.LifecycleHookNames));
-  return { LifecycleHooks: hooks.map((hook) => hookOutput(groupName, hook)) };
-}
-
-function putLifecycleHook(account: SimulatedAccount, input: Input): Output {
-  account.autoScalingApi.putLifecycleHook(requiredString(input, 'AutoScalingGroupName'), input);
-  return {};
-}
-
-function actionReference(input: Input): { token?: string; instanceId?: string } {
-  return {
-    ...(typeof input.LifecycleActionToken === 'string' ? { token: input.LifecycleActionToken } : {}),
-    ...(typeof input.InstanceId === 'string' ? { instanceId: input.InstanceId } : {}),
-  };
-}
-
-function completeLifecycleAction(account: SimulatedAccount, input: Input): Output {
-  account.autoScalingApi.completeLifecycleAction(
-    requiredString(input, 'AutoScalingGroupName'),
-    requiredString(input, 'LifecycleHookName'),
-    actionReference(input),
-    parseLifecycleResult(input.LifecycleActionResult),
-  );
-  return {};
-}
-
-function recordLifecycleActionHeartbeat(account: SimulatedAccount, input: Input): Output {
-  account.autoScalingApi.recordLifecycleActionHeartbeat(
-    requiredString(input, 'AutoScalingGroupName'),
-    requiredString(input, 'LifecycleHookName'),
-    actionReference(input),
-  );
-  return {};
-}
-
-function requiredString(input: Input, key: string): string {
-  const value = input[key];
-  if (typeof value !== 'string' || value.length === 0) {
-    throw new SimulatedApiError('ValidationError', `${key} is required`);
-  }
-  return value;
-}
-
-function setDesiredCapacity(account: SimulatedAccount, input: Input, identityArn: string): Output {
-  const desired = input.DesiredCapacity;
-  if (typeof desired !== 'number')
-    throw new SimulatedApiError('ValidationError', 'DesiredCapacity is required');
-  account.autoScalingApi.setDesiredCapacity(
-    requiredString(input, 'AutoScalingGroupName'),
-    desired,
-    input.HonorCooldown === true,
-    identityArn,
-  );
-  return {};
-}
-
-function updateAutoScalingGroup(account: SimulatedAccount, input: Input, identityArn: string): Output {
-  const sizes: { minSize?: number; maxSize?: number; desiredCapacity?: number } = {};
-  if (typeof input.MinSize === 'number') sizes.minSize = input.MinSize;
-  if (typeof input.MaxSize === 'number') sizes.maxSize = input.MaxSize;
-  if (typeof input.DesiredCapacity === 'number') sizes.desiredCapacity = input.DesiredCapacity;
-  account.autoScalingApi.updateAutoScalingGroup(
-    requiredString(input, 'AutoScalingGroupName'),
-    sizes,
-    identityArn,
-  );
-  return {};
 }
 
 function clusterFor(account: SimulatedAccount, name: unknown): string {

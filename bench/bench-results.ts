@@ -5,6 +5,7 @@ import type { CliStartupResult } from './cli-startup.js';
 import type { ColdStartRow } from './cold-start.js';
 import type { ModeRow } from './pacing-modes.js';
 import type { PacingSummaryRow } from './pacing-summary.js';
+import type { QuickStartResult } from './quick-start.js';
 import type { StaggerRow } from './stagger-efficiency.js';
 
 /** Cold-start figures added after the first results were kept: a stored run may lack them. */
@@ -43,4 +44,6 @@ export interface BenchResults {
   readonly auditCost: readonly AuditCostRow[];
   readonly coldStart: readonly StoredColdStartRow[];
   readonly cliStartup?: CliStartupResult;
+  /** What `npm start` printed (the README's quick start). */
+  readonly quickStart?: QuickStartResult;
 }

@@ -7,6 +7,7 @@ import { withGuardMode } from '../shared/simulator/guard-mode-variant.js';
 import type { SimulationSummary } from '../shared/simulator/metrics.js';
 import type { Scenario } from '../shared/simulator/scenario.js';
 import { SimulatedAccount } from '../shared/simulator/simulated-account.js';
+import { earliestPacedAttachesMs } from './clairvoyant-schedule.js';
 
 /** How a run paces the scenario's opted-in groups. */
 export const Mode = {
@@ -68,10 +69,11 @@ async function run(scenario: Scenario, seed: number, guarded: boolean) {
 /**
  * A true lower bound on "time until all pods run" for any pacing that keeps the budget: the later of
  * - the scenario with no attach limit at all (every node boots and attaches at its own pace), and
- * - the budget's own bound: with A attaches to make for the new nodes, starting no earlier than the first one the
- *   free run makes, at most B = 40 in any 60 s window shared with the other consumers' attaches of the free run
- *   (they cannot be moved), the A-th attach comes no sooner than the end of the first run of windows that hold
- *   them all, and its pods need at least the shortest ENI-ready time after it.
+ * - the budget's own bound: the groups' attaches of that free run, sorted, are each the earliest its rank can come
+ *   (holding an attach back never brings another one forward), and any 60 s window holds at most B = 40 attaches,
+ *   the other consumers' free-run attaches included (they cannot be moved). Placing each attach in rank order at the
+ *   earliest instant both allow ({@link earliestPacedAttachesMs}) gives the earliest the last one can come; its pods
+ *   need at least the shortest ENI-ready time after it.
  */
 export async function clairvoyantBoundSec(scenario: Scenario, seed: number): Promise<number> {
   const free: Scenario = { ...scenario, account: { ...scenario.account, attachBudgetPerMin: 100_000 } };
@@ -88,18 +90,9 @@ export async function clairvoyantBoundSec(scenario: Scenario, seed: number): Pro
   const others = ok.filter((r) => external.has(r.caller)).map((r) => r.timeMs);
   const freeSec = report.summary.timeUntilAllPodsRunSec ?? 0;
   if (attaches.length === 0) return freeSec;
-  // Other consumers' attaches cannot be moved: by the time the groups' A-th attach lands, every window from the
-  // first one on has held them too.
-  const budget = scenario.account.attachBudgetPerMin;
-  const startMs = Math.min(...attaches);
-  let endMs = startMs;
-  for (;;) {
-    const windows = Math.floor((endMs - startMs) / 60_000) + 1;
-    const othersSoFar = others.filter((t) => t >= startMs && t <= endMs).length;
-    if (attaches.length + othersSoFar <= budget * windows) break;
-    endMs += 1000;
-  }
-  const rateSec = (endMs - firstActionMs) / 1000 + scenario.timing.eniReadySec.min;
+  const paced = earliestPacedAttachesMs(attaches, others, scenario.account.attachBudgetPerMin);
+  const lastMs = paced[paced.length - 1] ?? firstActionMs;
+  const rateSec = (lastMs - firstActionMs) / 1000 + scenario.timing.eniReadySec.min;
   return Math.round(Math.max(freeSec, rateSec));
 }
 

@@ -179,11 +179,18 @@ export function renderCliStartupSection(result: CliStartupResult | undefined): s
   ].join('\n');
 }
 
+/** The quick start's sample output: what `npm start` printed in the bench run. */
+export function renderQuickStartSection(result: BenchResults['quickStart']): string {
+  if (result === undefined) return `\`npm start\` output: ${NOT_MEASURED} (\`npm run bench\` records it).`;
+  return ['```', result.output, '```'].join('\n');
+}
+
 /** Every generated README section, by marker id. */
 export const README_SECTIONS: readonly {
   readonly id: string;
   readonly render: (results: BenchResults) => string;
 }[] = [
+  { id: 'quick-start', render: (results) => renderQuickStartSection(results.quickStart) },
   { id: 'run', render: renderRunSection },
   { id: 'pacing-modes', render: (results) => renderPacingTable(results.pacingModes.summary) },
   { id: 'alert-lead-time', render: (results) => renderAlertLeadSection(results.alertLeadTime) },

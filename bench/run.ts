@@ -11,6 +11,7 @@ import { CLI_STARTUP_RUNS, type CliStartupResult, measureCliStartup } from './cl
 import { COLD_START_GOALS, type ColdStartRow, functionNames, measureColdStart } from './cold-start.js';
 import { Mode, type ModeRow, measureModes } from './pacing-modes.js';
 import { type PacingSummaryRow, summarizePacing } from './pacing-summary.js';
+import { measureQuickStart } from './quick-start.js';
 import { renderReadme } from './readme-sections.js';
 import { measureStagger, type StaggerRow, scalingScenarioNames, Variant } from './stagger-efficiency.js';
 
@@ -167,6 +168,9 @@ for (const fn of functionNames(ROOT)) coldStart.push(await measureColdStart(ROOT
 log(`CLI start-up: the built CLI's short commands, ${CLI_STARTUP_RUNS} fresh processes each…`);
 const cliStartup = measureCliStartup(ROOT, CLI_STARTUP_RUNS);
 
+log('quick start: the built CLI as `npm start` runs it…');
+const quickStart = measureQuickStart(ROOT);
+
 function pacingRows(rows: readonly PacingSummaryRow[]): Row[] {
   return rows
     .filter((r) => r.mode !== Mode.none)
@@ -255,6 +259,7 @@ const results: BenchResults = {
   auditCost: audit,
   coldStart,
   cliStartup,
+  quickStart,
 };
 writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 

@@ -47,7 +47,7 @@ export function progressOf(released: ReleasedInstance, observed: readonly Observ
 }
 
 /** The learned delay is kept this far below the shortest one seen (clock skew between the guard and EC2). */
-export const ATTACH_DELAY_MARGIN_MS = 2_000;
+export const ATTACH_DELAY_MARGIN_MS = 1_000;
 /** A learned delay is never trusted beyond this. */
 export const MAX_ATTACH_DELAY_MS = 30_000;
 /**

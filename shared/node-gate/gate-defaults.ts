@@ -16,8 +16,12 @@ export const GATE_DEFAULTS = Object.freeze({
    * timeout, which normally ends an unreleased wait first.
    */
   maxHoldSec: 900,
-  /** Seconds between two IMDS reads on the node. */
-  pollSec: 5,
+  /**
+   * Seconds between two IMDS reads on the node: the release is seen within this, and the guard must count on the
+   * node attaching as early as at once, so a short poll wastes less of the attach budget. Two local IMDS requests a
+   * second are far below IMDS's per-instance throttling (EC2 user guide, "Instance metadata limits").
+   */
+  pollSec: 1,
   /** Tag choosing how a group is paced: `gate`, `ceiling` or `desired`. */
   modeTagKey: DEFAULT_GUARD_SETTINGS.modeTagKey,
 });

@@ -32,10 +32,10 @@ function checkWhole(field: keyof GateWaitParams, value: number, range: { min: nu
 }
 
 /**
- * Fills in the defaults (hold 900 s, poll 5 s) and checks the ranges; throws `InvalidGateWaitParamsError`.
+ * Fills in the defaults (hold 900 s, poll 1 s) and checks the ranges; throws `InvalidGateWaitParamsError`.
  *
  * @example
- * resolveGateWaitParams({ maxHoldSec: 300 }); // { maxHoldSec: 300, pollSec: 5 }
+ * resolveGateWaitParams({ maxHoldSec: 300 }); // { maxHoldSec: 300, pollSec: 1 }
  */
 export function resolveGateWaitParams(input: Partial<GateWaitParams> = {}): GateWaitParams {
   return Object.freeze({

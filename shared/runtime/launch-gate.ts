@@ -30,7 +30,7 @@ import { logger, SERVICE_NAME } from './logger.js';
 import { type StaggerClients, systemClock } from './stagger-runtime.js';
 
 /** Shortest pause between two passes of one invocation: each pass reads the account's ENIs once. */
-export const GATE_MIN_PASS_INTERVAL_MS = 2_000;
+export const GATE_MIN_PASS_INTERVAL_MS = 1_000;
 /** Longest pause while instances wait: picks up instances whose events were lost. */
 export const GATE_MAX_PASS_INTERVAL_MS = 10_000;
 

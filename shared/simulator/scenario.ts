@@ -1,4 +1,5 @@
 import { InvalidIpv4Error, parseCidr } from '../domain/ipv4.js';
+import { GATE_DEFAULTS } from '../node-gate/gate-defaults.js';
 import { findSimulatorInstanceLimits } from './instance-catalog.js';
 import { invalid, type Json, ObjectReader } from './scenario-reader.js';
 import type {
@@ -29,7 +30,7 @@ const DEFAULT_TIMING: ScenarioTiming = {
   customEventDelaySec: { min: 0.5, max: 0.5 },
   terminateSec: 30,
   launchRetrySec: 30,
-  gatePollSec: 5,
+  gatePollSec: GATE_DEFAULTS.pollSec,
 };
 
 /**

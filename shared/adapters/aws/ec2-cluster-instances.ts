@@ -1,6 +1,7 @@
-import { type EC2Client, type Instance, paginateDescribeInstances } from '@aws-sdk/client-ec2';
+import { type EC2Client, paginateDescribeInstances } from '@aws-sdk/client-ec2';
 import { classifyNode, nodeTagKeys } from '../../domain/node-ownership.js';
 import type { ClusterInstance, ClusterInstances } from '../../ports/cluster-instances.js';
+import { toClusterInstance } from './ec2-describe-mappers.js';
 
 /** Largest `MaxResults` DescribeInstances accepts. */
 const PAGE_SIZE = 1000;
@@ -12,27 +13,6 @@ const LIVE_STATES = ['pending', 'running'];
 /** A DescribeInstances call made to list cluster nodes failed. */
 export class ClusterInstancesError extends Error {
   override readonly name = 'ClusterInstancesError';
-}
-
-/** A `DescribeInstances` instance (SDK or AWS CLI JSON) as the port's `ClusterInstance`; null without an ID. */
-export function toClusterInstance(instance: Instance): ClusterInstance | null {
-  if (!instance.InstanceId) return null;
-  const tags: Record<string, string> = {};
-  for (const tag of instance.Tags ?? []) if (tag.Key !== undefined) tags[tag.Key] = tag.Value ?? '';
-  const enis = [...(instance.NetworkInterfaces ?? [])].sort(
-    (a, b) => (a.Attachment?.DeviceIndex ?? 0) - (b.Attachment?.DeviceIndex ?? 0),
-  );
-  return {
-    instanceId: instance.InstanceId,
-    instanceType: instance.InstanceType ?? null,
-    state: instance.State?.Name ?? 'unknown',
-    availabilityZone: instance.Placement?.AvailabilityZone ?? null,
-    subnetId: instance.SubnetId ?? null,
-    networkInterfaceSubnetIds: [
-      ...new Set(enis.map((eni) => eni.SubnetId).filter((id): id is string => typeof id === 'string')),
-    ],
-    tags,
-  };
 }
 
 /**

@@ -3,10 +3,8 @@ import {
   type Filter,
   GetSubnetCidrReservationsCommand,
   type GetSubnetCidrReservationsCommandOutput,
-  type NetworkInterface,
   paginateDescribeNetworkInterfaces,
   paginateDescribeSubnets,
-  type Subnet,
 } from '@aws-sdk/client-ec2';
 import { ReservationType, type SubnetCidrReservation } from '../../domain/subnet-address-map.js';
 import type {
@@ -15,6 +13,7 @@ import type {
   SubnetInventory,
   SubnetQuery,
 } from '../../ports/subnet-inventory.js';
+import { SubnetInventoryError, toAddresses, toSubnetInfo } from './ec2-describe-mappers.js';
 
 /** EC2 accepts at most 200 values in one filter (EC2 API reference, "Filter"). */
 export const MAX_FILTER_VALUES = 200;
@@ -22,60 +21,11 @@ export const MAX_FILTER_VALUES = 200;
 const PAGE_SIZE = 1000;
 
 /** An EC2 call made for the subnet inventory failed, or answered without a field the guard needs. */
-export class SubnetInventoryError extends Error {
-  override readonly name = 'SubnetInventoryError';
-}
 
 function chunk<T>(items: readonly T[], size: number): T[][] {
   const chunks: T[][] = [];
   for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
   return chunks;
-}
-
-function tagsOf(tags: readonly { Key?: string; Value?: string }[] | undefined): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const tag of tags ?? []) if (tag.Key !== undefined) result[tag.Key] = tag.Value ?? '';
-  return result;
-}
-
-/** A `DescribeSubnets` entry (SDK or AWS CLI JSON) as the port's `SubnetInfo`. */
-export function toSubnetInfo(subnet: Subnet): SubnetInfo {
-  const { SubnetId, VpcId, CidrBlock, AvailabilityZone, AvailableIpAddressCount } = subnet;
-  if (!SubnetId || !VpcId || !CidrBlock || !AvailabilityZone || AvailableIpAddressCount === undefined) {
-    throw new SubnetInventoryError(
-      `DescribeSubnets answered subnet '${SubnetId ?? '?'}' without SubnetId, VpcId, CidrBlock, AvailabilityZone or AvailableIpAddressCount`,
-    );
-  }
-  return {
-    subnetId: SubnetId,
-    vpcId: VpcId,
-    cidr: CidrBlock,
-    availabilityZone: AvailabilityZone,
-    availableIpCount: AvailableIpAddressCount,
-    ...(subnet.OwnerId === undefined ? {} : { ownerId: subnet.OwnerId }),
-    tags: tagsOf(subnet.Tags),
-  };
-}
-
-/** A `DescribeNetworkInterfaces` entry (SDK or AWS CLI JSON); null without an ID or subnet. */
-export function toAddresses(eni: NetworkInterface): NetworkInterfaceAddresses | null {
-  if (!eni.NetworkInterfaceId || !eni.SubnetId) return null;
-  const privateIps = (eni.PrivateIpAddresses ?? [])
-    .map((entry) => entry.PrivateIpAddress)
-    .filter((ip): ip is string => typeof ip === 'string');
-  if (privateIps.length === 0 && eni.PrivateIpAddress) privateIps.push(eni.PrivateIpAddress);
-  const attachTime = eni.Attachment?.AttachTime;
-  return {
-    networkInterfaceId: eni.NetworkInterfaceId,
-    subnetId: eni.SubnetId,
-    privateIps,
-    prefixes: (eni.Ipv4Prefixes ?? [])
-      .map((entry) => entry.Ipv4Prefix)
-      .filter((prefix): prefix is string => typeof prefix === 'string'),
-    instanceId: eni.Attachment?.InstanceId ?? null,
-    deviceIndex: eni.Attachment?.DeviceIndex ?? null,
-    attachTimeMs: attachTime === undefined ? null : new Date(attachTime).getTime(),
-  };
 }
 
 function toReservationType(value: string | undefined, cidr: string): ReservationType {

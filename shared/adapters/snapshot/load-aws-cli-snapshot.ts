@@ -11,7 +11,7 @@ import {
 import type { CniAddon } from '../../ports/cluster-directory.js';
 import type { ScalingGroup } from '../../ports/scaling-groups.js';
 import type { NetworkInterfaceAddresses, SubnetInfo } from '../../ports/subnet-inventory.js';
-import { toAddresses, toSubnetInfo } from '../aws/ec2-subnet-inventory.js';
+import { toAddresses, toSubnetInfo } from '../aws/ec2-describe-mappers.js';
 import { InMemoryClusterDirectory } from '../memory/in-memory-cluster-directory.js';
 import { InMemoryClusterInstances } from '../memory/in-memory-cluster-instances.js';
 import { InMemoryInstanceCatalog } from '../memory/in-memory-instance-catalog.js';

@@ -1,7 +1,7 @@
 import type { Instance } from '@aws-sdk/client-ec2';
 import { classifyNode } from '../../domain/node-ownership.js';
 import type { ClusterInstance } from '../../ports/cluster-instances.js';
-import { toClusterInstance } from '../aws/ec2-cluster-instances.js';
+import { toClusterInstance } from '../aws/ec2-describe-mappers.js';
 import { SnapshotError } from './snapshot-error.js';
 
 type Json = Record<string, unknown>;

@@ -197,8 +197,10 @@ export function learnShortest(
 }
 
 /**
- * Instances that left the hook without the guard (the heartbeat timeout, or a person): they will attach all the
- * same, so they join the ledger as released now.
+ * Instances that left the hook without the guard (the heartbeat timeout, or a person), or whose lifecycle event
+ * arrived only after a pass had released them and their booking had settled: they join the ledger as released when
+ * they began to wait (the earliest they can have left), so attaches they already made count as seen, not as still
+ * to come. The pass marks their wait records released, so each is booked once.
  */
 export function proceededOnTheirOwn(
   groups: readonly ScalingGroup[],
@@ -208,11 +210,14 @@ export function proceededOnTheirOwn(
   nowMs: number,
 ): ReleasedInstance[] {
   const known = new Set(state.released.map((r) => r.instanceId));
-  const waited = new Set(state.waits.filter((w) => w.stage !== 'released').map((w) => w.instanceId));
+  const waitedSince = new Map(
+    state.waits.filter((w) => w.stage !== 'released').map((w) => [w.instanceId, w.sinceMs]),
+  );
   const out: ReleasedInstance[] = [];
   for (const group of groups) {
     for (const i of group.instances) {
-      if (!waited.has(i.instanceId) || known.has(i.instanceId) || i.lifecycleState === PENDING_WAIT) continue;
+      const sinceMs = waitedSince.get(i.instanceId);
+      if (sinceMs === undefined || known.has(i.instanceId) || i.lifecycleState === PENDING_WAIT) continue;
       if (!i.lifecycleState.startsWith('Pending') && i.lifecycleState !== 'InService') continue;
       const type = i.instanceType ?? group.tags[INSTANCE_TYPE_TAG_KEY];
       if (!type || !limits.has(type)) continue;
@@ -220,7 +225,7 @@ export function proceededOnTheirOwn(
       out.push({
         instanceId: i.instanceId,
         groupName: group.name,
-        releasedAtMs: nowMs,
+        releasedAtMs: Math.min(nowMs, sinceMs),
         predictedAttaches: predicted,
         earliestAttachMs: nowMs,
         waitedMs: 0,

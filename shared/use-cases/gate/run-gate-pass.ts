@@ -83,7 +83,8 @@ export async function runGatePass(
       nowMs,
     );
     const peers = members.length === 0 ? state.peers : await refreshPeers(deps, state, members, nowMs);
-    const released = [...state.released, ...proceededOnTheirOwn(groups, state, peers, limits, nowMs)];
+    const onTheirOwn = proceededOnTheirOwn(groups, state, peers, limits, nowMs);
+    const released = [...state.released, ...onTheirOwn];
     const observed =
       members.length === 0 && released.length === 0
         ? []
@@ -110,7 +111,10 @@ export async function runGatePass(
       gatedInstanceIds: new Set(groups.flatMap((g) => g.instances.map((i) => i.instanceId))),
     });
     const beating = new Set(decision.heartbeat.map((w) => w.instanceId));
-    const releasing = new Set(decision.release.map((r) => r.instance.instanceId));
+    const releasing = new Set([
+      ...decision.release.map((r) => r.instance.instanceId),
+      ...onTheirOwn.map((r) => r.instanceId),
+    ]);
     const next: GateState = {
       released: decision.inFlight,
       waits: waits.map((w) =>

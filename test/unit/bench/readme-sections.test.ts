@@ -5,6 +5,7 @@ import type { AlertLeadRow } from '../../../bench/alert-lead-time.js';
 import type { AuditCostRow } from '../../../bench/audit-cost.js';
 import type { BenchResults, StoredColdStartRow } from '../../../bench/bench-results.js';
 import type { CliStartupResult } from '../../../bench/cli-startup.js';
+import { QUICK_START_ARGS } from '../../../bench/quick-start.js';
 import {
   endMarker,
   ReadmeSectionNotFoundError,
@@ -19,6 +20,7 @@ import {
   renderAuditCostSection,
   renderCliStartupSection,
   renderColdStartSection,
+  renderQuickStartSection,
   renderReadme,
   renderRunSection,
 } from '../../../bench/readme-sections.js';
@@ -192,5 +194,21 @@ describe('README section markers', () => {
   it('name the section whose markers are missing', () => {
     expect(() => sectionOf(readme, 'y')).toThrow(ReadmeSectionNotFoundError);
     expect(() => replaceSection(readme, 'y', 'z')).toThrow(/bench:y:start/);
+  });
+});
+
+describe('renderQuickStartSection', () => {
+  it('fences what npm start printed, and says not measured without it', () => {
+    expect(renderQuickStartSection({ command: 'capacity-guard simulate', output: '  a  1\n  b  2' })).toBe(
+      '```\n  a  1\n  b  2\n```',
+    );
+    expect(renderQuickStartSection(undefined)).toContain(NOT_MEASURED);
+  });
+
+  it('records the command npm start runs', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      scripts: { start: string };
+    };
+    expect(pkg.scripts.start.endsWith(`capacity-guard.js ${QUICK_START_ARGS.join(' ')}`)).toBe(true);
   });
 });

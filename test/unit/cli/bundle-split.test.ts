@@ -56,6 +56,20 @@ describe('the CLI bundle', () => {
     expect([...onDemand]).toEqual(expect.arrayContaining(['vega', 'vega-lite', '@aws-sdk/client-ec2']));
   });
 
+  it('audits a snapshot without loading the AWS SDK: the snapshot loader shares only type-free mappers', () => {
+    const entry = join(cli.root, 'dist', 'capacity-guard.js');
+    const lazy = [...readFileSync(entry, 'utf8').matchAll(DYNAMIC_IMPORT)].map((m) =>
+      resolve(dirname(entry), m[1] ?? ''),
+    );
+    // The chunk holding the snapshot loader names its files (SnapshotFile in load-aws-cli-snapshot.ts).
+    const snapshotChunks = lazy.filter((file) =>
+      readFileSync(file, 'utf8').includes('describe-network-interfaces.json'),
+    );
+    expect(snapshotChunks.length).toBeGreaterThan(0);
+    const loaded = bundledPackages(snapshotChunks.flatMap((file) => [...staticClosure(file)]));
+    expect([...loaded].filter((name) => /^(@aws-sdk\/|@smithy\/)/.test(name))).toEqual([]);
+  });
+
   it('a command that loads chunks on demand still runs from the built files', async () => {
     const run = await runBuiltCli(cli, ['audit', '--snapshot', 'examples/snapshot', '--json']);
     expect(run.stderr).toBe('');

@@ -305,7 +305,7 @@ describe('learning from what the account shows', () => {
       samples: 2,
     });
     expect(usableAttachDelayMs({ shortestMs: 12_000, samples: 2 })).toBe(0);
-    expect(usableAttachDelayMs({ shortestMs: 12_000, samples: 3 })).toBe(10_000);
+    expect(usableAttachDelayMs({ shortestMs: 12_000, samples: 3 })).toBe(11_000);
     expect(usableAttachGapMs({ shortestMs: 7_000, samples: 3 })).toBe(6_000);
     expect(usableAttachDelayMs({ shortestMs: 90_000, samples: 3 })).toBe(30_000);
   });

@@ -4,8 +4,8 @@ import {
 } from '../../../../shared/node-gate/gate-wait-params.js';
 
 describe('resolveGateWaitParams', () => {
-  it('defaults to a 900 s hold polled every 5 s', () => {
-    expect(resolveGateWaitParams()).toEqual({ maxHoldSec: 900, pollSec: 5 });
+  it('defaults to a 900 s hold polled every second', () => {
+    expect(resolveGateWaitParams()).toEqual({ maxHoldSec: 900, pollSec: 1 });
   });
 
   it.each([

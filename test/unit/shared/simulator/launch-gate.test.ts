@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-auto-scaling';
 import { DescribeSubnetsCommand } from '@aws-sdk/client-ec2';
 import { createSimulatedClients } from '../../../../shared/adapters/simulated/connect-to-simulator.js';
+import { GATE_DEFAULTS } from '../../../../shared/node-gate/gate-defaults.js';
 import type {
   EventBridgeEnvelope,
   GuardContext,
@@ -125,7 +126,7 @@ describe('scenario launchHook and guard-down', () => {
       defaultResult: 'CONTINUE',
       nodeWaits: true,
     });
-    expect(scenario.timing.gatePollSec).toBe(5);
+    expect(scenario.timing.gatePollSec).toBe(GATE_DEFAULTS.pollSec);
   });
 
   it('names the field, the value and the expected form of a bad hook', () => {

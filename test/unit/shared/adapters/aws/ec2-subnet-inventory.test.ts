@@ -6,10 +6,8 @@ import {
   GetSubnetCidrReservationsCommand,
 } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
-import {
-  Ec2SubnetInventory,
-  SubnetInventoryError,
-} from '../../../../../shared/adapters/aws/ec2-subnet-inventory.js';
+import { SubnetInventoryError } from '../../../../../shared/adapters/aws/ec2-describe-mappers.js';
+import { Ec2SubnetInventory } from '../../../../../shared/adapters/aws/ec2-subnet-inventory.js';
 
 const ec2Mock = mockClient(EC2Client);
 

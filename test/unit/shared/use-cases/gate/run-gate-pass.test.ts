@@ -135,6 +135,48 @@ describe('runGatePass', () => {
     expect(world.heartbeats).toHaveLength(5);
   });
 
+  it('counts a late lifecycle event of an instance it released and saw attach as seen, not as still to come', async () => {
+    const world = new FakeGateWorld();
+    world.addGroup('workers', { waiting: 2 });
+    const { deps, store } = buildGateDeps(world);
+    world.nowMs = 1_000;
+    expect((await runGatePass(deps)).released.budget).toBe(2);
+    const [first] = world.releases;
+    if (!first) throw new Error('nothing released');
+    for (const r of world.releases)
+      world.attaches.push(
+        { atMs: 10_000, instanceId: r.instanceId },
+        { atMs: 15_000, instanceId: r.instanceId },
+      );
+    const group = world.groups.get('workers');
+    if (!group) throw new Error('no group');
+    world.groups.set('workers', {
+      ...group,
+      instances: group.instances.map((i) => ({ ...i, lifecycleState: 'InService' })),
+    });
+    // A pass sees them past the hook; the launch event of the first comes only later, after its attaches.
+    world.nowMs = 12_000;
+    await runGatePass(deps);
+    world.nowMs = 20_000;
+    const late = {
+      instanceId: first.instanceId,
+      groupName: 'workers',
+      sinceMs: 500,
+      hookName: null,
+      heartbeatAtMs: null,
+      stage: 'recorded' as const,
+    };
+    await runGatePass(deps, [late]);
+    for (const nowMs of [30_000, 40_000]) {
+      world.nowMs = nowMs;
+      const outcome = await runGatePass(deps);
+      expect(outcome.pendingAttaches).toBe(0);
+    }
+    const ledger = (await store.readGate()).value;
+    expect(ledger.waits).toEqual([]);
+    expect(ledger.released).toEqual([]);
+  });
+
   it('books instances that proceeded at the hook timeout without the guard', async () => {
     const world = new FakeGateWorld();
     world.addGroup('workers', { waiting: 2 });
@@ -180,10 +222,12 @@ describe('runGatePass', () => {
     expect((await store.readGate()).value.delays).toEqual([
       { groupName: 'workers', shortestMs: 12_000, samples: 20, atMs: 155_000 },
     ]);
-    // Nodes released at 192 s attach after 202 s, when the 142 s attaches have left the window.
+    // Nodes released at 192 s attach from 203 s (12 s less the 1 s margin), when the 142 s attaches have left the
+    // window, and again from 210 s (the 8 s gap less 1 s), when the 150 s ones have: 20 fit. Counted from the
+    // release itself, none would.
     world.nowMs = 192_000;
     const outcome = await runGatePass(deps);
-    expect(outcome.released.budget).toBe(10);
+    expect(outcome.released.budget).toBe(20);
   });
 });
 

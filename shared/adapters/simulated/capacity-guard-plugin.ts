@@ -256,17 +256,21 @@ export function createSimulatedCapacityGuard(options: SimulatedGuardOptions = {}
     async start(ctx) {
       // A what-if run prints its own report; the functions' operational logs would only drown it.
       logger.setLogLevel(options.logLevel ?? 'SILENT');
-      deps = buildStaggerDeps(
-        config,
-        {
-          ec2: ctx.clients.ec2,
-          autoScaling: ctx.clients.autoScaling,
-          eventBridge: ctx.clients.eventBridge,
-          eks: ctx.clients.eks,
-        },
-        { nowMs: () => ctx.nowMs() },
-        staggerState,
-      );
+      deps = {
+        ...buildStaggerDeps(
+          config,
+          {
+            ec2: ctx.clients.ec2,
+            autoScaling: ctx.clients.autoScaling,
+            eventBridge: ctx.clients.eventBridge,
+            eks: ctx.clients.eks,
+          },
+          { nowMs: () => ctx.nowMs() },
+          staggerState,
+        ),
+        // The deployed guard reads an SSM parameter; here the scenario's `kill-switch` actions set it.
+        killSwitch: { isOn: async () => ctx.killSwitchOn() },
+      };
       reactor = createScaleReactor({
         deps,
         selfRoleArns: config.selfRoleArns,

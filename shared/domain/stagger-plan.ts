@@ -178,11 +178,23 @@ export function decideIntent(
   const wanted = intent.boundsOnly && plan ? plan.targetCapacity : intent.requestedCapacity;
   const target = Math.min(Math.max(wanted, configuredMinSize), configuredMaxSize);
   if (target <= running) {
-    // Handing back never goes backwards: the plan ends with the bounds as the operator last left them.
-    const latest = { ...plan, configuredMaxSize, configuredMinSize } as StaggerPlan;
-    return plan
-      ? { kind: 'cancel', plan: latest, restoreMaxSize: plan.mode === 'ceiling' ? configuredMaxSize : null }
-      : { kind: 'pass-through', reason: 'scale-in or no change', spend: null };
+    // Handing back never goes backwards: the plan ends with the bounds as the operator last left them. It is
+    // recorded as reached at the new target before the group is touched, so a hand-back cut short by a crash is
+    // finished by the next step, and the redelivered intent is recognised as applied.
+    if (!plan) return { kind: 'pass-through', reason: 'scale-in or no change', spend: null };
+    const latest: StaggerPlan = {
+      ...plan,
+      configuredMaxSize,
+      configuredMinSize,
+      targetCapacity: target,
+      allowedCapacity: target,
+      origin: intent.origin,
+    };
+    return {
+      kind: 'cancel',
+      plan: latest,
+      restoreMaxSize: plan.mode === 'ceiling' ? configuredMaxSize : null,
+    };
   }
   // Instances launched before the guard saw the intent (pending) have not booted yet: they count as wanted
   // nodes, and holding the group below them cancels their launches before they attach anything. A new, lower
@@ -302,7 +314,8 @@ export function decideSteps(
       const releasedAttaches = Math.max(0, plan.targetCapacity - plan.allowedCapacity) * plan.attachesPerNode;
       actions.push({
         kind: 'complete',
-        plan,
+        // Recorded as released before the group is touched: after a crash the next step only finishes it.
+        plan: { ...plan, allowedCapacity: plan.targetCapacity },
         capacity: plan.targetCapacity,
         restoreMaxSize: restore,
         reason: killSwitch ? 'kill-switch' : 'deadline',

@@ -22,6 +22,11 @@ export interface GuardContext {
   readonly clients: GuardClients;
   /** The kill switch as the scenario's `kill-switch` actions set it (the deployed guard reads SSM). */
   killSwitchOn(): boolean;
+  /**
+   * Whether the invocation that just returned (or threw) died at a `guard-crash` action: true once, and the next
+   * invocation starts alive. A dead invocation's input comes back as its trigger would bring it again.
+   */
+  takeCrash(): boolean;
 }
 
 export interface GuardSchedule {

@@ -1,3 +1,5 @@
+import type { GuardCrashPoint } from './guard-faults.js';
+
 /** A range drawn uniformly with the seeded PRNG. */
 export interface SecondsRange {
   readonly min: number;
@@ -158,6 +160,15 @@ export interface GuardDownAction extends ActionBase {
   readonly forSec: number;
 }
 
+/**
+ * The guard's next write to an Auto Scaling group takes effect, then its invocation dies before recording anything
+ * (`asg-write`), or the call fails with a network error although the write happened (`asg-write-ambiguous`).
+ */
+export interface GuardCrashAction extends ActionBase {
+  readonly via: 'guard-crash';
+  readonly after: GuardCrashPoint;
+}
+
 export type ScenarioAction =
   | ScaleAction
   | UpdateGroupAction
@@ -165,7 +176,8 @@ export type ScenarioAction =
   | TagAction
   | SetPodsAction
   | KillSwitchAction
-  | GuardDownAction;
+  | GuardDownAction
+  | GuardCrashAction;
 
 /** Actions that ask for a new capacity (the run's clock for "time until all pods run" starts at the first). */
 export function isCapacityAction(action: ScenarioAction): action is ScaleAction | UpdateGroupAction {

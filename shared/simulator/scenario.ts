@@ -1,5 +1,6 @@
 import { InvalidIpv4Error, parseCidr } from '../domain/ipv4.js';
 import { GATE_DEFAULTS } from '../node-gate/gate-defaults.js';
+import { GUARD_CRASH_POINTS, type GuardCrashPoint } from './guard-faults.js';
 import { findSimulatorInstanceLimits } from './instance-catalog.js';
 import { invalid, type Json, ObjectReader } from './scenario-reader.js';
 import type {
@@ -194,6 +195,7 @@ const ACTION_KINDS = [
   'set-pods',
   'kill-switch',
   'guard-down',
+  'guard-crash',
 ] as const;
 
 function parseAction(value: Json, path: string, groupNames: ReadonlySet<string>): ScenarioAction {
@@ -217,6 +219,18 @@ function parseAction(value: Json, path: string, groupNames: ReadonlySet<string>)
   switch (via) {
     case 'guard-down':
       action = { ...base, via, forSec: reader.number('forSec', 1, 1e9, undefined, false) };
+      break;
+    case 'guard-crash':
+      action = {
+        ...base,
+        via,
+        after: reader.string(
+          'after',
+          undefined,
+          new RegExp(`^(${GUARD_CRASH_POINTS.join('|')})$`),
+          `one of ${GUARD_CRASH_POINTS.join(', ')}`,
+        ) as GuardCrashPoint,
+      };
       break;
     case 'kill-switch':
       action = { ...base, via, on: reader.boolean('on', true) };

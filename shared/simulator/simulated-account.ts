@@ -6,6 +6,7 @@ import { SimulatedEventBus } from './event-bus.js';
 import { EventQueue } from './event-queue.js';
 import type { EventBridgeEnvelope } from './eventbridge-events.js';
 import { ExternalConsumers } from './external-consumers.js';
+import { GuardFaults } from './guard-faults.js';
 import type { GuardClients, GuardContext, SimulatedGuard } from './guard-plugin.js';
 import { MetricsRecorder, type SimulationReport } from './metrics.js';
 import type { Scenario, ScenarioAction } from './scenario.js';
@@ -50,6 +51,8 @@ export class SimulatedAccount {
   readonly bus: SimulatedEventBus;
   readonly cluster: ClusterNodes;
   readonly snsPublishes: SnsPublish[] = [];
+  /** Crashes the scenario's `guard-crash` actions arm; the SDK bridge applies them to the guard's calls. */
+  readonly guardFaults = new GuardFaults();
   readonly metrics: MetricsRecorder;
   readonly startEpochMs: number;
   readonly endMs: number;
@@ -168,7 +171,12 @@ export class SimulatedAccount {
         throw new SimulatedApiError('InvalidParameter', 'a guard needs clientsFor to build its SDK clients');
       }
       const clients = this.options.clientsFor(this, guard.identityArn);
-      this.guardContext = { nowMs: () => this.nowEpochMs(), clients, killSwitchOn: () => this.killSwitch };
+      this.guardContext = {
+        nowMs: () => this.nowEpochMs(),
+        clients,
+        killSwitchOn: () => this.killSwitch,
+        takeCrash: () => this.guardFaults.takeCrash(),
+      };
       await guard.start(this.guardContext);
       guard.schedules.forEach((schedule, index) => {
         this.queue.push(schedule.everySec * 1000, { kind: 'guard-schedule', index });
@@ -350,6 +358,9 @@ export class SimulatedAccount {
         return;
       case 'kill-switch':
         this.killSwitch = action.on;
+        return;
+      case 'guard-crash':
+        this.guardFaults.arm(action.after);
         return;
       case 'scale-request':
         if (this.options.guard) {

@@ -77,8 +77,10 @@ export async function advanceStaggerPlans(deps: StaggerDeps): Promise<StepOutcom
             ? [...pruneSpends(ledger.value, nowMs, planningWindowMs(policy)), ...spends]
             : null,
         putPlans: [
+          // What a step or a hand-back gives the group is recorded before the group is touched: a crash after
+          // the write, or a lost answer, leaves a plan that already says what the group has.
           ...actions.flatMap((a) =>
-            a.kind === 'advance'
+            a.kind === 'advance' || a.kind === 'complete'
               ? [{ plan: a.plan, expectedVersion: versionOf.get(a.plan.groupName) ?? 0 }]
               : [],
           ),
@@ -86,7 +88,6 @@ export async function advanceStaggerPlans(deps: StaggerDeps): Promise<StepOutcom
             .filter(
               (r) =>
                 r.plan !== r.stored.value &&
-                // An advanced or completed plan is written with its action (markCompleted writes it whole).
                 !actions.some(
                   (a) =>
                     (a.kind === 'advance' || a.kind === 'complete') && a.plan.groupName === r.plan.groupName,
@@ -189,7 +190,8 @@ async function applyAction(
       }
       // Marked finished only once the group has its target: if a call above fails, the plan is still open and
       // the next tick completes it again.
-      await markCompleted(deps, action.plan, versionOf.get(action.plan.groupName) ?? 0, nowMs);
+      // The tick's commit wrote the plan once more (a put stores version + 1).
+      await markCompleted(deps, action.plan, (versionOf.get(action.plan.groupName) ?? 0) + 1, nowMs);
       events.push(planEvent('Stagger Plan Completed', action.plan, { reason: action.reason }));
       outcomes.push({
         groupName: action.plan.groupName,

@@ -243,14 +243,22 @@ async function reactForGroup(
           await applyRequest();
           return { groupName: group.name, outcome: 'pass-through', capacity: requested };
         case 'cancel':
-          // Bounds back first: if that call fails the plan is still there for the retry (and the stepper).
+          // The plan is recorded as handed back at the new target before the group is touched: if the calls
+          // fail, or the invocation dies after them, the stepper finishes the hand-back (it never raises the
+          // group above that target) and the redelivered intent is stale.
+          await deps.store.commit({
+            ledgerVersion: ledger.version,
+            ledger: null,
+            putPlans: [{ plan: decision.plan, expectedVersion: stored?.version ?? 0 }],
+            deletePlans: [],
+          });
           await restoreBounds(deps, decision.plan, group, decision.restoreMaxSize, null);
           await applyRequest();
           await deps.store.commit({
             ledgerVersion: ledger.version,
             ledger: null,
             putPlans: [],
-            deletePlans: [{ groupName: group.name, expectedVersion: stored?.version ?? 0 }],
+            deletePlans: [{ groupName: group.name, expectedVersion: (stored?.version ?? 0) + 1 }],
           });
           await deps.events.publish([
             planEvent('Stagger Plan Cancelled', decision.plan, { reason: 'scale-in' }),

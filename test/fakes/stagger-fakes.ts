@@ -15,6 +15,8 @@ export class FakeScalingGroups implements ScalingGroups {
     | ({ op: 'bounds'; name: string } & GroupBounds)
   )[] = [];
   failNextMutation: Error | null = null;
+  /** Thrown by the next mutating call after it took effect (a crash after the write, or a lost answer). */
+  failAfterNextMutation: Error | null = null;
 
   add(group: ScalingGroup): void {
     this.groups.set(group.name, group);
@@ -37,11 +39,18 @@ export class FakeScalingGroups implements ScalingGroups {
     if (failure) throw failure;
   }
 
+  private afterMutation(): void {
+    const failure = this.failAfterNextMutation;
+    this.failAfterNextMutation = null;
+    if (failure) throw failure;
+  }
+
   async setDesiredCapacity(name: string, desiredCapacity: number): Promise<void> {
     this.mutate();
     this.calls.push({ op: 'setDesired', name, value: desiredCapacity });
     const g = this.groups.get(name);
     if (g) this.groups.set(name, { ...g, desiredCapacity });
+    this.afterMutation();
   }
 
   async updateBounds(name: string, bounds: GroupBounds): Promise<void> {
@@ -49,6 +58,7 @@ export class FakeScalingGroups implements ScalingGroups {
     this.calls.push({ op: 'bounds', name, ...bounds });
     const g = this.groups.get(name);
     if (g) this.groups.set(name, { ...g, ...bounds });
+    this.afterMutation();
   }
 
   /** Brings every group's in-service instances up to its desired capacity (boot completes instantly). */

@@ -9,7 +9,7 @@ import { buildStaggerDeps } from '../../runtime/stagger-runtime.js';
 import { nextWakeMs } from '../../runtime/stagger-stepper.js';
 import type { EventBridgeEnvelope } from '../../simulator/eventbridge-events.js';
 import type { GuardContext, SimulatedGuard } from '../../simulator/guard-plugin.js';
-import { advanceStaggerPlans } from '../../use-cases/advance-stagger-plans.js';
+import { advanceStaggerPlans, StepApplyError } from '../../use-cases/advance-stagger-plans.js';
 import type { AuditMode } from '../../use-cases/audit/audit-report.js';
 import type { AuditSummary } from '../../use-cases/audit/summarize-report.js';
 import type { GateDeps } from '../../use-cases/gate/gate-deps.js';
@@ -28,6 +28,13 @@ const ROUTED_SOURCES = new Set(['aws.autoscaling', 'aws.eks']);
 
 /** The burst buffer's event source hands the reactor at most 10 messages per batch (serverless.yml). */
 const SQS_BATCH_SIZE = 10;
+
+/**
+ * The burst buffer's visibility timeout and redrive limit (infra/queues.yml): a message whose invocation failed or
+ * died is received again this long after, and is dead-lettered after this many receives.
+ */
+const SCALE_BUFFER_VISIBILITY_TIMEOUT_SEC = 360;
+const MAX_RECEIVE_COUNT = 5;
 
 /** Name of the simulated alert topic; its ARN takes the Region and account the guard runs in. */
 export const SIMULATED_ALERT_TOPIC_NAME = 'capacity-guard-alerts';
@@ -122,17 +129,55 @@ export function createSimulatedCapacityGuard(options: SimulatedGuardOptions = {}
     await auditor?.('headroom');
   };
 
-  const flush = async (): Promise<void> => {
+  // Messages a failed or dead invocation gave back: visible again once their visibility timeout is over.
+  const redeliveries: { dueMs: number; event: EventBridgeEnvelope }[] = [];
+  const receives = new Map<string, number>();
+  const giveBack = (events: readonly EventBridgeEnvelope[], nowMs: number) => {
+    for (const event of events) {
+      const count = receives.get(event.id) ?? 1;
+      if (count >= MAX_RECEIVE_COUNT) {
+        throw new Error(
+          `simulated reactor failed event ${event.id} ${count} times: it would be dead-lettered`,
+        );
+      }
+      receives.set(event.id, count + 1);
+      redeliveries.push({ dueMs: nowMs + SCALE_BUFFER_VISIBILITY_TIMEOUT_SEC * 1000, event });
+    }
+  };
+
+  const flush = async (ctx: GuardContext): Promise<void> => {
+    const now = ctx.nowMs();
+    for (let i = redeliveries.length - 1; i >= 0; i -= 1) {
+      const due = redeliveries[i];
+      if (due && due.dueMs <= now) {
+        buffer.push(due.event);
+        redeliveries.splice(i, 1);
+      }
+    }
     if (!reactor || buffer.length === 0) return;
     const events = buffer.splice(0, buffer.length);
     for (let i = 0; i < events.length; i += SQS_BATCH_SIZE) {
       const batch = events.slice(i, i + SQS_BATCH_SIZE);
-      const response = await reactor({
-        Records: batch.map((event) => ({ messageId: event.id, body: JSON.stringify(event), attributes: {} })),
-      });
-      if ('batchItemFailures' in response && response.batchItemFailures.length > 0) {
-        throw new Error(`simulated reactor rejected ${response.batchItemFailures.length} events`);
+      let failed: readonly EventBridgeEnvelope[];
+      try {
+        const response = await reactor({
+          Records: batch.map((event) => ({
+            messageId: event.id,
+            body: JSON.stringify(event),
+            attributes: {},
+          })),
+        });
+        const failedIds = new Set(
+          'batchItemFailures' in response ? response.batchItemFailures.map((f) => f.itemIdentifier) : [],
+        );
+        failed = batch.filter((event) => failedIds.has(event.id));
+      } catch (error) {
+        if (!ctx.takeCrash()) throw error;
+        failed = batch;
       }
+      // A dead invocation never answered SQS: its whole batch comes back, whatever it returned.
+      if (ctx.takeCrash()) failed = batch;
+      giveBack(failed, ctx.nowMs());
     }
   };
 
@@ -188,7 +233,19 @@ export function createSimulatedCapacityGuard(options: SimulatedGuardOptions = {}
     const scheduledInvocation = now - invocationStartMs >= 60_000;
     if (!scheduledInvocation && now < nextStepAtMs) return;
     if (scheduledInvocation) invocationStartMs = Math.floor(now / 60_000) * 60_000;
-    const outcomes = await advanceStaggerPlans(deps);
+    let outcomes: Awaited<ReturnType<typeof advanceStaggerPlans>>;
+    try {
+      outcomes = await advanceStaggerPlans(deps);
+    } catch (error) {
+      // A dead or failed invocation ends; the schedule invokes the stepper again at the next minute.
+      if (!ctx.takeCrash() && !(error instanceof StepApplyError)) throw error;
+      nextStepAtMs = Number.POSITIVE_INFINITY;
+      return;
+    }
+    if (ctx.takeCrash()) {
+      nextStepAtMs = Number.POSITIVE_INFINITY;
+      return;
+    }
     const wake = nextWakeMs(outcomes, now, config.stepIntervalSec * 1000);
     nextStepAtMs = wake !== null && wake - invocationStartMs <= 55_000 ? wake : Number.POSITIVE_INFINITY;
   };
@@ -199,17 +256,21 @@ export function createSimulatedCapacityGuard(options: SimulatedGuardOptions = {}
     async start(ctx) {
       // A what-if run prints its own report; the functions' operational logs would only drown it.
       logger.setLogLevel(options.logLevel ?? 'SILENT');
-      deps = buildStaggerDeps(
-        config,
-        {
-          ec2: ctx.clients.ec2,
-          autoScaling: ctx.clients.autoScaling,
-          eventBridge: ctx.clients.eventBridge,
-          eks: ctx.clients.eks,
-        },
-        { nowMs: () => ctx.nowMs() },
-        staggerState,
-      );
+      deps = {
+        ...buildStaggerDeps(
+          config,
+          {
+            ec2: ctx.clients.ec2,
+            autoScaling: ctx.clients.autoScaling,
+            eventBridge: ctx.clients.eventBridge,
+            eks: ctx.clients.eks,
+          },
+          { nowMs: () => ctx.nowMs() },
+          staggerState,
+        ),
+        // The deployed guard reads an SSM parameter; here the scenario's `kill-switch` actions set it.
+        killSwitch: { isOn: async () => ctx.killSwitchOn() },
+      };
       reactor = createScaleReactor({
         deps,
         selfRoleArns: config.selfRoleArns,

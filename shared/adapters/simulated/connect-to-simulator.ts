@@ -11,6 +11,7 @@ import type {
   MetadataBearer,
   RelativeMiddlewareOptions,
 } from '@smithy/types';
+import { connectionResetError, GuardInvocationDiedError } from '../../simulator/guard-faults.js';
 import type { GuardClients } from '../../simulator/guard-plugin.js';
 import type { SimulatedAccount } from '../../simulator/simulated-account.js';
 import { SimulatedApiError } from '../../simulator/simulated-api-error.js';
@@ -24,6 +25,9 @@ export interface BridgeableClient {
 }
 
 const MIDDLEWARE_NAME = 'capacityGuardSimulator';
+
+/** The header the SDK's retry middleware gives every attempt of one call (`amz-sdk-invocation-id`). */
+const INVOCATION_ID_HEADER = 'amz-sdk-invocation-id';
 
 /**
  * Answers every request of `client` from the simulated account. The middleware sits in the
@@ -44,6 +48,15 @@ export function connectToSimulator<C extends BridgeableClient>(
       const requestId = `sim-${requestCounter.toString(16).padStart(8, '0')}`;
       const clientName = context.clientName ?? 'UnknownClient';
       const commandName = context.commandName ?? 'UnknownCommand';
+      const guardCall = identityArn === account.guard?.identityArn;
+      // One id for a call and its retries (the retry middleware sets it once per call).
+      const callId = (args.request as { headers?: Record<string, string> } | undefined)?.headers?.[
+        INVOCATION_ID_HEADER
+      ];
+      const action = commandName.replace(/Command$/, '');
+      const fate = guardCall ? account.guardFaults.beforeCall(callId) : 'none';
+      if (fate === 'dead') throw new GuardInvocationDiedError(`${action}: the invocation has died`);
+      if (fate === 'lost') throw connectionResetError(action);
       try {
         const output = answerCommand(
           account,
@@ -52,6 +65,20 @@ export function connectToSimulator<C extends BridgeableClient>(
           args.input as Record<string, unknown>,
           identityArn,
         );
+        const struck = guardCall
+          ? account.guardFaults.afterAnswer(
+              clientName === 'AutoScalingClient' ? 'autoscaling' : 'other',
+              action,
+              callId,
+            )
+          : null;
+        if (struck !== null) {
+          account.metrics.note(`guard-crash after ${struck}: ${action} took effect`);
+        }
+        // The write happened at AWS either way: the invocation dies with it, or its answer is lost.
+        if (struck === 'asg-write')
+          throw new GuardInvocationDiedError(`${action}: the invocation died after the write`);
+        if (struck === 'asg-write-ambiguous') throw connectionResetError(action);
         return {
           output: {
             ...output,

@@ -1,4 +1,4 @@
-import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
+import { DescribeAutoScalingGroupsCommand, SetDesiredCapacityCommand } from '@aws-sdk/client-auto-scaling';
 import { createSimulatedClients } from '../../../../shared/adapters/simulated/connect-to-simulator.js';
 import type { SimulatedGuard } from '../../../../shared/simulator/guard-plugin.js';
 import { parseScenario, type Scenario } from '../../../../shared/simulator/scenario.js';
@@ -229,4 +229,75 @@ describe('event delays', () => {
     expect(trail?.atMs).toBe(startMs + 210_000);
     expect(launch?.atMs).toBeGreaterThanOrEqual(startMs + 211_000);
   });
+
+  it('rejects a guard-crash without a known crash point, naming the path and the points', () => {
+    // Act
+    const missing = () => buildOpsScenario([{ via: 'guard-crash', atSec: 1 }]);
+    const unknown = () => buildOpsScenario([{ via: 'guard-crash', atSec: 1, after: 'commit' }]);
+    // Assess
+    expect(missing).toThrow(
+      '$.actions[0].after: missing is not valid (expected one of asg-write, asg-write-ambiguous)',
+    );
+    expect(unknown).toThrow(
+      '$.actions[0].after: "commit" is not valid (expected one of asg-write, asg-write-ambiguous)',
+    );
+  });
+
+  it.each([
+    ['asg-write', 'GuardInvocationDiedError'],
+    ['asg-write-ambiguous', 'Error'],
+  ] as const)(
+    'guard-crash %s: the write takes effect, the call fails, the invocation is told once',
+    async (after, name) => {
+      // Prepare
+      const seen: { error: string; code?: string; desired?: number; next: string; crashed: boolean }[] = [];
+      const guard: SimulatedGuard = {
+        name: 'writer',
+        identityArn: GUARD_ARN,
+        start: async () => undefined,
+        onEvent: async () => undefined,
+        schedules: [
+          {
+            name: 'write-once',
+            everySec: 20,
+            run: async (ctx) => {
+              if (seen.length > 0) return;
+              const write = new SetDesiredCapacityCommand({
+                AutoScalingGroupName: 'workers',
+                DesiredCapacity: 4,
+              });
+              const error = await ctx.clients.autoScaling.send(write).then(
+                () => undefined,
+                (e: Error & { code?: string }) => e,
+              );
+              const next = await ctx.clients.autoScaling.send(new DescribeAutoScalingGroupsCommand({})).then(
+                (out) => String(out.AutoScalingGroups?.[0]?.DesiredCapacity),
+                (e: Error) => e.name,
+              );
+              const crashed = ctx.takeCrash();
+              const groups = await ctx.clients.autoScaling.send(new DescribeAutoScalingGroupsCommand({}));
+              seen.push({
+                error: error?.name ?? 'none',
+                ...(error?.code ? { code: error.code } : {}),
+                desired: groups.AutoScalingGroups?.[0]?.DesiredCapacity,
+                next,
+                crashed,
+              });
+            },
+          },
+        ],
+      };
+      const scenario = buildOpsScenario([{ via: 'guard-crash', atSec: 10, after }], { durationMin: 1 });
+      const account = new SimulatedAccount(scenario, { seed: 1, guard, clientsFor: createSimulatedClients });
+      // Act
+      const report = await account.run();
+      // Assess
+      expect(seen).toEqual([
+        after === 'asg-write'
+          ? { error: name, desired: 4, next: 'GuardInvocationDiedError', crashed: true }
+          : { error: name, code: 'ECONNRESET', desired: 4, next: '4', crashed: false },
+      ]);
+      expect(report.summary.notes).toEqual([expect.stringContaining(`guard-crash after ${after}`)]);
+    },
+  );
 });

@@ -6,20 +6,25 @@ import {
 } from '../../../../../shared/adapters/simulated/capacity-guard-plugin.js';
 import { createSimulatedClients } from '../../../../../shared/adapters/simulated/connect-to-simulator.js';
 import { withGuardMode } from '../../../../../shared/simulator/guard-mode-variant.js';
+import type { Scenario } from '../../../../../shared/simulator/scenario.js';
 import { SimulatedAccount } from '../../../../../shared/simulator/simulated-account.js';
 
-/** Scenarios where the operator acts mid-plan: the group ends as the operator last left it, in every mode. */
-async function groupsAtEnd(name: string, mode: 'desired' | 'ceiling' | 'gate') {
-  const scenario = withGuardMode(
-    loadScenario(join(process.cwd(), 'scenarios', 'operator', `${name}.json`)),
-    mode,
-  );
+async function summaryOf(scenario: Scenario) {
   const account = new SimulatedAccount(scenario, {
     seed: 1,
     guard: createSimulatedCapacityGuard({ auditor: false, env: guardEnvFor(scenario) }),
     clientsFor: createSimulatedClients,
   });
-  return (await account.run()).summary.groupsAtEnd;
+  return (await account.run()).summary;
+}
+
+function operatorScenario(name: string, mode: 'desired' | 'ceiling' | 'gate'): Scenario {
+  return withGuardMode(loadScenario(join(process.cwd(), 'scenarios', 'operator', `${name}.json`)), mode);
+}
+
+/** Scenarios where the operator acts mid-plan: the group ends as the operator last left it, in every mode. */
+async function groupsAtEnd(name: string, mode: 'desired' | 'ceiling' | 'gate') {
+  return (await summaryOf(operatorScenario(name, mode))).groupsAtEnd;
 }
 
 describe('operator acts mid-plan (scenarios/operator)', () => {
@@ -41,5 +46,25 @@ describe('operator acts mid-plan (scenarios/operator)', () => {
       ]);
     },
     60_000,
+  );
+
+  it.each(['crash-after-asg-write', 'crash-after-asg-write-ambiguous'] as const)(
+    '%s (desired): paced again, ends at 200, launches as many nodes as without the crashes',
+    async (name) => {
+      const scenario = operatorScenario(name, 'desired');
+      const crashed = await summaryOf(scenario);
+      const calm = await summaryOf({
+        ...scenario,
+        actions: scenario.actions.filter((a) => a.via !== 'guard-crash'),
+      });
+      expect(crashed.notes.filter((n) => n.includes('guard-crash'))).toHaveLength(3);
+      expect(crashed.groupsAtEnd).toEqual([
+        { name: 'shop-workers', minSize: 50, maxSize: 300, desiredCapacity: 200, inService: 200 },
+      ]);
+      expect(crashed.peakAttachesIn60s).toBeLessThanOrEqual(scenario.account.attachBudgetPerMin);
+      expect(crashed.launches).toBeLessThanOrEqual(calm.launches);
+      expect(crashed.terminationsByGuard).toBeLessThanOrEqual(calm.terminationsByGuard);
+    },
+    120_000,
   );
 });

@@ -1,4 +1,5 @@
 import { BUDGET_WINDOW_MS, planningWindowMs, pruneSpends } from '../domain/attach-budget.js';
+import { OBSERVED_VIA } from '../domain/closed-plan.js';
 import {
   decideIntent,
   type IntentDecision,
@@ -144,7 +145,7 @@ function intentFrom(work: GroupWork, group: ScalingGroup, nowMs: number): ScaleI
     };
   }
   // Bounds changes, launches from scaling policies or scheduled actions (no CloudTrail call): the group's own
-  // desired capacity is the intent, as of now.
+  // desired capacity is the intent, dated by the latest activity seen (the event's time), else now.
   const lastEventId = work.eventIds.at(-1);
   if (lastEventId === undefined) return undefined;
   const bounds = work.latestIntent?.kind === 'bounds-set' ? work.latestIntent : undefined;
@@ -153,8 +154,8 @@ function intentFrom(work: GroupWork, group: ScalingGroup, nowMs: number): ScaleI
     requestedCapacity: group.desiredCapacity,
     origin: {
       eventId: lastEventId,
-      via: bounds ? bounds.via : 'observed',
-      intentAtMs: bounds?.intentAtMs ?? nowMs,
+      via: bounds ? bounds.via : OBSERVED_VIA,
+      intentAtMs: bounds?.intentAtMs ?? work.lastActivityAtMs ?? nowMs,
     },
     ...(bounds?.maxSize === undefined ? {} : { maxSize: bounds.maxSize }),
     ...(bounds?.minSize === undefined ? {} : { minSize: bounds.minSize }),
@@ -192,7 +193,8 @@ async function reactForGroup(
   for (let attempt = 1; attempt <= MAX_COMMIT_ATTEMPTS; attempt += 1) {
     // The cheap reads first: most of a launch burst ends here, before the ENI scan.
     const stored = await deps.store.readPlan(group.name);
-    if (stored && isSettled(stored.value, intent)) return { groupName: group.name, outcome: 'stale' };
+    const settled = stored ? settledOutcome(stored.value, intent) : null;
+    if (settled) return { groupName: group.name, outcome: settled };
     const [ledger, plans] = await Promise.all([deps.store.readLedger(), deps.store.listPlans()]);
     // The clock is read after the ledger, at every attempt: a spend committed before this read is stamped no
     // later than now, so the window counts it (a time read earlier would put it in the future and skip it).
@@ -232,12 +234,15 @@ async function reactForGroup(
     try {
       switch (decision.kind) {
         case 'stale':
-          return { groupName: group.name, outcome: 'stale' };
+        case 'superseded':
+          return { groupName: group.name, outcome: decision.kind };
         case 'pass-through':
           await deps.store.commit({
             ledgerVersion: ledger.version,
             ledger: ledgerAfter(decision.spend),
-            putPlans: [],
+            putPlans: decision.record
+              ? [{ plan: decision.record, expectedVersion: stored?.version ?? 0 }]
+              : [],
             deletePlans: [],
           });
           await applyRequest();
@@ -246,11 +251,12 @@ async function reactForGroup(
           // Bounds back first: if that call fails the plan is still there for the retry (and the stepper).
           await restoreBounds(deps, decision.plan, group, decision.restoreMaxSize, null);
           await applyRequest();
+          // Kept closed, not deleted: its origin makes older intents delivered later superseded.
           await deps.store.commit({
             ledgerVersion: ledger.version,
             ledger: null,
-            putPlans: [],
-            deletePlans: [{ groupName: group.name, expectedVersion: stored?.version ?? 0 }],
+            putPlans: [{ plan: decision.plan, expectedVersion: stored?.version ?? 0 }],
+            deletePlans: [],
           });
           await deps.events.publish([
             planEvent('Stagger Plan Cancelled', decision.plan, { reason: 'scale-in' }),
@@ -293,14 +299,16 @@ function queuedAttachesOf(plans: readonly StaggerPlan[]): number {
 }
 
 /**
- * Intents that cannot change an open plan: the same event again, an older one, or the group's observed
- * desired capacity, which is the guard's own doing while a plan is open (only explicit intents, API calls and
- * Scale Requests, change a plan's target).
+ * Intents that cannot change the stored plan, read before the budget is: the same event again or the group's
+ * observed desired capacity while a plan is open, which is the guard's own doing (only explicit intents, API
+ * calls and Scale Requests, change a plan's target), are stale; an explicit intent older than the plan's origin
+ * is superseded. Null: the intent is decided in full.
  */
-function isSettled(plan: StaggerPlan, intent: ScaleIntent): boolean {
-  if (intent.origin.eventId === plan.origin.eventId || intent.origin.intentAtMs < plan.origin.intentAtMs)
-    return true;
-  return plan.completedAtMs === undefined && intent.origin.via === 'observed';
+function settledOutcome(plan: StaggerPlan, intent: ScaleIntent): 'stale' | 'superseded' | null {
+  if (intent.origin.eventId === plan.origin.eventId) return 'stale';
+  const observed = intent.origin.via === OBSERVED_VIA;
+  if (intent.origin.intentAtMs < plan.origin.intentAtMs) return observed ? 'stale' : 'superseded';
+  return plan.completedAtMs === undefined && observed ? 'stale' : null;
 }
 
 /** Sets the capacity a plan allows: the desired capacity, or the MaxSize ceiling (lowering desired with it). */

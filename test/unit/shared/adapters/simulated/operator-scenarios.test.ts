@@ -9,7 +9,7 @@ import { withGuardMode } from '../../../../../shared/simulator/guard-mode-varian
 import { SimulatedAccount } from '../../../../../shared/simulator/simulated-account.js';
 
 /** Scenarios where the operator acts mid-plan: the group ends as the operator last left it, in every mode. */
-async function groupsAtEnd(name: string, mode: 'desired' | 'ceiling' | 'gate') {
+async function runGuarded(name: string, mode: 'desired' | 'ceiling' | 'gate') {
   const scenario = withGuardMode(
     loadScenario(join(process.cwd(), 'scenarios', 'operator', `${name}.json`)),
     mode,
@@ -19,7 +19,11 @@ async function groupsAtEnd(name: string, mode: 'desired' | 'ceiling' | 'gate') {
     guard: createSimulatedCapacityGuard({ auditor: false, env: guardEnvFor(scenario) }),
     clientsFor: createSimulatedClients,
   });
-  return (await account.run()).summary.groupsAtEnd;
+  return (await account.run()).summary;
+}
+
+async function groupsAtEnd(name: string, mode: 'desired' | 'ceiling' | 'gate') {
+  return (await runGuarded(name, mode)).groupsAtEnd;
 }
 
 describe('operator acts mid-plan (scenarios/operator)', () => {
@@ -39,6 +43,18 @@ describe('operator acts mid-plan (scenarios/operator)', () => {
       expect(await groupsAtEnd('scale-to-zero-mid-plan', mode)).toEqual([
         { name: 'shop-workers', minSize: 0, maxSize: 0, desiredCapacity: 0, inService: 0 },
       ]);
+    },
+    60_000,
+  );
+
+  it.each(['desired', 'ceiling', 'gate'] as const)(
+    'reordered-intents (%s): a scale-out delivered after the newer correction is not revived',
+    async (mode) => {
+      const summary = await runGuarded('reordered-intents', mode);
+      expect(summary.groupsAtEnd).toEqual([
+        { name: 'shop-workers', minSize: 50, maxSize: 300, desiredCapacity: 60, inService: 60 },
+      ]);
+      expect(summary.peakAttachCallsIn60s).toBeLessThanOrEqual(summary.attachBudgetPerMin);
     },
     60_000,
   );

@@ -46,3 +46,24 @@ export function closedPlan(
     completedAtMs: nowMs,
   };
 }
+
+/**
+ * The desired capacity to give a group back when the guard stops pacing it mid-plan (opt-out): the plan's
+ * target (the latest desired asked for, within the latest bounds) while the group still shows a capacity the
+ * guard set (the one it allows now or one of its recorded steps); null when the group shows any other value,
+ * which somebody else set after the guard's last write and is therefore the latest intent (rule: the guard
+ * owns only the pacing).
+ *
+ * @example
+ * handBackDesiredCapacity(plan({ targetCapacity: 200, allowedCapacity: 90 }), 90) // 200
+ * handBackDesiredCapacity(plan({ targetCapacity: 200, allowedCapacity: 90 }), 120) // null
+ */
+export function handBackDesiredCapacity(
+  plan: Pick<StaggerPlan, 'targetCapacity' | 'allowedCapacity' | 'steps'>,
+  groupDesiredCapacity: number,
+): number | null {
+  const setByGuard =
+    groupDesiredCapacity === plan.allowedCapacity ||
+    plan.steps.some((step) => step.capacity === groupDesiredCapacity);
+  return setByGuard ? plan.targetCapacity : null;
+}

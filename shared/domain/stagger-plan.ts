@@ -299,12 +299,13 @@ export type StepAction =
       readonly restoreMaxSize: number | null;
       /** Failing open releases nodes the budget had no room for: their attaches are still spent. */
       readonly spend: AttachSpend | null;
-      readonly reason: 'target-reached' | 'deadline' | 'kill-switch';
+      readonly reason: 'target-reached' | 'deadline' | 'kill-switch' | 'opt-out';
     };
 
 /**
- * One stepper tick over every open plan (pure). Plans past their deadline, or all plans when the kill switch
- * is on, go to their target at once (fail open). The remaining room is shared fairly: one node at a time to
+ * One stepper tick over every open plan (pure). Plans past their deadline, plans whose group is in `optedOut`
+ * (its opt-in tag removed or changed), or all plans when the kill switch is on, go to their target at once
+ * (fail open: the group gets the latest intent back). The remaining room is shared fairly: one node at a time to
  * each plan in turn, oldest plan first, so groups scaling together advance together.
  *
  * @example
@@ -315,6 +316,7 @@ export function decideSteps(
   plans: readonly StaggerPlan[],
   ctx: PlanningContext,
   killSwitch: boolean,
+  optedOut: ReadonlySet<string> = new Set(),
 ): StepAction[] {
   const actions: StepAction[] = [];
   const open: StaggerPlan[] = [];
@@ -323,14 +325,14 @@ export function decideSteps(
     const restore = plan.mode === 'ceiling' ? plan.configuredMaxSize : null;
     if (plan.completedAtMs !== undefined) {
       if (ctx.nowMs - plan.completedAtMs >= RELEASE_MEMORY_MS) actions.push({ kind: 'forget', plan });
-    } else if (killSwitch || ctx.nowMs >= effectiveDeadlineMs(plan, sorted)) {
+    } else if (killSwitch || optedOut.has(plan.groupName) || ctx.nowMs >= effectiveDeadlineMs(plan, sorted)) {
       const releasedAttaches = Math.max(0, plan.targetCapacity - plan.allowedCapacity) * plan.attachesPerNode;
       actions.push({
         kind: 'complete',
         plan,
         capacity: plan.targetCapacity,
         restoreMaxSize: restore,
-        reason: killSwitch ? 'kill-switch' : 'deadline',
+        reason: optedOut.has(plan.groupName) ? 'opt-out' : killSwitch ? 'kill-switch' : 'deadline',
         spend: releasedAttaches > 0 ? spend(ctx.nowMs, releasedAttaches, plan.groupName) : null,
       });
     } else if (plan.allowedCapacity >= plan.targetCapacity) {

@@ -17,7 +17,14 @@ import { DESIRED_VIA, type DesiredSetSignal } from '../events/scale-signal.js';
 import type { GuardEvent } from '../ports/event-publisher.js';
 import { ConcurrentUpdateError } from '../ports/guard-state-store.js';
 import type { ScalingGroup } from '../ports/scaling-groups.js';
-import { countInService, type GroupProfile, guardModeOf, isOptedIn, profileGroup } from './group-profile.js';
+import {
+  countInService,
+  type GroupProfile,
+  guardModeOf,
+  isMarkedPaced,
+  isOptedIn,
+  profileGroup,
+} from './group-profile.js';
 import { GroupProfileError } from './group-tags.js';
 
 /** What a scale-in is decided with when the group cannot be profiled: no node is added, so none is predicted. */
@@ -258,6 +265,7 @@ async function reactForGroup(
             putPlans: [{ plan: decision.plan, expectedVersion: stored?.version ?? 0 }],
             deletePlans: [],
           });
+          if (isMarkedPaced(group)) await deps.groups.markPaced(group.name, false);
           await deps.events.publish([
             planEvent('Stagger Plan Cancelled', decision.plan, { reason: 'scale-in' }),
           ]);
@@ -269,6 +277,7 @@ async function reactForGroup(
             putPlans: [{ plan: decision.plan, expectedVersion: stored?.version ?? 0 }],
             deletePlans: [],
           });
+          await markPacedBeforeHolding(deps, group);
           await applyCapacity(deps, decision.plan, decision.capacityNow, group);
           await deps.events.publish([
             planEvent(decision.created ? 'Stagger Plan Created' : 'Stagger Plan Updated', decision.plan, {
@@ -309,6 +318,17 @@ function settledOutcome(plan: StaggerPlan, intent: ScaleIntent): 'stale' | 'supe
   const observed = intent.origin.via === OBSERVED_VIA;
   if (intent.origin.intentAtMs < plan.origin.intentAtMs) return observed ? 'stale' : 'superseded';
   return plan.completedAtMs === undefined && observed ? 'stale' : null;
+}
+
+/**
+ * Marks a group the guard is about to hold before its first write, so that an opt-out mid-plan still leaves the
+ * guard allowed to hand the capacity back (the IAM policy allows writes on groups carrying either tag).
+ */
+export async function markPacedBeforeHolding(
+  deps: StaggerDeps,
+  group: Pick<ScalingGroup, 'name' | 'tags'>,
+): Promise<void> {
+  if (!isMarkedPaced(group)) await deps.groups.markPaced(group.name, true);
 }
 
 /** Sets the capacity a plan allows: the desired capacity, or the MaxSize ceiling (lowering desired with it). */

@@ -1,4 +1,4 @@
-import { closedPlan } from '../../../../shared/domain/closed-plan.js';
+import { closedPlan, handBackDesiredCapacity } from '../../../../shared/domain/closed-plan.js';
 import type { StaggerPlan } from '../../../../shared/domain/stagger-plan.js';
 
 const NOW = 2_000_000;
@@ -55,5 +55,26 @@ describe('closedPlan', () => {
       origin,
       completedAtMs: NOW,
     });
+  });
+});
+
+describe('handBackDesiredCapacity', () => {
+  const plan = {
+    targetCapacity: 200,
+    allowedCapacity: 90,
+    steps: [
+      { atMs: 1, capacity: 70, attaches: 40 },
+      { atMs: 2, capacity: 90, attaches: 40 },
+    ],
+  };
+
+  it('gives the target back while the group shows a capacity the guard set', () => {
+    expect(handBackDesiredCapacity(plan, 90)).toBe(200);
+    expect(handBackDesiredCapacity(plan, 70)).toBe(200);
+  });
+
+  it('keeps any other capacity: somebody set it after the guard', () => {
+    expect(handBackDesiredCapacity(plan, 120)).toBeNull();
+    expect(handBackDesiredCapacity(plan, 0)).toBeNull();
   });
 });

@@ -201,6 +201,23 @@ describe('a finished plan', () => {
 });
 
 describe('decideSteps', () => {
+  it('completes the plan of an opted-out group at its target and spends what that releases', () => {
+    const actions = decideSteps(
+      [buildPlan(), buildPlan({ groupName: 'h' })],
+      ctx([], []),
+      false,
+      new Set(['g']),
+    );
+    expect(actions.find((a) => a.plan.groupName === 'g')).toMatchObject({
+      kind: 'complete',
+      reason: 'opt-out',
+      capacity: 200,
+      restoreMaxSize: null,
+      spend: { atMs: NOW, attaches: 260, groupName: 'g' },
+    });
+    expect(actions.find((a) => a.plan.groupName === 'h')?.kind).not.toBe('complete');
+  });
+
   it('waits while the window is full and says when room comes back', () => {
     const [action] = decideSteps(
       [buildPlan()],

@@ -164,6 +164,76 @@ describe('scale reactor and stagger stepper', () => {
     expect((await world.groups.describe(['shop-general']))[0]?.desiredCapacity).toBe(50);
   });
 
+  it('marks the group it holds with its paced tag before the first write, and removes it when the plan ends', async () => {
+    const world = buildWorld();
+    world.groups.add(buildGroup({ desiredCapacity: 200 }));
+    await react(world, desiredSet());
+    expect(world.groups.pacedCalls).toEqual([{ name: 'shop-general', paced: true }]);
+    expect(world.groups.groups.get('shop-general')?.tags['capacity-guard/paced']).toBe('true');
+    await stepUntilDone(world);
+    expect(world.groups.pacedCalls.at(-1)).toEqual({ name: 'shop-general', paced: false });
+    expect(world.groups.groups.get('shop-general')?.tags['capacity-guard/paced']).toBeUndefined();
+  });
+
+  it.each([
+    ['removed', null],
+    ['set to false', 'false'],
+  ])(
+    'opting out mid-plan (tag %s) hands the latest intent back once, then leaves the group alone',
+    async (_, value) => {
+      // Prepare: 50 -> 200 held at 70, MinSize 100 lowered by the guard to hold the group below it.
+      const world = buildWorld();
+      world.groups.add(buildGroup({ desiredCapacity: 200, minSize: 100 }));
+      await react(world, desiredSet());
+      const held = world.groups.groups.get('shop-general');
+      if (!held) throw new Error('no group');
+      const { 'capacity-guard/enabled': _enabled, ...tags } = held.tags;
+      world.groups.add({
+        ...held,
+        tags: value === null ? tags : { ...tags, 'capacity-guard/enabled': value },
+      });
+      const calls = world.groups.calls.length;
+      // Act
+      world.now += 20_000;
+      const outcomes = await advanceStaggerPlans(world.deps);
+      const handBack = world.groups.calls.slice(calls);
+      world.now += 60_000;
+      world.groups.settle();
+      const later = await advanceStaggerPlans(world.deps);
+      const reacted = await react(
+        world,
+        desiredSet({ eventId: 'evt-9', desired: 300, intentAtMs: world.now }),
+      );
+      // Assess: one call gives back MinSize and the desired capacity asked for; nothing follows.
+      expect(outcomes).toEqual([
+        { groupName: 'shop-general', action: 'complete', capacity: 200, reason: 'opt-out' },
+      ]);
+      expect(handBack).toEqual([{ op: 'bounds', name: 'shop-general', minSize: 100, desiredCapacity: 200 }]);
+      expect(world.groups.groups.get('shop-general')?.tags['capacity-guard/paced']).toBeUndefined();
+      expect(await openPlans(world)).toEqual([]);
+      expect(later).toEqual([]);
+      expect(reacted).toEqual([{ groupName: 'shop-general', outcome: 'not-opted-in' }]);
+      expect(world.groups.calls.length).toBe(calls + 1);
+    },
+  );
+
+  it('an opt-out hand-back keeps a desired capacity somebody else set after the guard', async () => {
+    const world = buildWorld();
+    world.groups.add(buildGroup({ desiredCapacity: 200 }));
+    await react(world, desiredSet());
+    const held = world.groups.groups.get('shop-general');
+    if (!held) throw new Error('no group');
+    const { 'capacity-guard/enabled': _enabled, ...tags } = held.tags;
+    // The operator opts out and sets 120 at once; that call's event has not arrived.
+    world.groups.add({ ...held, tags, desiredCapacity: 120 });
+    const calls = world.groups.calls.length;
+    world.now += 20_000;
+    const outcomes = await advanceStaggerPlans(world.deps);
+    expect(outcomes).toMatchObject([{ action: 'complete', reason: 'opt-out' }]);
+    expect(world.groups.calls.slice(calls)).toEqual([]);
+    expect(world.groups.groups.get('shop-general')?.desiredCapacity).toBe(120);
+  });
+
   it("an UpdateNodegroupConfig call is paced on the node group's Auto Scaling group", async () => {
     // Prepare
     const world = buildWorld();

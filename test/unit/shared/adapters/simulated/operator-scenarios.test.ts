@@ -19,11 +19,11 @@ async function runGuarded(name: string, mode: 'desired' | 'ceiling' | 'gate') {
     guard: createSimulatedCapacityGuard({ auditor: false, env: guardEnvFor(scenario) }),
     clientsFor: createSimulatedClients,
   });
-  return (await account.run()).summary;
+  return account.run();
 }
 
 async function groupsAtEnd(name: string, mode: 'desired' | 'ceiling' | 'gate') {
-  return (await runGuarded(name, mode)).groupsAtEnd;
+  return (await runGuarded(name, mode)).summary.groupsAtEnd;
 }
 
 describe('operator acts mid-plan (scenarios/operator)', () => {
@@ -50,11 +50,27 @@ describe('operator acts mid-plan (scenarios/operator)', () => {
   it.each(['desired', 'ceiling', 'gate'] as const)(
     'reordered-intents (%s): a scale-out delivered after the newer correction is not revived',
     async (mode) => {
-      const summary = await runGuarded('reordered-intents', mode);
+      const { summary } = await runGuarded('reordered-intents', mode);
       expect(summary.groupsAtEnd).toEqual([
         { name: 'shop-workers', minSize: 50, maxSize: 300, desiredCapacity: 60, inService: 60 },
       ]);
       expect(summary.peakAttachCallsIn60s).toBeLessThanOrEqual(summary.attachBudgetPerMin);
+    },
+    60_000,
+  );
+
+  it.each(['desired', 'ceiling'] as const)(
+    'opt-out-mid-plan (%s): the simulated IAM lets the one hand-back through and the group ends at 200',
+    async (mode) => {
+      const { summary, timeline } = await runGuarded('opt-out-mid-plan', mode);
+      expect(summary.groupsAtEnd).toEqual([
+        { name: 'shop-workers', minSize: 50, maxSize: 300, desiredCapacity: 200, inService: 200 },
+      ]);
+      // While the guard paced the group (before the opt-out at 150 s), no minute went above the budget; the
+      // hand-back then releases the rest at once, as the operator asked by opting out.
+      const paced = timeline.filter((m) => m.minute <= 2);
+      expect(paced.length).toBe(2);
+      expect(Math.max(...paced.map((m) => m.attachCalls))).toBeLessThanOrEqual(summary.attachBudgetPerMin);
     },
     60_000,
   );

@@ -16,6 +16,12 @@ export const DEFAULT_GUARD_SETTINGS = Object.freeze({
   /** Tag that opts an Auto Scaling group in. */
   optInTagKey: 'capacity-guard/enabled',
   optInTagValue: 'true',
+  /**
+   * Tag the guard sets on a group while a plan paces it (and removes when the plan ends). Its IAM policy lets it
+   * write to groups carrying either tag, so that a group opted out mid-plan still gets its capacity handed back.
+   */
+  pacedTagKey: 'capacity-guard/paced',
+  pacedTagValue: 'true',
   /** Tag that chooses how a group is paced: `gate` (launch lifecycle hook), `ceiling` or `desired`. */
   modeTagKey: 'capacity-guard/mode',
   /** Earlier name of the mode tag, still read when the new one is absent. */

@@ -7,6 +7,7 @@ import {
   roomAt,
   spentInWindow,
 } from './attach-budget.js';
+import { closedPlan, OBSERVED_VIA } from './closed-plan.js';
 import { maxOtherAttachesPerMin, nodesForRoom, planStagger } from './stagger-planner.js';
 
 /** How the guard paces a group: by its desired capacity, or by a temporary MaxSize ceiling (autoscaler-owned). */
@@ -82,7 +83,16 @@ export interface ScaleIntent {
 
 export type IntentDecision =
   | { readonly kind: 'stale'; readonly reason: string }
-  | { readonly kind: 'pass-through'; readonly reason: string; readonly spend: AttachSpend | null }
+  /** An explicit intent older than the one the stored plan was built from: acknowledged, never applied. */
+  | { readonly kind: 'superseded'; readonly reason: string }
+  | {
+      readonly kind: 'pass-through';
+      readonly reason: string;
+      readonly spend: AttachSpend | null;
+      /** The closed plan that records the intent as the latest one applied (null for observed capacity). */
+      readonly record: StaggerPlan | null;
+    }
+  /** The open plan ends; `plan` is its closed form, carrying the intent that ended it. */
   | { readonly kind: 'cancel'; readonly plan: StaggerPlan; readonly restoreMaxSize: number | null }
   | {
       readonly kind: 'hold';
@@ -129,10 +139,13 @@ export function planDeadlineMs(
 }
 
 /**
- * What the reactor does with a scale intent for a group (pure). The latest intent wins: an intent older than
- * the plan's origin is stale; a newer one replaces the target; a target at or below what runs cancels the plan.
- * Without a plan, a change the budget can absorb passes straight through; otherwise a plan is created and the
- * group is held to what the budget allows now. Instances launched but not in service are not counted as running:
+ * What the reactor does with a scale intent for a group (pure). The latest intent wins, ordered by when the
+ * change happened (EVENTS.md, "Delivery delay and order"): an explicit intent older than the stored plan's
+ * origin is superseded (an observed one is stale); a newer one replaces the target; a target at or below what
+ * runs cancels the plan. Without a plan, a change the budget can absorb passes straight through; otherwise a
+ * plan is created and the group is held to what the budget allows now. A cancel or an explicit pass-through
+ * leaves a closed plan behind, so that an older intent delivered later finds a newer origin and cannot revive a
+ * superseded scale-out. Instances launched but not in service are not counted as running:
  * a plan's first hold cancels launches the budget has no room for, before they boot.
  *
  * @example
@@ -147,14 +160,15 @@ export function decideIntent(
   ctx: PlanningContext,
 ): IntentDecision {
   if (stored && intent.origin.intentAtMs < stored.origin.intentAtMs) {
-    return { kind: 'stale', reason: `intent at ${intent.origin.intentAtMs} is older than the plan's` };
+    const reason = `intent at ${intent.origin.intentAtMs} is older than the plan's (${stored.origin.intentAtMs})`;
+    return intent.origin.via === OBSERVED_VIA ? { kind: 'stale', reason } : { kind: 'superseded', reason };
   }
   if (stored && intent.origin.eventId === stored.origin.eventId) {
     return { kind: 'stale', reason: 'event already applied' };
   }
   if (
     stored?.completedAtMs !== undefined &&
-    intent.origin.via === 'observed' &&
+    intent.origin.via === OBSERVED_VIA &&
     intent.requestedCapacity <= stored.targetCapacity &&
     ctx.nowMs - stored.completedAtMs < RELEASE_MEMORY_MS
   ) {
@@ -177,24 +191,25 @@ export function decideIntent(
   // The latest desired capacity asked for, within the latest bounds (Auto Scaling keeps desired inside them).
   const wanted = intent.boundsOnly && plan ? plan.targetCapacity : intent.requestedCapacity;
   const target = Math.min(Math.max(wanted, configuredMinSize), configuredMaxSize);
+  const closed = (from: StaggerPlan | undefined): StaggerPlan =>
+    closedPlan(
+      from,
+      intent,
+      { group, mode, attachesPerNode, target, configuredMaxSize, configuredMinSize },
+      ctx.nowMs,
+    );
+  const record = intent.origin.via === OBSERVED_VIA ? null : closed(undefined);
   if (target <= running) {
-    // Handing back never goes backwards: the plan ends with the bounds as the operator last left them. It is
-    // recorded as reached at the new target before the group is touched, so a hand-back cut short by a crash is
-    // finished by the next step, and the redelivered intent is recognised as applied.
-    if (!plan) return { kind: 'pass-through', reason: 'scale-in or no change', spend: null };
-    const latest: StaggerPlan = {
-      ...plan,
-      configuredMaxSize,
-      configuredMinSize,
-      targetCapacity: target,
-      allowedCapacity: target,
-      origin: intent.origin,
-    };
-    return {
-      kind: 'cancel',
-      plan: latest,
-      restoreMaxSize: plan.mode === 'ceiling' ? configuredMaxSize : null,
-    };
+    // Handing back never goes backwards: the plan ends with the bounds as the operator last left them. The reactor
+    // records it open at the new target before touching the group (a hand-back cut short by a crash is finished by
+    // the next step, and the redelivered intent is recognised as applied), then closed.
+    return plan
+      ? {
+          kind: 'cancel',
+          plan: closed(plan),
+          restoreMaxSize: plan.mode === 'ceiling' ? configuredMaxSize : null,
+        }
+      : { kind: 'pass-through', reason: 'scale-in or no change', spend: null, record };
   }
   // Instances launched before the guard saw the intent (pending) have not booted yet: they count as wanted
   // nodes, and holding the group below them cancels their launches before they attach anything. A new, lower
@@ -208,7 +223,7 @@ export function decideIntent(
   const attachesNow = nodesNow * attachesPerNode;
   const initialSpend = attachesNow > 0 ? spend(ctx.nowMs, attachesNow, group.groupName) : null;
   if (!plan && capacityNow >= target) {
-    return { kind: 'pass-through', reason: 'within budget', spend: initialSpend };
+    return { kind: 'pass-through', reason: 'within budget', spend: initialSpend, record };
   }
   const otherPerMin = ctx.otherAttachTimesMs.filter((t) => t > ctx.nowMs - BUDGET_WINDOW_MS).length;
   const next: StaggerPlan = {
@@ -286,12 +301,13 @@ export type StepAction =
       readonly restoreMaxSize: number | null;
       /** Failing open releases nodes the budget had no room for: their attaches are still spent. */
       readonly spend: AttachSpend | null;
-      readonly reason: 'target-reached' | 'deadline' | 'kill-switch';
+      readonly reason: 'target-reached' | 'deadline' | 'kill-switch' | 'opt-out';
     };
 
 /**
- * One stepper tick over every open plan (pure). Plans past their deadline, or all plans when the kill switch
- * is on, go to their target at once (fail open). The remaining room is shared fairly: one node at a time to
+ * One stepper tick over every open plan (pure). Plans past their deadline, plans whose group is in `optedOut`
+ * (its opt-in tag removed or changed), or all plans when the kill switch is on, go to their target at once
+ * (fail open: the group gets the latest intent back). The remaining room is shared fairly: one node at a time to
  * each plan in turn, oldest plan first, so groups scaling together advance together.
  *
  * @example
@@ -302,6 +318,7 @@ export function decideSteps(
   plans: readonly StaggerPlan[],
   ctx: PlanningContext,
   killSwitch: boolean,
+  optedOut: ReadonlySet<string> = new Set(),
 ): StepAction[] {
   const actions: StepAction[] = [];
   const open: StaggerPlan[] = [];
@@ -310,7 +327,7 @@ export function decideSteps(
     const restore = plan.mode === 'ceiling' ? plan.configuredMaxSize : null;
     if (plan.completedAtMs !== undefined) {
       if (ctx.nowMs - plan.completedAtMs >= RELEASE_MEMORY_MS) actions.push({ kind: 'forget', plan });
-    } else if (killSwitch || ctx.nowMs >= effectiveDeadlineMs(plan, sorted)) {
+    } else if (killSwitch || optedOut.has(plan.groupName) || ctx.nowMs >= effectiveDeadlineMs(plan, sorted)) {
       const releasedAttaches = Math.max(0, plan.targetCapacity - plan.allowedCapacity) * plan.attachesPerNode;
       actions.push({
         kind: 'complete',
@@ -318,7 +335,7 @@ export function decideSteps(
         plan: { ...plan, allowedCapacity: plan.targetCapacity },
         capacity: plan.targetCapacity,
         restoreMaxSize: restore,
-        reason: killSwitch ? 'kill-switch' : 'deadline',
+        reason: optedOut.has(plan.groupName) ? 'opt-out' : killSwitch ? 'kill-switch' : 'deadline',
         spend: releasedAttaches > 0 ? spend(ctx.nowMs, releasedAttaches, plan.groupName) : null,
       });
     } else if (plan.allowedCapacity >= plan.targetCapacity) {

@@ -20,6 +20,8 @@ export type ReactorMetricName = (typeof ReactorMetricName)[keyof typeof ReactorM
 export const PacingMetricName = {
   /** Scale intents a reactor batch carried (ignored and invalid events excluded). */
   intentsSeen: 'IntentsSeen',
+  /** Explicit intents older than the one their group's plan was built from: acknowledged, not applied. */
+  intentsSuperseded: 'IntentsSuperseded',
   /** Groups a reactor batch put under a plan (held below what was asked). */
   plansHeld: 'PlansHeld',
   /** Stagger plans open after a stepper tick. */

@@ -31,6 +31,11 @@ export interface ScalingGroups {
    * rejects a MaxSize below the desired capacity, or a desired capacity below MinSize, unless both move together).
    */
   updateBounds(name: string, bounds: GroupBounds): Promise<void>;
+  /**
+   * Sets (true) or removes (false) the guard's own paced tag on the group, not propagated to instances: the mark
+   * that keeps the group writable for the hand-back once its opt-in tag is gone.
+   */
+  markPaced(name: string, paced: boolean): Promise<void>;
 }
 
 export interface GroupBounds {

@@ -144,6 +144,10 @@ export function createScaleReactor(wiring?: ReactorWiring) {
     }
     // After the reaction: should it throw, the whole batch comes back and these would be sent twice.
     for (const messageId of await deadLetterInvalid(deadLetters, invalid)) failedIds.add(messageId);
+    const superseded = outcomes.filter((o) => o.outcome === 'superseded');
+    if (superseded.length > 0) {
+      logger.info('superseded intents acknowledged', { asgNames: superseded.map((o) => o.groupName) });
+    }
     const count = (name: ReactorMetricName | PacingMetricName, value: number) => ({
       name,
       unit: MetricUnitName.count,
@@ -153,6 +157,7 @@ export function createScaleReactor(wiring?: ReactorWiring) {
     await metrics.emit([
       count(PacingMetricName.intentsSeen, batch.received - batch.ignored.length),
       count(PacingMetricName.plansHeld, outcomes.filter((o) => o.outcome === 'hold').length),
+      count(PacingMetricName.intentsSuperseded, superseded.length),
       ...(invalid.length > 0 ? [count(ReactorMetricName.invalidEvents, invalid.length)] : []),
     ]);
     logger.info('scale signals handled', {

@@ -4,6 +4,7 @@ import type { EKSClient } from '@aws-sdk/client-eks';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { EventBridgeEnvelope } from './eventbridge-events.js';
+import type { SimulatedIamStatement } from './iam-policy.js';
 
 export type { EventBridgeEnvelope } from './eventbridge-events.js';
 
@@ -43,6 +44,12 @@ export interface SimulatedGuard {
   readonly name: string;
   /** identity ARN the guard's calls carry in CloudTrail events */
   readonly identityArn: string;
+  /**
+   * The statements of the guard role's policy that allow Auto Scaling writes (SetDesiredCapacity,
+   * UpdateAutoScalingGroup, CreateOrUpdateTags, DeleteTags); when given, the simulated account refuses the
+   * guard's writes they do not allow with AccessDenied, as IAM would. Absent: every write is allowed.
+   */
+  readonly autoScalingWritePolicy?: readonly SimulatedIamStatement[];
   start(ctx: GuardContext): Promise<void>;
   /** every EventBridge event on the default bus, after its delivery delay */
   onEvent(event: EventBridgeEnvelope, ctx: GuardContext): Promise<void>;

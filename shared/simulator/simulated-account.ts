@@ -8,6 +8,7 @@ import type { EventBridgeEnvelope } from './eventbridge-events.js';
 import { ExternalConsumers } from './external-consumers.js';
 import { GuardFaults } from './guard-faults.js';
 import type { GuardClients, GuardContext, SimulatedGuard } from './guard-plugin.js';
+import { isAllowed } from './iam-policy.js';
 import { MetricsRecorder, type SimulationReport } from './metrics.js';
 import type { Scenario, ScenarioAction } from './scenario.js';
 import { SeededRandom } from './seeded-random.js';
@@ -138,6 +139,27 @@ export class SimulatedAccount {
 
   get guard(): SimulatedGuard | undefined {
     return this.options.guard;
+  }
+
+  /**
+   * Refuses an Auto Scaling write by the guard that its role's policy does not allow (AccessDenied, as IAM
+   * answers), judged on the group's tags at the time of the call. Other callers (the operator) are not limited.
+   */
+  authorizeAutoScalingWrite(
+    identityArn: string,
+    action: string,
+    groupName: string,
+    requestTagKeys: readonly string[] | null = null,
+  ): void {
+    const policy = this.options.guard?.autoScalingWritePolicy;
+    const group = this.autoScaling.groups.get(groupName);
+    if (!policy || identityArn !== this.options.guard?.identityArn || !group) return;
+    if (isAllowed(policy, { action, resourceTags: group.tags, requestTagKeys })) return;
+    throw new SimulatedApiError(
+      'AccessDenied',
+      `User: ${identityArn} is not authorized to perform: ${action} on resource: ${group.arn} because no identity-based policy allows the ${action} action`,
+      403,
+    );
   }
 
   get nodes(): ReadonlyMap<string, NodeState> {

@@ -1,4 +1,5 @@
 import { BUDGET_WINDOW_MS, planningWindowMs, pruneSpends } from '../domain/attach-budget.js';
+import { handBackDesiredCapacity } from '../domain/closed-plan.js';
 import {
   decideSteps,
   reconcileWithGroup,
@@ -8,7 +9,8 @@ import {
 import type { GuardEvent } from '../ports/event-publisher.js';
 import { ConcurrentUpdateError } from '../ports/guard-state-store.js';
 import type { ScalingGroup } from '../ports/scaling-groups.js';
-import { applyCapacity, planEvent, restoreBounds } from './react-to-scale-signals.js';
+import { isMarkedPaced, isOptedIn } from './group-profile.js';
+import { applyCapacity, markPacedBeforeHolding, planEvent, restoreBounds } from './react-to-scale-signals.js';
 import { describeRecentSpenders } from './recent-spenders.js';
 import { MAX_COMMIT_ATTEMPTS, type StaggerDeps } from './stagger-deps.js';
 
@@ -54,6 +56,14 @@ export async function advanceStaggerPlans(deps: StaggerDeps): Promise<StepOutcom
     }));
     const gone = reconciled.filter((r) => r.plan === null).map((r) => r.stored);
     const live = reconciled.flatMap((r) => (r.plan === null ? [] : [{ stored: r.stored, plan: r.plan }]));
+    // A group whose opt-in tag was removed or changed gets its latest intent back once, then is left alone.
+    const { optInTagKey, optInTagValue } = deps.settings;
+    const optedOut = new Set(
+      live
+        .map((r) => groups.get(r.plan.groupName))
+        .filter((g) => g !== undefined && !isOptedIn(g, optInTagKey, optInTagValue))
+        .map((g) => g?.name ?? ''),
+    );
     const actions = decideSteps(
       live.map((r) => r.plan),
       {
@@ -64,6 +74,7 @@ export async function advanceStaggerPlans(deps: StaggerDeps): Promise<StepOutcom
         deadlineGraceMs: deps.settings.deadlineGraceMs,
       },
       killSwitch,
+      optedOut,
     );
     const versionOf = new Map(stored.map((p) => [p.value.groupName, p.version]));
     const spends = actions.flatMap((a) =>
@@ -154,7 +165,10 @@ async function applyAction(
 ): Promise<void> {
   switch (action.kind) {
     case 'advance':
-      if (group) await applyCapacity(deps, action.plan, action.capacity, group);
+      if (group) {
+        await markPacedBeforeHolding(deps, group);
+        await applyCapacity(deps, action.plan, action.capacity, group);
+      }
       events.push(
         planEvent('Stagger Step Applied', action.plan, {
           capacity: action.capacity,
@@ -185,13 +199,19 @@ async function applyAction(
           action.plan,
           group,
           action.restoreMaxSize,
-          action.plan.mode === 'desired' ? action.capacity : null,
+          action.reason === 'opt-out'
+            ? handBackDesiredCapacity(action.plan, group.desiredCapacity)
+            : action.plan.mode === 'desired'
+              ? action.capacity
+              : null,
         );
       }
       // Marked finished only once the group has its target: if a call above fails, the plan is still open and
       // the next tick completes it again.
       // The tick's commit wrote the plan once more (a put stores version + 1).
       await markCompleted(deps, action.plan, (versionOf.get(action.plan.groupName) ?? 0) + 1, nowMs);
+      // Last: without the mark, an opted-out group is no longer writable by the guard at all.
+      if (group && isMarkedPaced(group)) await deps.groups.markPaced(action.plan.groupName, false);
       events.push(planEvent('Stagger Plan Completed', action.plan, { reason: action.reason }));
       outcomes.push({
         groupName: action.plan.groupName,
@@ -202,6 +222,8 @@ async function applyAction(
       break;
     }
     case 'forget':
+      // A mark left behind by a hand-back whose last call failed.
+      if (group && isMarkedPaced(group)) await deps.groups.markPaced(action.plan.groupName, false);
       break;
     default:
       assertNever(action);

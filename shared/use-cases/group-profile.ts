@@ -44,6 +44,11 @@ export function isOptedIn(group: ScalingGroup, tagKey: string, tagValue: string)
   return group.tags[tagKey] === tagValue;
 }
 
+/** True when the group carries the guard's own paced tag (set while a plan paces it). */
+export function isMarkedPaced(group: Pick<ScalingGroup, 'tags'>): boolean {
+  return group.tags[DEFAULT_GUARD_SETTINGS.pacedTagKey] === DEFAULT_GUARD_SETTINGS.pacedTagValue;
+}
+
 /**
  * The instance types the group's next nodes may have: its mixed-instances overrides (Auto Scaling picks among
  * them by the allocation strategy, so any of them may come next), else the instance-type tag, else the type

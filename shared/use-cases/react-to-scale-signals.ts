@@ -1,4 +1,5 @@
 import { BUDGET_WINDOW_MS, planningWindowMs, pruneSpends } from '../domain/attach-budget.js';
+import { OBSERVED_VIA } from '../domain/closed-plan.js';
 import {
   decideIntent,
   type IntentDecision,
@@ -16,7 +17,14 @@ import { DESIRED_VIA, type DesiredSetSignal } from '../events/scale-signal.js';
 import type { GuardEvent } from '../ports/event-publisher.js';
 import { ConcurrentUpdateError } from '../ports/guard-state-store.js';
 import type { ScalingGroup } from '../ports/scaling-groups.js';
-import { countInService, type GroupProfile, guardModeOf, isOptedIn, profileGroup } from './group-profile.js';
+import {
+  countInService,
+  type GroupProfile,
+  guardModeOf,
+  isMarkedPaced,
+  isOptedIn,
+  profileGroup,
+} from './group-profile.js';
 import { GroupProfileError } from './group-tags.js';
 
 /** What a scale-in is decided with when the group cannot be profiled: no node is added, so none is predicted. */
@@ -144,7 +152,7 @@ function intentFrom(work: GroupWork, group: ScalingGroup, nowMs: number): ScaleI
     };
   }
   // Bounds changes, launches from scaling policies or scheduled actions (no CloudTrail call): the group's own
-  // desired capacity is the intent, as of now.
+  // desired capacity is the intent, dated by the latest activity seen (the event's time), else now.
   const lastEventId = work.eventIds.at(-1);
   if (lastEventId === undefined) return undefined;
   const bounds = work.latestIntent?.kind === 'bounds-set' ? work.latestIntent : undefined;
@@ -153,13 +161,19 @@ function intentFrom(work: GroupWork, group: ScalingGroup, nowMs: number): ScaleI
     requestedCapacity: group.desiredCapacity,
     origin: {
       eventId: lastEventId,
-      via: bounds ? bounds.via : 'observed',
-      intentAtMs: bounds?.intentAtMs ?? nowMs,
+      via: bounds ? bounds.via : OBSERVED_VIA,
+      intentAtMs: bounds?.intentAtMs ?? work.lastActivityAtMs ?? nowMs,
     },
     ...(bounds?.maxSize === undefined ? {} : { maxSize: bounds.maxSize }),
     ...(bounds?.minSize === undefined ? {} : { minSize: bounds.minSize }),
     ...(bounds ? { boundsOnly: true } : {}),
   };
+}
+
+/** The plan as still open (the stepper finishes an open plan whose allowed capacity reached its target). */
+function reopened(plan: StaggerPlan): StaggerPlan {
+  const { completedAtMs: _completed, ...open } = plan;
+  return open;
 }
 
 async function reactForGroup(
@@ -192,7 +206,8 @@ async function reactForGroup(
   for (let attempt = 1; attempt <= MAX_COMMIT_ATTEMPTS; attempt += 1) {
     // The cheap reads first: most of a launch burst ends here, before the ENI scan.
     const stored = await deps.store.readPlan(group.name);
-    if (stored && isSettled(stored.value, intent)) return { groupName: group.name, outcome: 'stale' };
+    const settled = stored ? settledOutcome(stored.value, intent) : null;
+    if (settled) return { groupName: group.name, outcome: settled };
     const [ledger, plans] = await Promise.all([deps.store.readLedger(), deps.store.listPlans()]);
     // The clock is read after the ledger, at every attempt: a spend committed before this read is stamped no
     // later than now, so the window counts it (a time read earlier would put it in the future and skip it).
@@ -232,34 +247,39 @@ async function reactForGroup(
     try {
       switch (decision.kind) {
         case 'stale':
-          return { groupName: group.name, outcome: 'stale' };
+        case 'superseded':
+          return { groupName: group.name, outcome: decision.kind };
         case 'pass-through':
           await deps.store.commit({
             ledgerVersion: ledger.version,
             ledger: ledgerAfter(decision.spend),
-            putPlans: [],
+            putPlans: decision.record
+              ? [{ plan: decision.record, expectedVersion: stored?.version ?? 0 }]
+              : [],
             deletePlans: [],
           });
           await applyRequest();
           return { groupName: group.name, outcome: 'pass-through', capacity: requested };
         case 'cancel':
-          // The plan is recorded as handed back at the new target before the group is touched: if the calls
-          // fail, or the invocation dies after them, the stepper finishes the hand-back (it never raises the
-          // group above that target) and the redelivered intent is stale.
+          // The plan is recorded open at the new target before the group is touched: if the calls fail, or the
+          // invocation dies after them, the stepper finishes the hand-back (it never raises the group above that
+          // target) and the redelivered intent is stale.
           await deps.store.commit({
             ledgerVersion: ledger.version,
             ledger: null,
-            putPlans: [{ plan: decision.plan, expectedVersion: stored?.version ?? 0 }],
+            putPlans: [{ plan: reopened(decision.plan), expectedVersion: stored?.version ?? 0 }],
             deletePlans: [],
           });
           await restoreBounds(deps, decision.plan, group, decision.restoreMaxSize, null);
           await applyRequest();
+          // Kept closed, not deleted: its origin makes older intents delivered later superseded.
           await deps.store.commit({
             ledgerVersion: ledger.version,
             ledger: null,
-            putPlans: [],
-            deletePlans: [{ groupName: group.name, expectedVersion: (stored?.version ?? 0) + 1 }],
+            putPlans: [{ plan: decision.plan, expectedVersion: (stored?.version ?? 0) + 1 }],
+            deletePlans: [],
           });
+          if (isMarkedPaced(group)) await deps.groups.markPaced(group.name, false);
           await deps.events.publish([
             planEvent('Stagger Plan Cancelled', decision.plan, { reason: 'scale-in' }),
           ]);
@@ -271,6 +291,7 @@ async function reactForGroup(
             putPlans: [{ plan: decision.plan, expectedVersion: stored?.version ?? 0 }],
             deletePlans: [],
           });
+          await markPacedBeforeHolding(deps, group);
           await applyCapacity(deps, decision.plan, decision.capacityNow, group);
           await deps.events.publish([
             planEvent(decision.created ? 'Stagger Plan Created' : 'Stagger Plan Updated', decision.plan, {
@@ -301,14 +322,27 @@ function queuedAttachesOf(plans: readonly StaggerPlan[]): number {
 }
 
 /**
- * Intents that cannot change an open plan: the same event again, an older one, or the group's observed
- * desired capacity, which is the guard's own doing while a plan is open (only explicit intents, API calls and
- * Scale Requests, change a plan's target).
+ * Intents that cannot change the stored plan, read before the budget is: the same event again or the group's
+ * observed desired capacity while a plan is open, which is the guard's own doing (only explicit intents, API
+ * calls and Scale Requests, change a plan's target), are stale; an explicit intent older than the plan's origin
+ * is superseded. Null: the intent is decided in full.
  */
-function isSettled(plan: StaggerPlan, intent: ScaleIntent): boolean {
-  if (intent.origin.eventId === plan.origin.eventId || intent.origin.intentAtMs < plan.origin.intentAtMs)
-    return true;
-  return plan.completedAtMs === undefined && intent.origin.via === 'observed';
+function settledOutcome(plan: StaggerPlan, intent: ScaleIntent): 'stale' | 'superseded' | null {
+  if (intent.origin.eventId === plan.origin.eventId) return 'stale';
+  const observed = intent.origin.via === OBSERVED_VIA;
+  if (intent.origin.intentAtMs < plan.origin.intentAtMs) return observed ? 'stale' : 'superseded';
+  return plan.completedAtMs === undefined && observed ? 'stale' : null;
+}
+
+/**
+ * Marks a group the guard is about to hold before its first write, so that an opt-out mid-plan still leaves the
+ * guard allowed to hand the capacity back (the IAM policy allows writes on groups carrying either tag).
+ */
+export async function markPacedBeforeHolding(
+  deps: StaggerDeps,
+  group: Pick<ScalingGroup, 'name' | 'tags'>,
+): Promise<void> {
+  if (!isMarkedPaced(group)) await deps.groups.markPaced(group.name, true);
 }
 
 /** Sets the capacity a plan allows: the desired capacity, or the MaxSize ceiling (lowering desired with it). */

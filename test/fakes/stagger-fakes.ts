@@ -7,6 +7,8 @@ import type { InstanceCatalog } from '../../shared/ports/instance-catalog.js';
 import type { GroupBounds, ScalingGroup, ScalingGroups } from '../../shared/ports/scaling-groups.js';
 import type { StaggerDeps } from '../../shared/use-cases/stagger-deps.js';
 
+const PACED_TAG = 'capacity-guard/paced';
+
 /** Auto Scaling groups in memory; records every mutating call. */
 export class FakeScalingGroups implements ScalingGroups {
   readonly groups = new Map<string, ScalingGroup>();
@@ -14,6 +16,8 @@ export class FakeScalingGroups implements ScalingGroups {
     | { op: 'setDesired'; name: string; value: number }
     | ({ op: 'bounds'; name: string } & GroupBounds)
   )[] = [];
+  /** The guard's paced-tag writes, apart from the capacity calls. */
+  readonly pacedCalls: { name: string; paced: boolean }[] = [];
   failNextMutation: Error | null = null;
   /** Thrown by the next mutating call after it took effect (a crash after the write, or a lost answer). */
   failAfterNextMutation: Error | null = null;
@@ -59,6 +63,14 @@ export class FakeScalingGroups implements ScalingGroups {
     const g = this.groups.get(name);
     if (g) this.groups.set(name, { ...g, ...bounds });
     this.afterMutation();
+  }
+
+  async markPaced(name: string, paced: boolean): Promise<void> {
+    this.pacedCalls.push({ name, paced });
+    const g = this.groups.get(name);
+    if (!g) return;
+    const { [PACED_TAG]: _, ...tags } = g.tags;
+    this.groups.set(name, { ...g, tags: paced ? { ...tags, [PACED_TAG]: 'true' } : tags });
   }
 
   /** Brings every group's in-service instances up to its desired capacity (boot completes instantly). */

@@ -1,10 +1,13 @@
 import {
   type AutoScalingClient,
   type AutoScalingGroup,
+  CreateOrUpdateTagsCommand,
+  DeleteTagsCommand,
   paginateDescribeAutoScalingGroups,
   SetDesiredCapacityCommand,
   UpdateAutoScalingGroupCommand,
 } from '@aws-sdk/client-auto-scaling';
+import { DEFAULT_GUARD_SETTINGS } from '../../domain/guard-defaults.js';
 import type { GroupBounds, ScalingGroup, ScalingGroups } from '../../ports/scaling-groups.js';
 import { AwsCallError, callAws } from './aws-error.js';
 
@@ -100,6 +103,25 @@ export class AutoScalingGroupsAdapter implements ScalingGroups {
         }),
       ),
     );
+  }
+
+  async markPaced(name: string, paced: boolean): Promise<void> {
+    const tag = {
+      ResourceId: name,
+      ResourceType: 'auto-scaling-group',
+      Key: DEFAULT_GUARD_SETTINGS.pacedTagKey,
+    };
+    if (paced) {
+      await callAws('autoscaling:CreateOrUpdateTags', () =>
+        this.client.send(
+          new CreateOrUpdateTagsCommand({
+            Tags: [{ ...tag, Value: DEFAULT_GUARD_SETTINGS.pacedTagValue, PropagateAtLaunch: false }],
+          }),
+        ),
+      );
+      return;
+    }
+    await callAws('autoscaling:DeleteTags', () => this.client.send(new DeleteTagsCommand({ Tags: [tag] })));
   }
 }
 

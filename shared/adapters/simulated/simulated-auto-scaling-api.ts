@@ -102,6 +102,12 @@ export function tagGroups(
     if (!groupName || !key)
       throw new SimulatedApiError('ValidationError', 'Each tag needs ResourceId and Key');
     const value = create ? (typeof tag.Value === 'string' ? tag.Value : '') : null;
+    account.authorizeAutoScalingWrite(
+      identityArn,
+      create ? 'autoscaling:CreateOrUpdateTags' : 'autoscaling:DeleteTags',
+      groupName,
+      tags.map((t) => (typeof t.Key === 'string' ? t.Key : '')),
+    );
     account.autoScalingApi.tagGroup(groupName, key, value, identityArn);
   }
   return {};
@@ -160,12 +166,9 @@ export function setDesiredCapacity(account: SimulatedAccount, input: Input, iden
   const desired = input.DesiredCapacity;
   if (typeof desired !== 'number')
     throw new SimulatedApiError('ValidationError', 'DesiredCapacity is required');
-  account.autoScalingApi.setDesiredCapacity(
-    requiredString(input, 'AutoScalingGroupName'),
-    desired,
-    input.HonorCooldown === true,
-    identityArn,
-  );
+  const groupName = requiredString(input, 'AutoScalingGroupName');
+  account.authorizeAutoScalingWrite(identityArn, 'autoscaling:SetDesiredCapacity', groupName);
+  account.autoScalingApi.setDesiredCapacity(groupName, desired, input.HonorCooldown === true, identityArn);
   return {};
 }
 
@@ -174,10 +177,8 @@ export function updateAutoScalingGroup(account: SimulatedAccount, input: Input, 
   if (typeof input.MinSize === 'number') sizes.minSize = input.MinSize;
   if (typeof input.MaxSize === 'number') sizes.maxSize = input.MaxSize;
   if (typeof input.DesiredCapacity === 'number') sizes.desiredCapacity = input.DesiredCapacity;
-  account.autoScalingApi.updateAutoScalingGroup(
-    requiredString(input, 'AutoScalingGroupName'),
-    sizes,
-    identityArn,
-  );
+  const groupName = requiredString(input, 'AutoScalingGroupName');
+  account.authorizeAutoScalingWrite(identityArn, 'autoscaling:UpdateAutoScalingGroup', groupName);
+  account.autoScalingApi.updateAutoScalingGroup(groupName, sizes, identityArn);
   return {};
 }

@@ -27,13 +27,13 @@ describe('capacity-guard gate snippet', () => {
     expect(parts[1]?.body).toContain('local max_hold_sec=600 poll_sec=10');
   });
 
-  it('defaults to a 900 s hold polled every 5 s', async () => {
+  it('defaults to a 900 s hold polled every second', async () => {
     // Act
     const run = await runCapacityGuard('gate', 'snippet', '--os', 'al2');
 
     // Assess
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('local max_hold_sec=900 poll_sec=5');
+    expect(run.stdout).toContain('local max_hold_sec=900 poll_sec=1');
     expect(run.stdout).toContain('/etc/eks/bootstrap.sh my-cluster');
   });
 

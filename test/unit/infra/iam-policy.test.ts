@@ -1,3 +1,4 @@
+import { GUARD_AUTO_SCALING_WRITE_POLICY } from '../../../shared/adapters/simulated/guard-iam-policy.js';
 import { type CfnResource, type CfnTemplate, loadPackagedTemplate } from './packaged-template.js';
 import { checkTemplate, FindingKind } from './template-checks.js';
 
@@ -136,29 +137,32 @@ const packaged = loadPackagedTemplate('iam-policy.test');
     expect(new Set(roles).size).toBe(functions.length);
   });
 
-  it('lets Auto Scaling writes through only on opted-in groups', () => {
+  it('lets Auto Scaling writes through only on groups opted in or marked paced, as the simulated account enforces', () => {
     // Prepare
-    const statements = resourcesOfType('AWS::IAM::Role').flatMap(([, resource]) =>
-      (
+    const roleStatements = resourcesOfType('AWS::IAM::Role').map(([name, resource]) => ({
+      name,
+      statements: (
         (resource.Properties?.Policies ?? []) as {
           PolicyDocument: { Statement: Record<string, unknown>[] };
         }[]
       ).flatMap((policy) => policy.PolicyDocument.Statement),
-    );
+    }));
+    const writeActions = new Set([...GUARD_AUTO_SCALING_WRITE_POLICY.flatMap((s) => [s.Action].flat())]);
 
     // Act
-    const writes = statements.filter((s) =>
-      [s.Action]
-        .flat()
-        .some((a) => a === 'autoscaling:SetDesiredCapacity' || a === 'autoscaling:UpdateAutoScalingGroup'),
-    );
+    const writesByRole = roleStatements
+      .map(({ name, statements }) => ({
+        name,
+        writes: statements
+          .filter((s) => [s.Action].flat().some((a) => writeActions.has(a as string)))
+          .map((s) => ({ Action: s.Action, Condition: s.Condition })),
+      }))
+      .filter((r) => r.writes.length > 0);
 
-    // Assess
-    expect(writes.length).toBeGreaterThan(0);
-    for (const statement of writes) {
-      expect(statement.Condition).toEqual({
-        StringEquals: { 'autoscaling:ResourceTag/capacity-guard/enabled': 'true' },
-      });
+    // Assess: the pacing roles, each with exactly the statements the simulated guard is held to
+    expect(writesByRole.map((r) => r.name).sort()).toEqual(['ScaleReactorRole', 'StaggerStepperRole']);
+    for (const { writes } of writesByRole) {
+      expect(writes).toEqual(GUARD_AUTO_SCALING_WRITE_POLICY);
     }
   });
 

@@ -157,7 +157,9 @@ describe('load: a burst of 1,000 launch and CloudTrail events over 20 groups wit
       // Assess: a duplicate delivery changes nothing
       expect(again.failures).toEqual([]);
       expect(await world.store.readLedger()).toEqual(ledger);
-      expect(await world.store.listPlans()).toEqual([]);
+      // (an intent seen again long after is recorded again, closed: it paces nothing)
+      const plans = await world.store.listPlans();
+      expect(plans.filter((p) => p.value.completedAtMs === undefined)).toEqual([]);
       expect(world.groups.calls.length).toBe(calls);
       expect(world.publisher.events.length).toBe(events);
     },

@@ -69,6 +69,72 @@ describe('decideIntent', () => {
     });
   });
 
+  it('records an explicit pass-through as a closed plan dated by its intent, an observed one not at all', () => {
+    const explicit = decideIntent(
+      undefined,
+      { groupName: 'g', requestedCapacity: 40, origin: { eventId: 'in', via: 'x', intentAtMs: NOW - 5_000 } },
+      buildSnapshot({ desiredCapacity: 40 }),
+      'desired',
+      2,
+      ctx(),
+    );
+    const observed = decideIntent(
+      undefined,
+      { groupName: 'g', requestedCapacity: 40, origin: { eventId: 'o', via: 'observed', intentAtMs: NOW } },
+      buildSnapshot({ desiredCapacity: 40 }),
+      'desired',
+      2,
+      ctx(),
+    );
+    expect(explicit).toMatchObject({
+      kind: 'pass-through',
+      record: { targetCapacity: 40, completedAtMs: NOW, origin: { eventId: 'in', intentAtMs: NOW - 5_000 } },
+    });
+    expect(observed).toMatchObject({ kind: 'pass-through', record: null });
+  });
+
+  it('an explicit intent older than a closed plan is superseded; an observed one is stale', () => {
+    const closed = buildPlan({ completedAtMs: NOW - 1_000, targetCapacity: 50, allowedCapacity: 50 });
+    const older = (via: string) =>
+      decideIntent(
+        closed,
+        { groupName: 'g', requestedCapacity: 200, origin: { eventId: 'old', via, intentAtMs: NOW - 15_000 } },
+        buildSnapshot({ desiredCapacity: 50 }),
+        'desired',
+        2,
+        ctx(),
+      ).kind;
+    expect(older('SetDesiredCapacity')).toBe('superseded');
+    expect(older('observed')).toBe('stale');
+  });
+
+  it('a cancel closes the plan with the intent that ended it and the latest bounds', () => {
+    const decision = decideIntent(
+      buildPlan(),
+      {
+        groupName: 'g',
+        requestedCapacity: 0,
+        minSize: 0,
+        maxSize: 0,
+        origin: { eventId: 'zero', via: 'UpdateAutoScalingGroup', intentAtMs: NOW },
+      },
+      buildSnapshot({ desiredCapacity: 0, maxSize: 0 }),
+      'desired',
+      2,
+      ctx(),
+    );
+    expect(decision).toMatchObject({
+      kind: 'cancel',
+      plan: {
+        targetCapacity: 0,
+        configuredMaxSize: 0,
+        completedAtMs: NOW,
+        origin: { eventId: 'zero' },
+        startCapacity: 50,
+      },
+    });
+  });
+
   it('caps the target at the configured MaxSize', () => {
     const decision = decideIntent(
       undefined,
@@ -135,6 +201,23 @@ describe('a finished plan', () => {
 });
 
 describe('decideSteps', () => {
+  it('completes the plan of an opted-out group at its target and spends what that releases', () => {
+    const actions = decideSteps(
+      [buildPlan(), buildPlan({ groupName: 'h' })],
+      ctx([], []),
+      false,
+      new Set(['g']),
+    );
+    expect(actions.find((a) => a.plan.groupName === 'g')).toMatchObject({
+      kind: 'complete',
+      reason: 'opt-out',
+      capacity: 200,
+      restoreMaxSize: null,
+      spend: { atMs: NOW, attaches: 260, groupName: 'g' },
+    });
+    expect(actions.find((a) => a.plan.groupName === 'h')?.kind).not.toBe('complete');
+  });
+
   it('waits while the window is full and says when room comes back', () => {
     const [action] = decideSteps(
       [buildPlan()],

@@ -117,6 +117,7 @@ describe('the scale reactor on an SQS batch', () => {
     expect(metrics.points).toEqual([
       { name: 'IntentsSeen', unit: 'Count', value: 2, dimensions: {} },
       { name: 'PlansHeld', unit: 'Count', value: 2, dimensions: {} },
+      { name: 'IntentsSuperseded', unit: 'Count', value: 0, dimensions: {} },
       { name: 'InvalidEvents', unit: 'Count', value: 1, dimensions: {} },
     ]);
   });

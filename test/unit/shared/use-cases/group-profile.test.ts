@@ -79,7 +79,7 @@ describe('desired/ceiling pacing predicts attaches per node like the launch gate
     );
     const outcomes = await react(world, desiredSet());
     expect(outcomes).toEqual([{ groupName: 'shop-general', outcome: 'pass-through', capacity: 200 }]);
-    expect(await world.store.listPlans()).toEqual([]);
+    expect((await world.store.listPlans()).map((p) => p.value.completedAtMs)).toEqual([world.now]);
     expect(world.groups.calls).toEqual([]);
   });
 

@@ -53,6 +53,11 @@ async function stepUntilDone(world: FakeWorld, limitSec = 3600): Promise<number>
   return (lastStep - start) / 1000;
 }
 
+/** Plans still pacing their group (closed ones are kept a while to date the latest intent). */
+async function openPlans(world: FakeWorld) {
+  return (await world.store.listPlans()).filter((p) => p.value.completedAtMs === undefined);
+}
+
 function spendsOf(world: FakeWorld) {
   return world.store.commits
     .flatMap((c) => c.ledger ?? [])
@@ -107,7 +112,7 @@ describe('scale reactor and stagger stepper', () => {
     world.groups.add(buildGroup({ desiredCapacity: 200 }));
     await react(world, desiredSet());
     expect(await react(world, desiredSet({ eventId: 'evt-0', intentAtMs: 0, desired: 400 }))).toEqual([
-      { groupName: 'shop-general', outcome: 'stale' },
+      { groupName: 'shop-general', outcome: 'superseded' },
     ]);
     const newer = await react(world, desiredSet({ eventId: 'evt-2', intentAtMs: world.now, desired: 120 }));
     expect(newer[0]).toMatchObject({ outcome: 'hold', target: 120 });
@@ -116,7 +121,117 @@ describe('scale reactor and stagger stepper', () => {
       desiredSet({ eventId: 'evt-3', intentAtMs: world.now + 1, desired: 40 }),
     );
     expect(cancel).toEqual([{ groupName: 'shop-general', outcome: 'cancel' }]);
-    expect(await world.store.listPlans()).toEqual([]);
+    expect(await openPlans(world)).toEqual([]);
+  });
+
+  it('intents are ordered by when they happened: a scale-out delivered after a newer scale-in is superseded', async () => {
+    // Prepare: the operator asked for 200 at 08:00:00, then for 50 five seconds later; the group shows 50.
+    const world = buildWorld();
+    world.groups.add(buildGroup({ desiredCapacity: 50 }));
+    const at = Date.UTC(2026, 10, 27, 8, 0, 0);
+    // Act: CloudTrail delivers the newer call first.
+    const newer = await react(world, desiredSet({ eventId: 'evt-50', desired: 50, intentAtMs: at + 5_000 }));
+    world.now += 30_000;
+    const older = await react(world, desiredSet({ eventId: 'evt-200', desired: 200, intentAtMs: at }));
+    // Assess: the scale-out is acknowledged, never applied, and nothing paces the group.
+    expect(newer).toEqual([{ groupName: 'shop-general', outcome: 'pass-through', capacity: 50 }]);
+    expect(older).toEqual([{ groupName: 'shop-general', outcome: 'superseded' }]);
+    expect(world.groups.calls).toEqual([]);
+    expect(await openPlans(world)).toEqual([]);
+    expect(world.publisher.events).toEqual([]);
+  });
+
+  it('an intent older than the scale-in that cancelled a plan does not open a new one', async () => {
+    // Prepare: a plan for 200 (08:00:00), cancelled by a scale-in to 50 made at 08:00:10.
+    const world = buildWorld();
+    world.groups.add(buildGroup({ desiredCapacity: 200 }));
+    const at = Date.UTC(2026, 10, 27, 8, 0, 0);
+    await react(world, desiredSet({ eventId: 'evt-200', intentAtMs: at }));
+    world.groups.add({ ...buildGroup(), desiredCapacity: 50 });
+    const cancel = await react(
+      world,
+      desiredSet({ eventId: 'evt-50', desired: 50, intentAtMs: at + 10_000 }),
+    );
+    const calls = world.groups.calls.length;
+    // Act: a 120 the operator asked for at 08:00:05 arrives last.
+    world.now += 60_000;
+    const late = await react(world, desiredSet({ eventId: 'evt-120', desired: 120, intentAtMs: at + 5_000 }));
+    // Assess
+    expect(cancel).toEqual([{ groupName: 'shop-general', outcome: 'cancel' }]);
+    expect(late).toEqual([{ groupName: 'shop-general', outcome: 'superseded' }]);
+    expect(world.groups.calls).toHaveLength(calls);
+    expect(await openPlans(world)).toEqual([]);
+    expect((await world.groups.describe(['shop-general']))[0]?.desiredCapacity).toBe(50);
+  });
+
+  it('marks the group it holds with its paced tag before the first write, and removes it when the plan ends', async () => {
+    const world = buildWorld();
+    world.groups.add(buildGroup({ desiredCapacity: 200 }));
+    await react(world, desiredSet());
+    expect(world.groups.pacedCalls).toEqual([{ name: 'shop-general', paced: true }]);
+    expect(world.groups.groups.get('shop-general')?.tags['capacity-guard/paced']).toBe('true');
+    await stepUntilDone(world);
+    expect(world.groups.pacedCalls.at(-1)).toEqual({ name: 'shop-general', paced: false });
+    expect(world.groups.groups.get('shop-general')?.tags['capacity-guard/paced']).toBeUndefined();
+  });
+
+  it.each([
+    ['removed', null],
+    ['set to false', 'false'],
+  ])(
+    'opting out mid-plan (tag %s) hands the latest intent back once, then leaves the group alone',
+    async (_, value) => {
+      // Prepare: 50 -> 200 held at 70, MinSize 100 lowered by the guard to hold the group below it.
+      const world = buildWorld();
+      world.groups.add(buildGroup({ desiredCapacity: 200, minSize: 100 }));
+      await react(world, desiredSet());
+      const held = world.groups.groups.get('shop-general');
+      if (!held) throw new Error('no group');
+      const { 'capacity-guard/enabled': _enabled, ...tags } = held.tags;
+      world.groups.add({
+        ...held,
+        tags: value === null ? tags : { ...tags, 'capacity-guard/enabled': value },
+      });
+      const calls = world.groups.calls.length;
+      // Act
+      world.now += 20_000;
+      const outcomes = await advanceStaggerPlans(world.deps);
+      const handBack = world.groups.calls.slice(calls);
+      world.now += 60_000;
+      world.groups.settle();
+      const later = await advanceStaggerPlans(world.deps);
+      const reacted = await react(
+        world,
+        desiredSet({ eventId: 'evt-9', desired: 300, intentAtMs: world.now }),
+      );
+      // Assess: one call gives back MinSize and the desired capacity asked for; nothing follows.
+      expect(outcomes).toEqual([
+        { groupName: 'shop-general', action: 'complete', capacity: 200, reason: 'opt-out' },
+      ]);
+      expect(handBack).toEqual([{ op: 'bounds', name: 'shop-general', minSize: 100, desiredCapacity: 200 }]);
+      expect(world.groups.groups.get('shop-general')?.tags['capacity-guard/paced']).toBeUndefined();
+      expect(await openPlans(world)).toEqual([]);
+      expect(later).toEqual([]);
+      expect(reacted).toEqual([{ groupName: 'shop-general', outcome: 'not-opted-in' }]);
+      expect(world.groups.calls.length).toBe(calls + 1);
+    },
+  );
+
+  it('an opt-out hand-back keeps a desired capacity somebody else set after the guard', async () => {
+    const world = buildWorld();
+    world.groups.add(buildGroup({ desiredCapacity: 200 }));
+    await react(world, desiredSet());
+    const held = world.groups.groups.get('shop-general');
+    if (!held) throw new Error('no group');
+    const { 'capacity-guard/enabled': _enabled, ...tags } = held.tags;
+    // The operator opts out and sets 120 at once; that call's event has not arrived.
+    world.groups.add({ ...held, tags, desiredCapacity: 120 });
+    const calls = world.groups.calls.length;
+    world.now += 20_000;
+    const outcomes = await advanceStaggerPlans(world.deps);
+    expect(outcomes).toMatchObject([{ action: 'complete', reason: 'opt-out' }]);
+    expect(world.groups.calls.slice(calls)).toEqual([]);
+    expect(world.groups.groups.get('shop-general')?.desiredCapacity).toBe(120);
   });
 
   it("an UpdateNodegroupConfig call is paced on the node group's Auto Scaling group", async () => {
@@ -219,7 +334,7 @@ describe('scale reactor and stagger stepper', () => {
       maxSize: 0,
       desiredCapacity: 0,
     });
-    expect(await world.store.listPlans()).toEqual([]);
+    expect(await openPlans(world)).toEqual([]);
   });
 
   it('the plan of a deleted group ends at the next step and spends nothing more', async () => {
@@ -326,7 +441,7 @@ describe('scale reactor and stagger stepper', () => {
     );
     const spends = (await world.store.readLedger()).value;
     expect(spends.reduce((sum, s) => sum + s.attaches, 0)).toBeLessThanOrEqual(40);
-    expect(await world.store.listPlans()).toHaveLength(names.length - 2);
+    expect(await openPlans(world)).toHaveLength(names.length - 2);
   });
 
   it('a reactor that retries after another committed counts that spend, though it read the clock first', async () => {

@@ -1,6 +1,8 @@
 import {
   AutoScalingClient,
   type AutoScalingGroup,
+  CreateOrUpdateTagsCommand,
+  DeleteTagsCommand,
   DescribeAutoScalingGroupsCommand,
   SetDesiredCapacityCommand,
   UpdateAutoScalingGroupCommand,
@@ -184,6 +186,24 @@ describe('AutoScalingGroupsAdapter', () => {
       DesiredCapacity: 70,
     });
     asg.restore();
+  });
+
+  it('sets its paced tag on the group alone (not on instances) and deletes it by key', async () => {
+    // Prepare
+    const asg = mockClient(AutoScalingClient);
+    asg.on(CreateOrUpdateTagsCommand).resolves({});
+    asg.on(DeleteTagsCommand).resolves({});
+    const adapter = new AutoScalingGroupsAdapter(new AutoScalingClient({ region: 'us-east-1' }));
+    // Act
+    await adapter.markPaced('g', true);
+    await adapter.markPaced('g', false);
+    // Assess
+    const tag = { ResourceId: 'g', ResourceType: 'auto-scaling-group', Key: 'capacity-guard/paced' };
+    expect(asg).toHaveReceivedCommandWith(CreateOrUpdateTagsCommand, {
+      Tags: [{ ...tag, Value: 'true', PropagateAtLaunch: false }],
+    });
+    expect(asg).toHaveReceivedCommandWith(DeleteTagsCommand, { Tags: [tag] });
+    expect(asg).toHaveReceivedCommandTimes(CreateOrUpdateTagsCommand, 1);
   });
 
   it('wraps SDK failures in an error naming the operation', async () => {

@@ -9,13 +9,17 @@ import { withGuardMode } from '../../../../../shared/simulator/guard-mode-varian
 import type { Scenario } from '../../../../../shared/simulator/scenario.js';
 import { SimulatedAccount } from '../../../../../shared/simulator/simulated-account.js';
 
-async function summaryOf(scenario: Scenario) {
+async function reportOf(scenario: Scenario) {
   const account = new SimulatedAccount(scenario, {
     seed: 1,
     guard: createSimulatedCapacityGuard({ auditor: false, env: guardEnvFor(scenario) }),
     clientsFor: createSimulatedClients,
   });
-  return (await account.run()).summary;
+  return account.run();
+}
+
+async function summaryOf(scenario: Scenario) {
+  return (await reportOf(scenario)).summary;
 }
 
 function operatorScenario(name: string, mode: 'desired' | 'ceiling' | 'gate'): Scenario {
@@ -23,6 +27,10 @@ function operatorScenario(name: string, mode: 'desired' | 'ceiling' | 'gate'): S
 }
 
 /** Scenarios where the operator acts mid-plan: the group ends as the operator last left it, in every mode. */
+async function runGuarded(name: string, mode: 'desired' | 'ceiling' | 'gate') {
+  return reportOf(operatorScenario(name, mode));
+}
+
 async function groupsAtEnd(name: string, mode: 'desired' | 'ceiling' | 'gate') {
   return (await summaryOf(operatorScenario(name, mode))).groupsAtEnd;
 }
@@ -66,5 +74,33 @@ describe('operator acts mid-plan (scenarios/operator)', () => {
       expect(crashed.terminationsByGuard).toBeLessThanOrEqual(calm.terminationsByGuard);
     },
     120_000,
+  );
+
+  it.each(['desired', 'ceiling', 'gate'] as const)(
+    'reordered-intents (%s): a scale-out delivered after the newer correction is not revived',
+    async (mode) => {
+      const { summary } = await runGuarded('reordered-intents', mode);
+      expect(summary.groupsAtEnd).toEqual([
+        { name: 'shop-workers', minSize: 50, maxSize: 300, desiredCapacity: 60, inService: 60 },
+      ]);
+      expect(summary.peakAttachCallsIn60s).toBeLessThanOrEqual(summary.attachBudgetPerMin);
+    },
+    60_000,
+  );
+
+  it.each(['desired', 'ceiling'] as const)(
+    'opt-out-mid-plan (%s): the simulated IAM lets the one hand-back through and the group ends at 200',
+    async (mode) => {
+      const { summary, timeline } = await runGuarded('opt-out-mid-plan', mode);
+      expect(summary.groupsAtEnd).toEqual([
+        { name: 'shop-workers', minSize: 50, maxSize: 300, desiredCapacity: 200, inService: 200 },
+      ]);
+      // While the guard paced the group (before the opt-out at 150 s), no minute went above the budget; the
+      // hand-back then releases the rest at once, as the operator asked by opting out.
+      const paced = timeline.filter((m) => m.minute <= 2);
+      expect(paced.length).toBe(2);
+      expect(Math.max(...paced.map((m) => m.attachCalls))).toBeLessThanOrEqual(summary.attachBudgetPerMin);
+    },
+    60_000,
   );
 });

@@ -1,4 +1,4 @@
-import { BUDGET_WINDOW_MS, planningWindowMs, pruneSpends } from '../domain/attach-budget.js';
+import { planningWindowMs, pruneSpends } from '../domain/attach-budget.js';
 import { handBackDesiredCapacity } from '../domain/closed-plan.js';
 import {
   decideSteps,
@@ -11,7 +11,7 @@ import { ConcurrentUpdateError } from '../ports/guard-state-store.js';
 import type { ScalingGroup } from '../ports/scaling-groups.js';
 import { isMarkedPaced, isOptedIn } from './group-profile.js';
 import { applyCapacity, markPacedBeforeHolding, planEvent, restoreBounds } from './react-to-scale-signals.js';
-import { describeRecentSpenders } from './recent-spenders.js';
+import { describeRecentSpenders, unpredictedAttachTimes } from './recent-spenders.js';
 import { MAX_COMMIT_ATTEMPTS, type StaggerDeps } from './stagger-deps.js';
 
 export interface StepOutcome {
@@ -45,10 +45,13 @@ export async function advanceStaggerPlans(deps: StaggerDeps): Promise<StepOutcom
       (await deps.groups.describe(stored.map((p) => p.value.groupName))).map((g) => [g.name, g]),
     );
     const spenders = await describeRecentSpenders(deps, ledger.value, nowMs, groups);
-    const exclude = new Set(
-      [...groups.values(), ...spenders].flatMap((g) => g.instances.map((i) => i.instanceId)),
+    const others = await unpredictedAttachTimes(
+      deps,
+      [...groups.values(), ...spenders],
+      stored.map((p) => p.value),
+      ledger.value,
+      nowMs,
     );
-    const others = await deps.observer.attachTimesSince(nowMs - BUDGET_WINDOW_MS, exclude);
     // What the groups show now wins over what the plans recorded; a plan whose group is gone ends here.
     const reconciled = stored.map((p) => ({
       stored: p,

@@ -1,4 +1,4 @@
-import { BUDGET_WINDOW_MS, planningWindowMs, pruneSpends } from '../domain/attach-budget.js';
+import { planningWindowMs, pruneSpends } from '../domain/attach-budget.js';
 import { OBSERVED_VIA } from '../domain/closed-plan.js';
 import {
   decideIntent,
@@ -34,7 +34,7 @@ const SCALE_IN_PROFILE: GroupProfile = {
   attachesPerNode: 0,
 };
 
-import { describeRecentSpenders } from './recent-spenders.js';
+import { describeRecentSpenders, unpredictedAttachTimes } from './recent-spenders.js';
 import { MAX_COMMIT_ATTEMPTS, type StaggerDeps } from './stagger-deps.js';
 
 /** What the reactor did for one group, for the log and the tests. */
@@ -217,10 +217,13 @@ async function reactForGroup(
     );
     const known = new Map([group, ...paced].map((g) => [g.name, g]));
     const spenders = await describeRecentSpenders(deps, ledger.value, nowMs, known);
-    const exclude = new Set(
-      [group, ...paced, ...spenders].flatMap((g) => g.instances).map((i) => i.instanceId),
+    const others = await unpredictedAttachTimes(
+      deps,
+      [group, ...paced, ...spenders],
+      plans.map((p) => p.value),
+      ledger.value,
+      nowMs,
     );
-    const others = await deps.observer.attachTimesSince(nowMs - BUDGET_WINDOW_MS, exclude);
     const decision = decideIntent(
       stored?.value,
       intent,

@@ -1,7 +1,8 @@
 import { InMemoryStateStore } from '../../shared/adapters/memory/in-memory-state-store.js';
+import type { ObservedAttach } from '../../shared/domain/attach-timing.js';
 import type { InstanceLimits } from '../../shared/domain/instance-limits.js';
 import { findBundledInstanceLimits } from '../../shared/instance-types/bundled-instance-limits.js';
-import type { AttachObserver } from '../../shared/ports/attach-observer.js';
+import type { AttachesSeen, AttachObserver } from '../../shared/ports/attach-observer.js';
 import type { EventPublisher, GuardEvent } from '../../shared/ports/event-publisher.js';
 import type { InstanceCatalog } from '../../shared/ports/instance-catalog.js';
 import type { GroupBounds, ScalingGroup, ScalingGroups } from '../../shared/ports/scaling-groups.js';
@@ -87,9 +88,18 @@ export class FakeScalingGroups implements ScalingGroups {
 }
 
 export class FakeObserver implements AttachObserver {
+  /** Attaches by instances outside every group (other consumers). */
   times: number[] = [];
-  async attachTimesSince(sinceMs: number): Promise<number[]> {
-    return this.times.filter((t) => t > sinceMs);
+  /** Attaches by named instances, and when those launched. */
+  attaches: ObservedAttach[] = [];
+  readonly launchedAtMs = new Map<string, number>();
+  async attachesSeenSince(sinceMs: number): Promise<AttachesSeen> {
+    return {
+      attaches: [...this.times.map((atMs) => ({ atMs, instanceId: null })), ...this.attaches].filter(
+        (a) => a.atMs > sinceMs,
+      ),
+      launchedAtMs: this.launchedAtMs,
+    };
   }
 }
 

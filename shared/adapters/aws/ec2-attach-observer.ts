@@ -1,7 +1,7 @@
 import { type EC2Client, paginateDescribeNetworkInterfaces } from '@aws-sdk/client-ec2';
 import type { ObservedAttach } from '../../domain/launch-gate.js';
 import type { AccountAttaches } from '../../ports/account-attaches.js';
-import type { AttachObserver } from '../../ports/attach-observer.js';
+import type { AttachesSeen, AttachObserver } from '../../ports/attach-observer.js';
 import { callAws } from './aws-error.js';
 
 /**
@@ -34,15 +34,17 @@ export class Ec2AttachObserver implements AttachObserver, AccountAttaches {
     private readonly useTimeFilter = false,
   ) {}
 
-  async attachTimesSince(sinceMs: number, excludeInstanceIds: ReadonlySet<string>): Promise<number[]> {
-    const attaches = await this.attachesSince(sinceMs);
-    return attaches
-      .filter((a) => a.instanceId === null || !excludeInstanceIds.has(a.instanceId))
-      .map((a) => a.atMs);
+  async attachesSince(sinceMs: number): Promise<ObservedAttach[]> {
+    return [...(await this.attachesSeenSince(sinceMs)).attaches];
   }
 
-  async attachesSince(sinceMs: number): Promise<ObservedAttach[]> {
+  /**
+   * One paginated DescribeNetworkInterfaces of attached ENIs: the attaches after `sinceMs` (device index > 0),
+   * and each instance's launch time from its primary ENI (device index 0 comes with RunInstances).
+   */
+  async attachesSeenSince(sinceMs: number): Promise<AttachesSeen> {
     const attaches: ObservedAttach[] = [];
+    const launchedAtMs = new Map<string, number>();
     await callAws('ec2:DescribeNetworkInterfaces', async () => {
       for await (const page of paginateDescribeNetworkInterfaces(
         { client: this.client, pageSize: 1000 },
@@ -63,13 +65,17 @@ export class Ec2AttachObserver implements AttachObserver, AccountAttaches {
         for (const eni of page.NetworkInterfaces ?? []) {
           const attachment = eni.Attachment;
           const at = attachment?.AttachTime?.getTime();
-          // A node's primary ENI (device index 0) comes with RunInstances, not with AttachNetworkInterface.
-          if (at === undefined || at <= sinceMs || attachment?.DeviceIndex === 0) continue;
-          attaches.push({ atMs: at, instanceId: attachment?.InstanceId ?? null });
+          const instanceId = attachment?.InstanceId ?? null;
+          if (at === undefined) continue;
+          if (attachment?.DeviceIndex === 0) {
+            if (instanceId !== null) launchedAtMs.set(instanceId, at);
+            continue;
+          }
+          if (at > sinceMs) attaches.push({ atMs: at, instanceId });
         }
       }
     });
-    return attaches.sort((a, b) => a.atMs - b.atMs);
+    return { attaches: attaches.sort((a, b) => a.atMs - b.atMs), launchedAtMs };
   }
 
   async attachedEniCounts(instanceIds: readonly string[]): Promise<ReadonlyMap<string, number>> {

@@ -85,6 +85,19 @@ describe('scale reactor and stagger stepper', () => {
     expect(world.publisher.events.map((e) => e.detailType)).toEqual(['Stagger Plan Created']);
   });
 
+  it("counts the attaches of the paced group's existing nodes: they spend the same budget", async () => {
+    const world = buildWorld();
+    world.groups.add(buildGroup({ desiredCapacity: 200 }));
+    // Pods moved onto 30 of the 50 nodes the group had: each attached one more ENI in the last minute.
+    for (let i = 0; i < 30; i += 1) {
+      world.observer.attaches.push({ atMs: world.now - 20_000, instanceId: `i-shop-general-${i}` });
+      world.observer.launchedAtMs.set(`i-shop-general-${i}`, world.now - 3_600_000);
+    }
+    const outcomes = await react(world, desiredSet());
+    // 40 - 30 = 10 attaches left: 5 more m5.large nodes (2 each), not 20.
+    expect(outcomes).toEqual([{ groupName: 'shop-general', outcome: 'hold', capacity: 55, target: 200 }]);
+  });
+
   it('a duplicated delivery changes nothing', async () => {
     const world = buildWorld();
     world.groups.add(buildGroup({ desiredCapacity: 200 }));

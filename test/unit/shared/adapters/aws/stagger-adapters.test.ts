@@ -28,7 +28,7 @@ import { ConcurrentUpdateError } from '../../../../../shared/ports/guard-state-s
 const NOW = Date.UTC(2026, 10, 27, 8, 41, 30);
 
 describe('Ec2AttachObserver', () => {
-  it('pages through attached ENIs and keeps recent secondary attachments not on excluded instances', async () => {
+  it('pages through attached ENIs: recent secondary attachments, and launch times from primary ENIs', async () => {
     // Prepare
     const ec2 = mockClient(EC2Client);
     const eni = (id: string, atMs: number, deviceIndex: number, instanceId: string) => ({
@@ -46,9 +46,13 @@ describe('Ec2AttachObserver', () => {
       });
     const observer = new Ec2AttachObserver(new EC2Client({ region: 'us-east-1' }), { nowMs: () => NOW });
     // Act
-    const times = await observer.attachTimesSince(NOW - 60_000, new Set(['i-mine']));
+    const seen = await observer.attachesSeenSince(NOW - 60_000);
     // Assess
-    expect(times).toEqual([NOW - 10_000]);
+    expect(seen.attaches).toEqual([
+      { atMs: NOW - 10_000, instanceId: 'i-other' },
+      { atMs: NOW - 1_000, instanceId: 'i-mine' },
+    ]);
+    expect([...seen.launchedAtMs]).toEqual([['i-other', NOW - 5_000]]);
     expect(ec2).toHaveReceivedCommandTimes(DescribeNetworkInterfacesCommand, 2);
     expect(ec2).toHaveReceivedCommandWith(DescribeNetworkInterfacesCommand, {
       Filters: [{ Name: 'attachment.status', Values: ['attached', 'attaching'] }],
@@ -63,7 +67,7 @@ describe('Ec2AttachObserver', () => {
       new EC2Client({ region: 'us-east-1' }),
       { nowMs: () => NOW },
       true,
-    ).attachTimesSince(NOW - 60_000, new Set());
+    ).attachesSeenSince(NOW - 60_000);
     expect(ec2).toHaveReceivedCommandWith(DescribeNetworkInterfacesCommand, {
       Filters: [
         { Name: 'attachment.status', Values: ['attached', 'attaching'] },

@@ -6,4 +6,6 @@ export interface AccountAttaches {
   attachesSince(sinceMs: number): Promise<ObservedAttach[]>;
   /** Attached ENIs beyond the primary, per instance (instances with none are absent). */
   attachedEniCounts(instanceIds: readonly string[]): Promise<ReadonlyMap<string, number>>;
+  /** EC2 Describe calls (pages) this reader has made so far; absent: not counted. */
+  describeCalls?(): number;
 }

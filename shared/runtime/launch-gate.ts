@@ -31,6 +31,11 @@ import { type StaggerClients, systemClock } from './stagger-runtime.js';
 
 /** Shortest pause between two passes of one invocation: each pass reads the account's ENIs once. */
 export const GATE_MIN_PASS_INTERVAL_MS = 1_000;
+/**
+ * Pause after each Describe call a pass made: the gate's own reads stay within 10 % of the account's Describe
+ * refill of 20 per second (DOMAIN.md §3), 120 a minute, however many pages the account's ENIs take.
+ */
+export const GATE_PAUSE_PER_DESCRIBE_MS = 500;
 /** Longest pause while instances wait: picks up instances whose events were lost. */
 export const GATE_MAX_PASS_INTERVAL_MS = 10_000;
 
@@ -83,13 +88,16 @@ export function buildGateDeps(
 
 /**
  * When the next pass is worth making: when the decision said room frees (or a hold falls due), never sooner than
- * the minimum interval, never later than the maximum while anything waits; null when nothing waits.
+ * the minimum interval nor than the pass's Describe calls allow (`GATE_PAUSE_PER_DESCRIBE_MS` each: an account
+ * with many ENI pages is read less often), never later than the maximum while anything waits; null when nothing
+ * waits.
  */
 export function nextGatePassAtMs(outcome: GatePassOutcome, nowMs: number): number | null {
   const released = Object.values(outcome.released).reduce((a, b) => a + b, 0);
   if (outcome.waiting - released <= 0) return null;
   const wanted = outcome.nextCheckAtMs ?? nowMs + GATE_MAX_PASS_INTERVAL_MS;
-  return Math.min(nowMs + GATE_MAX_PASS_INTERVAL_MS, Math.max(nowMs + GATE_MIN_PASS_INTERVAL_MS, wanted));
+  const pause = Math.max(GATE_MIN_PASS_INTERVAL_MS, outcome.describeCalls * GATE_PAUSE_PER_DESCRIBE_MS);
+  return Math.min(nowMs + Math.max(GATE_MAX_PASS_INTERVAL_MS, pause), Math.max(nowMs + pause, wanted));
 }
 
 export interface GateWiring {

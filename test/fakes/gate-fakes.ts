@@ -17,7 +17,7 @@ export class FakeGateWorld implements AccountAttaches, LifecycleActions {
   readonly eniCounts = new Map<string, number>();
   readonly releases: LifecycleActionTarget[] = [];
   readonly heartbeats: LifecycleActionTarget[] = [];
-  describeCalls = 0;
+  private describeCallCount = 0;
   failReleases = 0;
   nowMs = 0;
 
@@ -62,14 +62,18 @@ export class FakeGateWorld implements AccountAttaches, LifecycleActions {
       .map((g) => structuredClone(g));
   }
 
+  describeCalls(): number {
+    return this.describeCallCount;
+  }
+
   async attachesSince(sinceMs: number): Promise<ObservedAttach[]> {
-    this.describeCalls += 1;
+    this.describeCallCount += 1;
     return this.attaches.filter((a) => a.atMs > sinceMs && a.atMs <= this.nowMs);
   }
 
   /** ENIs attached so far: the attaches seen for the instance, unless `eniCounts` says otherwise. */
   async attachedEniCounts(ids: readonly string[]): Promise<ReadonlyMap<string, number>> {
-    this.describeCalls += 1;
+    this.describeCallCount += 1;
     const counts = new Map<string, number>();
     for (const a of this.attaches) {
       if (a.instanceId && ids.includes(a.instanceId) && a.atMs <= this.nowMs)

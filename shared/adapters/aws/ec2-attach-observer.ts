@@ -34,6 +34,12 @@ export class Ec2AttachObserver implements AttachObserver, AccountAttaches {
     private readonly useTimeFilter = false,
   ) {}
 
+  private pages = 0;
+
+  describeCalls(): number {
+    return this.pages;
+  }
+
   async attachesSince(sinceMs: number): Promise<ObservedAttach[]> {
     return [...(await this.attachesSeenSince(sinceMs)).attaches];
   }
@@ -62,6 +68,7 @@ export class Ec2AttachObserver implements AttachObserver, AccountAttaches {
           ],
         },
       )) {
+        this.pages += 1;
         for (const eni of page.NetworkInterfaces ?? []) {
           const attachment = eni.Attachment;
           const at = attachment?.AttachTime?.getTime();
@@ -88,6 +95,7 @@ export class Ec2AttachObserver implements AttachObserver, AccountAttaches {
           { client: this.client, pageSize: 1000 },
           { Filters: [{ Name: 'attachment.instance-id', Values: batch }] },
         )) {
+          this.pages += 1;
           for (const eni of page.NetworkInterfaces ?? []) {
             const attachment = eni.Attachment;
             if (!attachment?.InstanceId || attachment.DeviceIndex === 0) continue;

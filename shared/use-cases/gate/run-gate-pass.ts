@@ -43,6 +43,8 @@ export interface GatePassOutcome {
   readonly nextCheckAtMs: number | null;
   /** Lifecycle calls that failed: the instances stay waiting and are released again on the next pass. */
   readonly failedCalls: number;
+  /** EC2 Describe calls (pages) the pass made to observe the account (0 when not counted). */
+  readonly describeCalls: number;
 }
 
 export class GatePassConflictError extends Error {
@@ -61,6 +63,7 @@ export async function runGatePass(
   recorded: readonly WaitRecord[] = [],
 ): Promise<GatePassOutcome> {
   const { settings } = deps;
+  const callsBefore = deps.attaches.describeCalls?.() ?? 0;
   const killSwitch = await deps.killSwitch.isOn();
   const groups = gatedGroups(await deps.groups.listTagged(settings.optInTagKey, settings.optInTagValue));
   const members = waitingMembers(groups).filter((m) => m.instanceType !== '');
@@ -134,7 +137,14 @@ export async function runGatePass(
       if (error instanceof ConcurrentUpdateError && attempt < MAX_COMMIT_ATTEMPTS) continue;
       throw error;
     }
-    return act(deps, decision, waits, members.length, nowMs);
+    return act(
+      deps,
+      decision,
+      waits,
+      members.length,
+      nowMs,
+      (deps.attaches.describeCalls?.() ?? 0) - callsBefore,
+    );
   }
   throw new GatePassConflictError(`the gate ledger kept changing over ${MAX_COMMIT_ATTEMPTS} attempts`);
 }
@@ -145,6 +155,7 @@ async function act(
   waits: readonly WaitRecord[],
   waiting: number,
   nowMs: number,
+  describeCalls: number,
 ): Promise<GatePassOutcome> {
   const hookOf = new Map(waits.map((w) => [w.instanceId, w.hookName ?? deps.settings.hookName]));
   const target = (w: WaitingInstance) => ({
@@ -193,6 +204,7 @@ async function act(
     backlogSec: decision.backlogSec,
     nextCheckAtMs: decision.nextCheckAtMs,
     failedCalls,
+    describeCalls,
   };
   const bypassed = decision.release.filter((r) => r.reason === 'bypassed');
   if (bypassed.length > 0) {

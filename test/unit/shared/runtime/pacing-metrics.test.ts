@@ -16,6 +16,7 @@ describe('per-invocation pacing metrics', () => {
       backlogSec: 480,
       nextCheckAtMs: null,
       failedCalls: 0,
+      describeCalls: 1,
     });
     expect(points.map((p) => [p.name, p.value, p.unit])).toEqual([
       ['GateWaiting', 12, 'Count'],

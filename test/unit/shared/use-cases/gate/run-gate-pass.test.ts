@@ -16,6 +16,8 @@ describe('runGatePass', () => {
     expect(world.waitingIds()).toHaveLength(0);
     expect((await store.readGate()).value.released).toHaveLength(15);
     expect(events.events[0]?.detailType).toBe('Launch Gate Released');
+    expect(outcome.describeCalls).toBe(world.describeCalls());
+    expect(outcome.describeCalls).toBeGreaterThan(0);
   });
 
   it('holds what the budget cannot take, and releases it once the attaches are seen and the window moves', async () => {

@@ -258,14 +258,19 @@ export function decideIntent(
  * intent). In desired mode the guard never writes MaxSize and lowers MinSize only down to a capacity it holds,
  * so a MaxSize that differs from the plan's, or a MinSize below what the guard would set, is somebody else's
  * change, seen here even before its event arrives: the target follows the new MaxSize, and the hand-back restores
- * the new bounds. Null: the group is gone and the plan ends.
+ * the new bounds. Likewise a desired capacity the guard did not set (a scheduled action, a scaling policy, a
+ * person; Auto Scaling's own events for those carry no API call to order them by) is the newest intent: the target
+ * becomes it, within the bounds. A desired capacity the guard set or left (its allowed capacity, a recorded step,
+ * the start or the target itself, as after a crash between the plan's commit and the write) or one Auto Scaling
+ * clamped to a new bound is not. Null: the group is gone and the plan ends.
  *
  * @example
  * reconcileWithGroup(plan({ targetCapacity: 200, configuredMaxSize: 300 }), group({ maxSize: 150 }))?.targetCapacity // 150
+ * reconcileWithGroup(plan({ targetCapacity: 200, allowedCapacity: 110 }), group({ desiredCapacity: 120 }))?.targetCapacity // 120
  */
 export function reconcileWithGroup(
   plan: StaggerPlan,
-  group: Pick<GroupSnapshot, 'minSize' | 'maxSize'> | undefined,
+  group: (Pick<GroupSnapshot, 'minSize' | 'maxSize'> & Partial<Pick<GroupSnapshot, 'desiredCapacity'>>) | undefined,
 ): StaggerPlan | null {
   if (!group) return null;
   if (plan.completedAtMs !== undefined || plan.mode !== 'desired') return plan;
@@ -282,7 +287,29 @@ export function reconcileWithGroup(
   if (group.minSize < Math.min(plan.configuredMinSize, plan.startCapacity)) {
     next = { ...next, configuredMinSize: group.minSize };
   }
+  const desired = group.desiredCapacity;
+  if (desired !== undefined && !desiredExplained(plan, group, desired)) {
+    const target = Math.min(Math.max(desired, group.minSize), group.maxSize);
+    next = { ...next, targetCapacity: target, allowedCapacity: Math.min(next.allowedCapacity, target) };
+  }
   return next;
+}
+
+/** Whether the guard set this desired capacity, or Auto Scaling clamped the one it set to a bound changed since. */
+function desiredExplained(
+  plan: StaggerPlan,
+  group: Pick<GroupSnapshot, 'minSize' | 'maxSize'>,
+  desired: number,
+): boolean {
+  const setByGuard =
+    desired === plan.allowedCapacity ||
+    desired === plan.targetCapacity ||
+    desired === plan.startCapacity ||
+    plan.steps.some((step) => step.capacity === desired);
+  const clamped =
+    (desired === group.minSize && desired > plan.allowedCapacity) ||
+    (desired === group.maxSize && desired < plan.allowedCapacity);
+  return setByGuard || clamped;
 }
 
 export type StepAction =

@@ -294,6 +294,30 @@ describe('reconcileWithGroup', () => {
     expect(reconcileWithGroup(plan, { minSize: 0, maxSize: 300 })?.configuredMinSize).toBe(0);
   });
 
+  it('takes a desired capacity the guard did not set as the newest intent, and its own (or a clamp) as nothing new', () => {
+    const plan = buildPlan({
+      targetCapacity: 200,
+      allowedCapacity: 110,
+      configuredMinSize: 50,
+      configuredMaxSize: 300,
+      steps: [{ atMs: 0, capacity: 90, attaches: 40 }],
+    });
+    const at = (desiredCapacity: number, minSize = 50, maxSize = 300) =>
+      reconcileWithGroup(plan, { minSize, maxSize, desiredCapacity });
+    // A scheduled action between what the guard allows and the target: the target follows it.
+    expect(at(120)).toMatchObject({ targetCapacity: 120, allowedCapacity: 110 });
+    // One below what the guard allows: the plan is at its new target and hands back.
+    expect(at(80)).toMatchObject({ targetCapacity: 80, allowedCapacity: 80 });
+    // The guard's own values: the allowed capacity, a recorded step (a write cut short), the start (a Scale
+    // Request the guard has not written yet), the target.
+    expect(at(110)).toBe(plan);
+    expect(at(50)).toBe(plan);
+    expect(at(90)).toBe(plan);
+    expect(at(200)).toBe(plan);
+    // Auto Scaling raising desired to a MinSize somebody raised is the bound, not a desired intent.
+    expect(at(130, 130)).toMatchObject({ targetCapacity: 200 });
+  });
+
   it('ends the plan of a group that is gone, and leaves ceiling plans to their own rules', () => {
     expect(reconcileWithGroup(buildPlan(), undefined)).toBeNull();
     const ceiling = buildPlan({ mode: 'ceiling' });

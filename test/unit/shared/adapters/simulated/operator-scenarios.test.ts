@@ -47,6 +47,18 @@ describe('operator acts mid-plan (scenarios/operator)', () => {
   );
 
   it.each(['desired', 'gate'] as const)(
+    'scheduled-action-mid-plan (%s): the scheduled desired capacity is the newest intent',
+    async (mode) => {
+      const { summary } = await runGuarded('scheduled-action-mid-plan', mode);
+      expect(summary.groupsAtEnd).toEqual([
+        { name: 'shop-workers', minSize: 50, maxSize: 300, desiredCapacity: 120, inService: 120 },
+      ]);
+      expect(summary.peakAttachesIn60s).toBeLessThanOrEqual(summary.attachBudgetPerMin);
+    },
+    60_000,
+  );
+
+  it.each(['desired', 'gate'] as const)(
     'scale-to-zero-mid-plan (%s): the group stays at zero',
     async (mode) => {
       expect(await groupsAtEnd('scale-to-zero-mid-plan', mode)).toEqual([

@@ -270,7 +270,9 @@ export function decideIntent(
  */
 export function reconcileWithGroup(
   plan: StaggerPlan,
-  group: (Pick<GroupSnapshot, 'minSize' | 'maxSize'> & Partial<Pick<GroupSnapshot, 'desiredCapacity'>>) | undefined,
+  group:
+    | (Pick<GroupSnapshot, 'minSize' | 'maxSize'> & Partial<Pick<GroupSnapshot, 'desiredCapacity'>>)
+    | undefined,
 ): StaggerPlan | null {
   if (!group) return null;
   if (plan.completedAtMs !== undefined || plan.mode !== 'desired') return plan;

@@ -5,6 +5,7 @@ import { AutoScalingLifecycleActions } from '../adapters/aws/auto-scaling-lifecy
 import { DynamoDbGateStore } from '../adapters/aws/dynamodb-gate-store.js';
 import { Ec2AttachObserver } from '../adapters/aws/ec2-attach-observer.js';
 import { Ec2InstanceCatalog } from '../adapters/aws/ec2-instance-catalog.js';
+import { EksClusterDirectory } from '../adapters/aws/eks-cluster-directory.js';
 import { EventBridgePublisher } from '../adapters/aws/eventbridge-publisher.js';
 import { METRICS_NAMESPACE, PowertoolsMetricsSink } from '../adapters/aws/powertools-metrics-sink.js';
 import { killSwitchOff, SsmKillSwitch } from '../adapters/aws/ssm-kill-switch.js';
@@ -23,6 +24,7 @@ import {
 import type { GateDeps } from '../use-cases/gate/gate-deps.js';
 import { type GatePassOutcome, runGatePass } from '../use-cases/gate/run-gate-pass.js';
 import { buildStaggerClients } from './aws-clients.js';
+import { cachedCniAddons } from './cached-cni-addons.js';
 import type { GuardConfig } from './config.js';
 import { parseConfig } from './config.js';
 import { currentCorrelationId } from './correlation-id.js';
@@ -66,6 +68,7 @@ export function buildGateDeps(
         ? new SsmKillSwitch(clients.ssm, config.killSwitchParameter)
         : killSwitchOff,
     clock,
+    ...(clients.eks ? { clusters: cachedCniAddons(new EksClusterDirectory(clients.eks), clock) } : {}),
     settings: {
       policy: {
         attachesPerWindow: effectiveBudget({

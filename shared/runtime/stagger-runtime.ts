@@ -14,6 +14,7 @@ import { killSwitchOff, SsmKillSwitch } from '../adapters/aws/ssm-kill-switch.js
 import type { Clock } from '../ports/clock.js';
 import type { GuardStateStore } from '../ports/guard-state-store.js';
 import type { StaggerDeps } from '../use-cases/stagger-deps.js';
+import { cachedCniAddons } from './cached-cni-addons.js';
 import type { GuardConfig } from './config.js';
 import { currentCorrelationId } from './correlation-id.js';
 import { logger } from './logger.js';
@@ -57,7 +58,7 @@ export function buildStaggerDeps(
         ? new SsmKillSwitch(clients.ssm, config.killSwitchParameter)
         : killSwitchOff,
     clock,
-    ...(clients.eks ? { clusters: new EksClusterDirectory(clients.eks) } : {}),
+    ...(clients.eks ? { clusters: eksDirectory(clients.eks, clock) } : {}),
     settings: {
       policy: {
         attachesPerMin: config.attachesPerMin,
@@ -69,5 +70,16 @@ export function buildStaggerDeps(
       optInTagKey: config.optInTagKey,
       optInTagValue: config.optInTagValue,
     },
+  };
+}
+
+/** Node group lookups, and the clusters' `vpc-cni` add-on read at most once per TTL. */
+function eksDirectory(eks: EKSClient, clock: Clock): NonNullable<StaggerDeps['clusters']> {
+  const directory = new EksClusterDirectory(eks);
+  const addons = cachedCniAddons(directory, clock);
+  return {
+    describeNodeGroup: (clusterName, nodegroupName) =>
+      directory.describeNodeGroup(clusterName, nodegroupName),
+    getCniAddon: (clusterName) => addons.getCniAddon(clusterName),
   };
 }

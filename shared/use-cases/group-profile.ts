@@ -1,3 +1,4 @@
+import type { CniConfig } from '../domain/cni-config.js';
 import { DEFAULT_GUARD_SETTINGS } from '../domain/guard-defaults.js';
 import type { PacingMode } from '../domain/stagger-plan.js';
 import type { InstanceCatalog } from '../ports/instance-catalog.js';
@@ -70,10 +71,14 @@ function launchTypesOf(group: ScalingGroup): string[] {
 /**
  * How the guard paces a group and how many attaches one new node makes. The pacing-mode tag wins, else a group
  * an autoscaler owns is paced by a MaxSize ceiling. Attaches per node are the launch gate's prediction
- * (`predictForGroup`: the group's CNI settings, kubelet max pods and pods-per-node tags) for each type the
+ * (`predictForGroup`: its cluster's CNI settings under the group's CNI tag, kubelet max pods and pods-per-node tags) for each type the
  * group may launch, and the largest of them is booked: a plan is made before Auto Scaling picks the types.
  */
-export async function profileGroup(group: ScalingGroup, catalog: InstanceCatalog): Promise<GroupProfile> {
+export async function profileGroup(
+  group: ScalingGroup,
+  catalog: InstanceCatalog,
+  clusterCni?: CniConfig,
+): Promise<GroupProfile> {
   const guardMode = guardModeOf(group);
   if (guardMode === 'gate') {
     throw new GroupProfileError(`${group.name}: paced by the launch gate, not by desired capacity`);
@@ -88,7 +93,7 @@ export async function profileGroup(group: ScalingGroup, catalog: InstanceCatalog
   const predictions = types.map((instanceType) => {
     const typeLimits = limits.get(instanceType);
     if (!typeLimits) throw new GroupProfileError(`${group.name}: instance type ${instanceType} is unknown`);
-    return { instanceType, prediction: predictForGroup(group, typeLimits, null) };
+    return { instanceType, prediction: predictForGroup(group, typeLimits, null, clusterCni) };
   });
   const chosen = predictions.reduce((most, p) =>
     p.prediction.attaches > most.prediction.attaches ? p : most,

@@ -1,5 +1,5 @@
 import type { MaxPodsCap } from '../domain/cni-capacity.js';
-import type { CniConfig } from '../domain/cni-config.js';
+import { type CniConfig, DEFAULT_CNI_CONFIG } from '../domain/cni-config.js';
 import { applyCniSettings } from '../domain/cni-config-parse.js';
 import { DEFAULT_GUARD_SETTINGS } from '../domain/guard-defaults.js';
 import type { ScalingGroup } from '../ports/scaling-groups.js';
@@ -34,12 +34,33 @@ export function maxPodsCapOf(group: ScalingGroup): MaxPodsCap | number {
   return group.tags['eks:nodegroup-name'] !== undefined ? 'mng' : 'none';
 }
 
-/** The CNI settings a group's tag gives (`KEY=VALUE` pairs, space or comma separated) over the defaults. */
-export function groupCniConfig(group: ScalingGroup): CniConfig {
+/**
+ * The CNI settings a group's tag gives (`KEY=VALUE` pairs, space or comma separated) over `base`: its cluster's
+ * `vpc-cni` add-on settings where known (`clusterCniConfigs`), else the defaults.
+ */
+export function groupCniConfig(group: ScalingGroup, base: CniConfig = DEFAULT_CNI_CONFIG): CniConfig {
   const settings: Record<string, string> = {};
   for (const pair of (group.tags[CNI_TAG_KEY] ?? '').split(/[\s,]+/).filter((p) => p.includes('='))) {
     const at = pair.indexOf('=');
     settings[pair.slice(0, at)] = pair.slice(at + 1);
   }
-  return applyCniSettings(settings).config;
+  return applyCniSettings(settings, base).config;
+}
+
+/**
+ * The cluster an Auto Scaling group belongs to, from the tags EKS and the usual tooling put on it
+ * (DOMAIN.md §4): `eks:cluster-name`, `kubernetes.io/cluster/<name>`, `k8s.io/cluster-autoscaler/<name>`.
+ */
+export function clusterOfTags(tags: Readonly<Record<string, string>>): string | null {
+  const named = tags['eks:cluster-name'];
+  if (named) return named;
+  for (const key of Object.keys(tags)) {
+    const owned = /^kubernetes\.io\/cluster\/(.+)$/.exec(key);
+    if (owned?.[1]) return owned[1];
+  }
+  for (const key of Object.keys(tags)) {
+    const autoscaler = /^k8s\.io\/cluster-autoscaler\/(.+)$/.exec(key);
+    if (autoscaler?.[1] && autoscaler[1] !== 'enabled') return autoscaler[1];
+  }
+  return null;
 }

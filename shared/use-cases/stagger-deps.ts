@@ -18,8 +18,12 @@ export interface StaggerDeps {
   readonly killSwitch: KillSwitch;
   readonly clock: Clock;
   readonly settings: StaggerSettings;
-  /** Resolves EKS managed node groups to their Auto Scaling groups (UpdateNodegroupConfig calls). */
-  readonly clusters?: Pick<ClusterDirectory, 'describeNodeGroup'>;
+  /**
+   * Resolves EKS managed node groups to their Auto Scaling groups (UpdateNodegroupConfig calls), and reads the
+   * clusters' `vpc-cni` add-on settings the predictions start from.
+   */
+  readonly clusters?: Pick<ClusterDirectory, 'describeNodeGroup'> &
+    Partial<Pick<ClusterDirectory, 'getCniAddon'>>;
 }
 
 export interface StaggerSettings {

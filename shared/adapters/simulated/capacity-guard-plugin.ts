@@ -281,7 +281,12 @@ export function createSimulatedCapacityGuard(options: SimulatedGuardOptions = {}
       });
       gateDeps = buildGateDeps(
         config,
-        { ec2: ctx.clients.ec2, autoScaling: ctx.clients.autoScaling, eventBridge: ctx.clients.eventBridge },
+        {
+          ec2: ctx.clients.ec2,
+          autoScaling: ctx.clients.autoScaling,
+          eventBridge: ctx.clients.eventBridge,
+          eks: ctx.clients.eks,
+        },
         { nowMs: () => ctx.nowMs() },
         new InMemoryGateStore(),
       );

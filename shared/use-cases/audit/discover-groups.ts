@@ -6,6 +6,7 @@ import { DEFAULT_GUARD_SETTINGS } from '../../domain/guard-defaults.js';
 import type { ClusterDirectory, ManagedNodeGroup } from '../../ports/cluster-directory.js';
 import type { ClusterInstance, ClusterInstances } from '../../ports/cluster-instances.js';
 import type { ScalingGroup, ScalingGroups } from '../../ports/scaling-groups.js';
+import { clusterOfTags } from '../group-tags.js';
 import type { CoverageGap } from './audit-report.js';
 import type { AuditSettings } from './audit-settings.js';
 import { discoverNodeGroups } from './discover-nodes.js';
@@ -72,24 +73,6 @@ export interface Discovery {
   /** Where each audited cluster's CNI settings live (the add-on or the DaemonSet). */
   readonly cniSources: ReadonlyMap<string, CniSource>;
   readonly gaps: readonly CoverageGap[];
-}
-
-/**
- * The cluster an Auto Scaling group belongs to, from the tags EKS and the usual tooling put on it
- * (DOMAIN.md §4): `eks:cluster-name`, `kubernetes.io/cluster/<name>`, `k8s.io/cluster-autoscaler/<name>`.
- */
-export function clusterOfTags(tags: Readonly<Record<string, string>>): string | null {
-  const named = tags['eks:cluster-name'];
-  if (named) return named;
-  for (const key of Object.keys(tags)) {
-    const owned = /^kubernetes\.io\/cluster\/(.+)$/.exec(key);
-    if (owned?.[1]) return owned[1];
-  }
-  for (const key of Object.keys(tags)) {
-    const autoscaler = /^k8s\.io\/cluster-autoscaler\/(.+)$/.exec(key);
-    if (autoscaler?.[1] && autoscaler[1] !== 'enabled') return autoscaler[1];
-  }
-  return null;
 }
 
 /** The most frequent value, the first seen on a tie; null for none. */

@@ -7,6 +7,7 @@ import type { InstanceCatalog } from '../../ports/instance-catalog.js';
 import type { KillSwitch } from '../../ports/kill-switch.js';
 import type { LifecycleActions } from '../../ports/lifecycle-actions.js';
 import type { ScalingGroups } from '../../ports/scaling-groups.js';
+import type { CniAddonReader } from '../cluster-cni.js';
 
 export interface GateSettings {
   readonly policy: GatePolicy;
@@ -29,4 +30,6 @@ export interface GateDeps {
   readonly killSwitch: KillSwitch;
   readonly clock: Clock;
   readonly settings: GateSettings;
+  /** Reads the clusters' `vpc-cni` add-on settings the predictions start from; absent: group tags alone. */
+  readonly clusters?: CniAddonReader;
 }

@@ -1,4 +1,5 @@
 import { type DelaySample, usableAttachDelayMs, usableAttachGapMs } from '../../domain/attach-timing.js';
+import type { CniConfig } from '../../domain/cni-config.js';
 import type { InstanceLimits } from '../../domain/instance-limits.js';
 import type { ReleasedInstance, WaitingInstance } from '../../domain/launch-gate.js';
 import type { AttachDelay, GateState, PeerEstimate, WaitRecord } from '../../ports/gate-state-store.js';
@@ -141,11 +142,12 @@ export function predictionOf(
   m: Member,
   peers: readonly PeerEstimate[],
   limits: ReadonlyMap<string, InstanceLimits>,
+  clusterCni: ReadonlyMap<string, CniConfig> = new Map(),
 ): number {
   const peer = peers.find((p) => p.groupName === m.group.name && p.instanceType === m.instanceType);
   const typeLimits = limits.get(m.instanceType);
   if (!typeLimits) throw new Error(`${m.group.name}: no limits for instance type '${m.instanceType}'`);
-  return predictForGroup(m.group, typeLimits, peer?.attaches ?? null).attaches;
+  return predictForGroup(m.group, typeLimits, peer?.attaches ?? null, clusterCni.get(m.group.name)).attaches;
 }
 
 export function toWaiting(
@@ -155,6 +157,7 @@ export function toWaiting(
   delays: readonly AttachDelay[],
   gaps: readonly AttachDelay[],
   limits: ReadonlyMap<string, InstanceLimits>,
+  clusterCni: ReadonlyMap<string, CniConfig> = new Map(),
 ): WaitingInstance[] {
   const waitOf = new Map(waits.map((w) => [w.instanceId, w]));
   const delayOf = new Map(delays.map((d) => [d.groupName, d]));
@@ -166,7 +169,7 @@ export function toWaiting(
       groupName: m.group.name,
       waitingSinceMs: record?.sinceMs ?? 0,
       heartbeatAtMs: record?.heartbeatAtMs ?? null,
-      predictedAttaches: predictionOf(m, peers, limits),
+      predictedAttaches: predictionOf(m, peers, limits, clusterCni),
       weight: gateWeightOf(m.group),
       attachDelayMs: usableAttachDelayMs(delayOf.get(m.group.name) ?? null),
       attachGapMs: usableAttachGapMs(gapOf.get(m.group.name) ?? null),
@@ -208,6 +211,7 @@ export function proceededOnTheirOwn(
   peers: readonly PeerEstimate[],
   limits: ReadonlyMap<string, InstanceLimits>,
   nowMs: number,
+  clusterCni: ReadonlyMap<string, CniConfig> = new Map(),
 ): ReleasedInstance[] {
   const known = new Set(state.released.map((r) => r.instanceId));
   const waitedSince = new Map(
@@ -221,7 +225,12 @@ export function proceededOnTheirOwn(
       if (!i.lifecycleState.startsWith('Pending') && i.lifecycleState !== 'InService') continue;
       const type = i.instanceType ?? group.tags[INSTANCE_TYPE_TAG_KEY];
       if (!type || !limits.has(type)) continue;
-      const predicted = predictionOf({ group, instanceId: i.instanceId, instanceType: type }, peers, limits);
+      const predicted = predictionOf(
+        { group, instanceId: i.instanceId, instanceType: type },
+        peers,
+        limits,
+        clusterCni,
+      );
       out.push({
         instanceId: i.instanceId,
         groupName: group.name,

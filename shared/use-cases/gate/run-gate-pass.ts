@@ -11,6 +11,7 @@ import type { GateState, WaitRecord } from '../../ports/gate-state-store.js';
 import { ConcurrentUpdateError } from '../../ports/guard-state-store.js';
 import type { LifecycleActionResult } from '../../ports/lifecycle-actions.js';
 import { mapWithConcurrency } from '../audit/map-with-concurrency.js';
+import { clusterCniConfigs } from '../cluster-cni.js';
 import { MAX_COMMIT_ATTEMPTS } from '../stagger-deps.js';
 import type { GateDeps } from './gate-deps.js';
 import {
@@ -74,6 +75,8 @@ export async function runGatePass(
     ]),
   ];
   const limits = types.length === 0 ? new Map<string, InstanceLimits>() : await deps.catalog.getLimits(types);
+  // Only the groups with instances to predict need their cluster's CNI settings.
+  const cni = await clusterCniConfigs(deps.clusters, members.length === 0 ? [] : groups);
 
   for (let attempt = 1; attempt <= MAX_COMMIT_ATTEMPTS; attempt += 1) {
     const nowMs = deps.clock.nowMs();
@@ -86,7 +89,7 @@ export async function runGatePass(
       nowMs,
     );
     const peers = members.length === 0 ? state.peers : await refreshPeers(deps, state, members, nowMs);
-    const onTheirOwn = proceededOnTheirOwn(groups, state, peers, limits, nowMs);
+    const onTheirOwn = proceededOnTheirOwn(groups, state, peers, limits, nowMs, cni.byGroup);
     const released = [...state.released, ...onTheirOwn];
     const observed =
       members.length === 0 && released.length === 0
@@ -107,7 +110,7 @@ export async function runGatePass(
     const decision = decideGate({
       nowMs,
       policy: settings.policy,
-      waiting: toWaiting(members, waits, peers, delays, gaps, limits),
+      waiting: toWaiting(members, waits, peers, delays, gaps, limits, cni.byGroup),
       released,
       observed,
       killSwitch,

@@ -247,6 +247,40 @@ describe('scale reactor and stagger stepper', () => {
     expect(world.groups.groups.get('shop-general')?.desiredCapacity).toBe(120);
   });
 
+  it("predicts from the cluster's vpc-cni add-on settings, under the group's own CNI tag", async () => {
+    const addonSays = (configurationValues: string) =>
+      new InMemoryClusterDirectory([], new Map([['shop', { addonVersion: 'v1.19.0', configurationValues }]]));
+    const hold = async (directory: InMemoryClusterDirectory, tags: Record<string, string> = {}) => {
+      const world = buildWorld();
+      world.groups.add(
+        buildGroup({
+          desiredCapacity: 200,
+          tags: { 'capacity-guard/enabled': 'true', 'eks:cluster-name': 'shop', ...tags },
+        }),
+      );
+      const outcomes = await reactToScaleSignals(
+        { ...world.deps, clusters: directory },
+        coalesceSignals([desiredSet()]),
+      );
+      return outcomes[0];
+    };
+    // Defaults: an m5.large node of 27 pods attaches 2 ENIs, so 20 nodes fit the 40 attaches.
+    expect(await hold(addonSays(''))).toMatchObject({ outcome: 'hold', capacity: 70 });
+    // Prefix delegation on the cluster, max pods 29: no node attaches a second ENI, nothing is held back.
+    expect(
+      await hold(addonSays('{"env":{"ENABLE_PREFIX_DELEGATION":"true"}}'), {
+        'capacity-guard/max-pods': '29',
+      }),
+    ).toMatchObject({ outcome: 'pass-through', capacity: 200 });
+    // The group's own tag wins over the cluster's setting.
+    expect(
+      await hold(addonSays('{"env":{"ENABLE_PREFIX_DELEGATION":"true"}}'), {
+        'capacity-guard/max-pods': '29',
+        'capacity-guard/cni': 'ENABLE_PREFIX_DELEGATION=false',
+      }),
+    ).toMatchObject({ outcome: 'hold', capacity: 70 });
+  });
+
   it("an UpdateNodegroupConfig call is paced on the node group's Auto Scaling group", async () => {
     // Prepare
     const world = buildWorld();

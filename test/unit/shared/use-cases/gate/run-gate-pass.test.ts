@@ -1,3 +1,4 @@
+import { InMemoryClusterDirectory } from '../../../../../shared/adapters/memory/in-memory-cluster-directory.js';
 import { ConcurrentUpdateError } from '../../../../../shared/ports/guard-state-store.js';
 import { mergeWaits } from '../../../../../shared/use-cases/gate/gate-ledger.js';
 import { runGatePass } from '../../../../../shared/use-cases/gate/run-gate-pass.js';
@@ -50,6 +51,41 @@ describe('runGatePass', () => {
     for (let i = 0; i < 4; i += 1) world.eniCounts.set(`batch-svc-${i}`, 1);
     const { deps } = buildGateDeps(world);
     expect((await runGatePass(deps)).released.budget).toBe(30);
+  });
+
+  it("predicts from the cluster's vpc-cni add-on: prefix delegation capped at 29 pods attaches nothing", async () => {
+    const world = new FakeGateWorld();
+    world.addGroup('workers', {
+      waiting: 60,
+      tags: { 'eks:cluster-name': 'shop', 'capacity-guard/max-pods': '29' },
+    });
+    const addon = {
+      addonVersion: 'v1.19.0',
+      configurationValues: '{"env":{"ENABLE_PREFIX_DELEGATION":"true"}}',
+    };
+    const withAddon = buildGateDeps(world, {
+      clusters: new InMemoryClusterDirectory([], new Map([['shop', addon]])),
+    });
+    expect((await runGatePass(withAddon.deps)).released.budget).toBe(60);
+    // Without it, each node is booked as a default-CNI node of 27 pods: 2 attaches, 20 nodes.
+    const other = new FakeGateWorld();
+    other.addGroup('workers', {
+      waiting: 60,
+      tags: { 'eks:cluster-name': 'shop', 'capacity-guard/max-pods': '29' },
+    });
+    expect((await runGatePass(buildGateDeps(other).deps)).released.budget).toBe(20);
+  });
+
+  it('predicts from the group tags when the add-on cannot be read', async () => {
+    const world = new FakeGateWorld();
+    world.addGroup('workers', { waiting: 30, tags: { 'eks:cluster-name': 'shop' } });
+    const failing = {
+      getCniAddon: async () => {
+        throw new Error('AccessDeniedException: not authorized to perform eks:DescribeAddon');
+      },
+    };
+    const outcome = await runGatePass(buildGateDeps(world, { clusters: failing }).deps);
+    expect(outcome.released.budget).toBe(20);
   });
 
   it('leaves groups in other modes alone', async () => {

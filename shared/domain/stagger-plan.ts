@@ -7,6 +7,7 @@ import {
   roomAt,
   spentInWindow,
 } from './attach-budget.js';
+import { isAtGuardCeiling } from './ceiling-pacing.js';
 import { closedPlan, OBSERVED_VIA } from './closed-plan.js';
 import { maxOtherAttachesPerMin, nodesForRoom, planStagger } from './stagger-planner.js';
 
@@ -175,12 +176,7 @@ export function decideIntent(
     return { kind: 'stale', reason: 'capacity released by a finished plan' };
   }
   const plan = stored?.completedAtMs === undefined ? stored : undefined;
-  if (
-    plan?.mode === 'ceiling' &&
-    intent.requestedCapacity <= plan.allowedCapacity &&
-    intent.maxSize === undefined &&
-    intent.minSize === undefined
-  ) {
+  if (plan?.mode === 'ceiling' && isAtGuardCeiling(plan, intent)) {
     // The autoscaler re-asserting the ceiling the guard set is not a new wish.
     return { kind: 'stale', reason: 'autoscaler at the ceiling' };
   }

@@ -12,8 +12,8 @@ import type { ScalingGroup } from '../ports/scaling-groups.js';
 import { isMarkedPaced, isOptedIn } from './group-profile.js';
 import {
   applyCapacity,
-  ceilingHandBack,
   type DesiredHandBack,
+  latestIntentHandBack,
   markPacedBeforeHolding,
   planEvent,
   restoreBounds,
@@ -242,7 +242,7 @@ async function applyAction(
  * mode the target, raised to, or on opt-out the target only while the group shows what the guard set.
  */
 function desiredHandBackOf(action: StepAction & { kind: 'complete' }, group: ScalingGroup): DesiredHandBack {
-  if (action.plan.mode === 'ceiling') return ceilingHandBack(action.plan, group);
+  if (action.plan.mode === 'ceiling') return latestIntentHandBack(action.plan, group);
   const capacity =
     action.reason === 'opt-out'
       ? handBackDesiredCapacity(action.plan, group.desiredCapacity)

@@ -280,8 +280,8 @@ async function reactForGroup(
             group,
             decision.restoreMaxSize,
             // The open plan tells which desired capacities the guard wrote; the closed one carries the new target.
-            decision.plan.mode === 'ceiling' && stored
-              ? ceilingHandBack({ ...stored.value, targetCapacity: decision.plan.targetCapacity }, group)
+            stored
+              ? latestIntentHandBack({ ...stored.value, targetCapacity: decision.plan.targetCapacity }, group)
               : null,
           );
           await applyRequest();
@@ -389,18 +389,19 @@ export async function applyCapacity(
 }
 
 /**
- * What a hand-back does with the desired capacity: raise it to at least a value (desired mode: never cuts what
- * was released), set it to a value (ceiling mode: the guard wrote the desired the group shows, so the latest
- * intent replaces it either way), or leave it (null).
+ * What a hand-back does with the desired capacity: raise it to at least a value (never cuts what was released),
+ * set it to a value (the group shows a desired capacity the guard wrote, so the latest intent replaces it either
+ * way), or leave it (null).
  */
 export type DesiredHandBack = { readonly kind: 'raise' | 'set'; readonly capacity: number } | null;
 
 /**
- * The desired capacity a ceiling plan hands back: the latest intent (`targetCapacity`, within the latest bounds)
- * while the group shows a desired capacity the guard wrote; null when it shows another, which somebody else set
- * after the guard's last write and is therefore the newer intent.
+ * The desired capacity a plan hands back over the guard's own writes: the latest intent (`targetCapacity`, within
+ * the latest bounds) while the group shows a desired capacity the guard wrote (a ceiling plan's, or one a step or
+ * a repair wrote over an operator's change whose event was still on its way); null when it shows another, which
+ * somebody else set after the guard's last write and is therefore the newer intent.
  */
-export function ceilingHandBack(
+export function latestIntentHandBack(
   plan: Pick<StaggerPlan, 'targetCapacity' | 'allowedCapacity' | 'steps'>,
   group: Pick<ScalingGroup, 'desiredCapacity'>,
 ): DesiredHandBack {

@@ -350,6 +350,30 @@ describe('scale reactor and stagger stepper', () => {
     expect(await openPlans(world)).toEqual([]);
   });
 
+  it('a scale-in the stepper repaired over before its event arrived is given back when the event comes', async () => {
+    // Prepare: held at 70 with 50 running; the operator sets 40, and a tick reads 40 as a lost write of the guard's
+    // and puts 70 back before CloudTrail delivers the operator's call.
+    const world = buildWorld();
+    world.groups.add(buildGroup({ desiredCapacity: 200 }));
+    await react(world, desiredSet());
+    const held = (await world.groups.describe(['shop-general']))[0];
+    if (!held) throw new Error('no group');
+    world.groups.add({ ...held, desiredCapacity: 40 });
+    const calledAtMs = world.now;
+    world.now += 5_000;
+    await advanceStaggerPlans(world.deps);
+    expect((await world.groups.describe(['shop-general']))[0]?.desiredCapacity).toBe(70);
+    // Act
+    world.now += 25_000;
+    const outcome = await react(
+      world,
+      desiredSet({ eventId: 'evt-in', desired: 40, intentAtMs: calledAtMs }),
+    );
+    // Assess
+    expect(outcome).toEqual([{ groupName: 'shop-general', outcome: 'cancel' }]);
+    expect((await world.groups.describe(['shop-general']))[0]?.desiredCapacity).toBe(40);
+  });
+
   it('the plan of a deleted group ends at the next step and spends nothing more', async () => {
     const world = buildWorld();
     world.groups.add(buildGroup({ desiredCapacity: 200 }));

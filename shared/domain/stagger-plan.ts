@@ -7,6 +7,7 @@ import {
   roomAt,
   spentInWindow,
 } from './attach-budget.js';
+import { isAtGuardCeiling } from './ceiling-pacing.js';
 import { closedPlan, OBSERVED_VIA } from './closed-plan.js';
 import { maxOtherAttachesPerMin, nodesForRoom, planStagger } from './stagger-planner.js';
 
@@ -175,12 +176,7 @@ export function decideIntent(
     return { kind: 'stale', reason: 'capacity released by a finished plan' };
   }
   const plan = stored?.completedAtMs === undefined ? stored : undefined;
-  if (
-    plan?.mode === 'ceiling' &&
-    intent.requestedCapacity <= plan.allowedCapacity &&
-    intent.maxSize === undefined &&
-    intent.minSize === undefined
-  ) {
+  if (plan?.mode === 'ceiling' && isAtGuardCeiling(plan, intent)) {
     // The autoscaler re-asserting the ceiling the guard set is not a new wish.
     return { kind: 'stale', reason: 'autoscaler at the ceiling' };
   }
@@ -254,9 +250,8 @@ export function decideIntent(
 }
 
 /**
- * A desired-mode plan brought in line with what the group shows now (rule: the operator's latest word is the
- * intent). In desired mode the guard never writes MaxSize and lowers MinSize only down to a capacity it holds,
- * so a MaxSize that differs from the plan's, or a MinSize below what the guard would set, is somebody else's
+ * A plan brought in line with what the group shows now (rule: the operator's latest word is the intent). In
+ * desired mode the guard never writes MaxSize and lowers MinSize only down to a capacity it holds, so a MaxSize that differs from the plan's, or a MinSize below what the guard would set, is somebody else's
  * change, seen here even before its event arrives: the target follows the new MaxSize, and the hand-back restores
  * the new bounds. Likewise a desired capacity the guard did not set (a scheduled action, a scaling policy, a
  * person; Auto Scaling's own events for those carry no API call to order them by) is the newest intent: the target
@@ -275,7 +270,15 @@ export function reconcileWithGroup(
     | undefined,
 ): StaggerPlan | null {
   if (!group) return null;
-  if (plan.completedAtMs !== undefined || plan.mode !== 'desired') return plan;
+  if (plan.completedAtMs !== undefined) return plan;
+  if (plan.mode === 'ceiling') {
+    // MaxSize is the guard's ceiling here; a desired capacity below it that the guard did not write is the
+    // newest intent all the same (a scheduled action, or the autoscaler needing less).
+    const desired = group.desiredCapacity;
+    if (desired === undefined || desiredExplained(plan, group, desired)) return plan;
+    const target = Math.min(Math.max(desired, group.minSize), plan.configuredMaxSize);
+    return { ...plan, targetCapacity: target, allowedCapacity: Math.min(plan.allowedCapacity, target) };
+  }
   let next = plan;
   if (group.maxSize !== plan.configuredMaxSize) {
     next = {

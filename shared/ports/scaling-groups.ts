@@ -27,8 +27,9 @@ export interface ScalingGroups {
   listTagged(tagKey: string, tagValue: string): Promise<ScalingGroup[]>;
   setDesiredCapacity(name: string, desiredCapacity: number): Promise<void>;
   /**
-   * Changes any of MinSize, MaxSize and the desired capacity in one UpdateAutoScalingGroup call (Auto Scaling
-   * rejects a MaxSize below the desired capacity, or a desired capacity below MinSize, unless both move together).
+   * Changes any of MinSize, MaxSize and the desired capacity in one UpdateAutoScalingGroup call. Without a desired
+   * capacity, a MaxSize below the group's desired lowers it and a MinSize above raises it (the API reference's
+   * implicit SetDesiredCapacity); a desired capacity outside the new bounds is refused.
    */
   updateBounds(name: string, bounds: GroupBounds): Promise<void>;
   /**

@@ -10,7 +10,14 @@ import type { GuardEvent } from '../ports/event-publisher.js';
 import { ConcurrentUpdateError } from '../ports/guard-state-store.js';
 import type { ScalingGroup } from '../ports/scaling-groups.js';
 import { isMarkedPaced, isOptedIn } from './group-profile.js';
-import { applyCapacity, markPacedBeforeHolding, planEvent, restoreBounds } from './react-to-scale-signals.js';
+import {
+  applyCapacity,
+  type DesiredHandBack,
+  latestIntentHandBack,
+  markPacedBeforeHolding,
+  planEvent,
+  restoreBounds,
+} from './react-to-scale-signals.js';
 import { describeRecentSpenders, unpredictedAttachTimes } from './recent-spenders.js';
 import { MAX_COMMIT_ATTEMPTS, type StaggerDeps } from './stagger-deps.js';
 
@@ -202,11 +209,7 @@ async function applyAction(
           action.plan,
           group,
           action.restoreMaxSize,
-          action.reason === 'opt-out'
-            ? handBackDesiredCapacity(action.plan, group.desiredCapacity)
-            : action.plan.mode === 'desired'
-              ? action.capacity
-              : null,
+          desiredHandBackOf(action, group),
         );
       }
       // Marked finished only once the group has its target: if a call above fails, the plan is still open and
@@ -231,6 +234,20 @@ async function applyAction(
     default:
       assertNever(action);
   }
+}
+
+/**
+ * The desired capacity a completed plan gives back: in ceiling mode the latest intent over what the guard wrote
+ * (every exit: target reached, kill switch, deadline, opt-out, a hand-back retried after a failed call); in desired
+ * mode the target, raised to, or on opt-out the target only while the group shows what the guard set.
+ */
+function desiredHandBackOf(action: StepAction & { kind: 'complete' }, group: ScalingGroup): DesiredHandBack {
+  if (action.plan.mode === 'ceiling') return latestIntentHandBack(action.plan, group);
+  const capacity =
+    action.reason === 'opt-out'
+      ? handBackDesiredCapacity(action.plan, group.desiredCapacity)
+      : action.capacity;
+  return capacity === null ? null : { kind: 'raise', capacity };
 }
 
 async function markCompleted(deps: StaggerDeps, plan: StaggerPlan, expectedVersion: number, nowMs: number) {

@@ -1,5 +1,6 @@
 import { planningWindowMs, pruneSpends } from '../domain/attach-budget.js';
-import { OBSERVED_VIA } from '../domain/closed-plan.js';
+import { ceilingDesiredCapacity } from '../domain/ceiling-pacing.js';
+import { handBackDesiredCapacity, OBSERVED_VIA } from '../domain/closed-plan.js';
 import {
   decideIntent,
   type IntentDecision,
@@ -277,7 +278,16 @@ async function reactForGroup(
             putPlans: [{ plan: reopened(decision.plan), expectedVersion: stored?.version ?? 0 }],
             deletePlans: [],
           });
-          await restoreBounds(deps, decision.plan, group, decision.restoreMaxSize, null);
+          await restoreBounds(
+            deps,
+            decision.plan,
+            group,
+            decision.restoreMaxSize,
+            // The open plan tells which desired capacities the guard wrote; the closed one carries the new target.
+            stored
+              ? latestIntentHandBack({ ...stored.value, targetCapacity: decision.plan.targetCapacity }, group)
+              : null,
+          );
           await applyRequest();
           // Kept closed, not deleted: its origin makes older intents delivered later superseded.
           await deps.store.commit({
@@ -352,7 +362,10 @@ export async function markPacedBeforeHolding(
   if (!isMarkedPaced(group)) await deps.groups.markPaced(group.name, true);
 }
 
-/** Sets the capacity a plan allows: the desired capacity, or the MaxSize ceiling (lowering desired with it). */
+/**
+ * Sets the capacity a plan allows: the desired capacity, or the MaxSize ceiling with the plan's desired capacity up
+ * to it.
+ */
 export async function applyCapacity(
   deps: StaggerDeps,
   plan: StaggerPlan,
@@ -369,36 +382,65 @@ export async function applyCapacity(
     }
     return;
   }
+  // The desired capacity asked for rides with every ceiling: lowering MaxSize lowered it too (implicit
+  // SetDesiredCapacity), and raising MaxSize alone would leave it there.
+  const desired = ceilingDesiredCapacity(plan, capacity, lowerMin.minSize ?? group.minSize);
   await deps.groups.updateBounds(plan.groupName, {
     ...lowerMin,
     maxSize: capacity,
-    ...(group.desiredCapacity > capacity ? { desiredCapacity: capacity } : {}),
+    ...(group.desiredCapacity === desired ? {} : { desiredCapacity: desired }),
   });
 }
 
 /**
+ * What a hand-back does with the desired capacity: raise it to at least a value (never cuts what was released),
+ * set it to a value (the group shows a desired capacity the guard wrote, so the latest intent replaces it either
+ * way), or leave it (null).
+ */
+export type DesiredHandBack = { readonly kind: 'raise' | 'set'; readonly capacity: number } | null;
+
+/**
+ * The desired capacity a plan hands back over the guard's own writes: the latest intent (`targetCapacity`, within
+ * the latest bounds) while the group shows a desired capacity the guard wrote (a ceiling plan's, or one a step or
+ * a repair wrote over an operator's change whose event was still on its way); null when it shows another, which
+ * somebody else set after the guard's last write and is therefore the newer intent.
+ */
+export function latestIntentHandBack(
+  plan: Pick<StaggerPlan, 'targetCapacity' | 'allowedCapacity' | 'steps'>,
+  group: Pick<ScalingGroup, 'desiredCapacity'>,
+): DesiredHandBack {
+  const capacity = handBackDesiredCapacity(plan, group.desiredCapacity);
+  return capacity === null ? null : { kind: 'set', capacity };
+}
+
+/**
  * Gives a group back what a plan took while pacing it: the configured MaxSize (ceiling mode), the configured
- * MinSize (lowered to hold the group below it) and, when given, the target desired capacity, in one call.
+ * MinSize (lowered to hold the group below it) and the desired capacity as `desired` says, in one call.
  */
 export async function restoreBounds(
   deps: StaggerDeps,
   plan: StaggerPlan,
   group: Pick<ScalingGroup, 'desiredCapacity' | 'minSize' | 'maxSize'>,
   restoreMaxSize: number | null,
-  desiredCapacity: number | null,
+  desired: DesiredHandBack,
 ): Promise<void> {
   const bounds = {
     ...(restoreMaxSize !== null && group.maxSize !== restoreMaxSize ? { maxSize: restoreMaxSize } : {}),
     ...(group.minSize < plan.configuredMinSize ? { minSize: plan.configuredMinSize } : {}),
   };
-  const raise = desiredCapacity !== null && group.desiredCapacity < desiredCapacity ? desiredCapacity : null;
+  const changes =
+    desired !== null &&
+    (desired.kind === 'set'
+      ? group.desiredCapacity !== desired.capacity
+      : group.desiredCapacity < desired.capacity);
+  const capacity = changes ? desired.capacity : null;
   if (Object.keys(bounds).length === 0) {
-    if (raise !== null) await deps.groups.setDesiredCapacity(plan.groupName, raise);
+    if (capacity !== null) await deps.groups.setDesiredCapacity(plan.groupName, capacity);
     return;
   }
   await deps.groups.updateBounds(plan.groupName, {
     ...bounds,
-    ...(raise === null ? {} : { desiredCapacity: raise }),
+    ...(capacity === null ? {} : { desiredCapacity: capacity }),
   });
 }
 

@@ -58,11 +58,25 @@ export class FakeScalingGroups implements ScalingGroups {
     this.afterMutation();
   }
 
+  /**
+   * As UpdateAutoScalingGroup: without a desired capacity, a MaxSize below the group's desired lowers it and a
+   * MinSize above raises it (the API reference's implicit SetDesiredCapacity); one outside the bounds is refused.
+   */
   async updateBounds(name: string, bounds: GroupBounds): Promise<void> {
     this.mutate();
     this.calls.push({ op: 'bounds', name, ...bounds });
     const g = this.groups.get(name);
-    if (g) this.groups.set(name, { ...g, ...bounds });
+    if (g) {
+      const minSize = bounds.minSize ?? g.minSize;
+      const maxSize = bounds.maxSize ?? g.maxSize;
+      const desired = bounds.desiredCapacity ?? Math.min(Math.max(g.desiredCapacity, minSize), maxSize);
+      if (minSize > maxSize || desired < minSize || desired > maxSize) {
+        throw Object.assign(new Error(`ValidationError: ${JSON.stringify({ minSize, maxSize, desired })}`), {
+          name: 'ValidationError',
+        });
+      }
+      this.groups.set(name, { ...g, minSize, maxSize, desiredCapacity: desired });
+    }
     this.afterMutation();
   }
 

@@ -318,9 +318,19 @@ describe('reconcileWithGroup', () => {
     expect(at(130, 130)).toMatchObject({ targetCapacity: 200 });
   });
 
-  it('ends the plan of a group that is gone, and leaves ceiling plans to their own rules', () => {
+  it("ends the plan of a group that is gone; in ceiling mode MaxSize is the guard's, a lower desired is an intent", () => {
     expect(reconcileWithGroup(buildPlan(), undefined)).toBeNull();
-    const ceiling = buildPlan({ mode: 'ceiling' });
-    expect(reconcileWithGroup(ceiling, { minSize: 0, maxSize: 70 })).toBe(ceiling);
+    const ceiling = buildPlan({
+      mode: 'ceiling',
+      targetCapacity: 200,
+      allowedCapacity: 70,
+      configuredMaxSize: 300,
+    });
+    expect(reconcileWithGroup(ceiling, { minSize: 0, maxSize: 70, desiredCapacity: 70 })).toBe(ceiling);
+    expect(reconcileWithGroup(ceiling, { minSize: 0, maxSize: 70, desiredCapacity: 60 })).toMatchObject({
+      targetCapacity: 60,
+      allowedCapacity: 60,
+      configuredMaxSize: 300,
+    });
   });
 });

@@ -384,6 +384,28 @@ describe('scale reactor and stagger stepper', () => {
     expect(await openPlans(world)).toEqual([]);
   });
 
+  it('a scale-in seen by the stepper before its event arrives is kept, and the late event changes nothing', async () => {
+    // Prepare: held at 70 with 50 running; the operator sets 40. The tick reads 40, a value the guard never set,
+    // as the newest intent before CloudTrail delivers the operator's call.
+    const world = buildWorld();
+    world.groups.add(buildGroup({ desiredCapacity: 200 }));
+    await react(world, desiredSet());
+    const held = (await world.groups.describe(['shop-general']))[0];
+    if (!held) throw new Error('no group');
+    world.groups.add({ ...held, desiredCapacity: 40 });
+    const calledAtMs = world.now;
+    world.now += 5_000;
+    await advanceStaggerPlans(world.deps);
+    expect((await world.groups.describe(['shop-general']))[0]?.desiredCapacity).toBe(40);
+    expect(await openPlans(world)).toEqual([]);
+    // Act
+    world.now += 25_000;
+    await react(world, desiredSet({ eventId: 'evt-in', desired: 40, intentAtMs: calledAtMs }));
+    // Assess
+    expect((await world.groups.describe(['shop-general']))[0]?.desiredCapacity).toBe(40);
+    expect(await openPlans(world)).toEqual([]);
+  });
+
   it('the plan of a deleted group ends at the next step and spends nothing more', async () => {
     const world = buildWorld();
     world.groups.add(buildGroup({ desiredCapacity: 200 }));

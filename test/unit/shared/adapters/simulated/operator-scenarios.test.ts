@@ -36,7 +36,7 @@ async function groupsAtEnd(name: string, mode: 'desired' | 'ceiling' | 'gate') {
 }
 
 describe('operator acts mid-plan (scenarios/operator)', () => {
-  it.each(['desired', 'gate'] as const)(
+  it.each(['desired', 'ceiling', 'gate'] as const)(
     'max-size-mid-plan (%s): the group ends at the new MaxSize',
     async (mode) => {
       expect(await groupsAtEnd('max-size-mid-plan', mode)).toEqual([
@@ -46,6 +46,7 @@ describe('operator acts mid-plan (scenarios/operator)', () => {
     60_000,
   );
 
+  // In ceiling mode a schedule above the guard's MaxSize ceiling is held to that ceiling by Auto Scaling itself.
   it.each(['desired', 'gate'] as const)(
     'scheduled-action-mid-plan (%s): the scheduled desired capacity is the newest intent',
     async (mode) => {
@@ -58,7 +59,7 @@ describe('operator acts mid-plan (scenarios/operator)', () => {
     60_000,
   );
 
-  it.each(['desired', 'gate'] as const)(
+  it.each(['desired', 'ceiling', 'gate'] as const)(
     'scale-to-zero-mid-plan (%s): the group stays at zero',
     async (mode) => {
       expect(await groupsAtEnd('scale-to-zero-mid-plan', mode)).toEqual([
@@ -68,10 +69,15 @@ describe('operator acts mid-plan (scenarios/operator)', () => {
     60_000,
   );
 
-  it.each(['crash-after-asg-write', 'crash-after-asg-write-ambiguous'] as const)(
-    '%s (desired): paced again, ends at 200, launches as many nodes as without the crashes',
-    async (name) => {
-      const scenario = operatorScenario(name, 'desired');
+  it.each([
+    ['crash-after-asg-write', 'desired'],
+    ['crash-after-asg-write-ambiguous', 'desired'],
+    ['crash-after-asg-write', 'ceiling'],
+    ['crash-after-asg-write-ambiguous', 'ceiling'],
+  ] as const)(
+    '%s (%s): paced again, ends at 200, launches as many nodes as without the crashes',
+    async (name, mode) => {
+      const scenario = operatorScenario(name, mode);
       const crashed = await summaryOf(scenario);
       const calm = await summaryOf({
         ...scenario,
@@ -87,6 +93,30 @@ describe('operator acts mid-plan (scenarios/operator)', () => {
     },
     120_000,
   );
+
+  it.each(['desired', 'ceiling', 'gate'] as const)(
+    "desired-changes-mid-plan (%s): the group ends at the operator's last desired capacity",
+    async (mode) => {
+      const scenario = operatorScenario('desired-changes-mid-plan', mode);
+      const summary = await summaryOf(scenario);
+      expect(summary.notes).toEqual([]);
+      expect(summary.groupsAtEnd).toEqual([
+        { name: 'shop-workers', minSize: 50, maxSize: 300, desiredCapacity: 140, inService: 140 },
+      ]);
+      expect(summary.peakAttachesIn60s).toBeLessThanOrEqual(scenario.account.attachBudgetPerMin);
+    },
+    60_000,
+  );
+
+  it('black-friday (ceiling): the group ends at the 200 nodes asked for, not at the first ceiling', async () => {
+    const scenario = withGuardMode(loadScenario('black-friday'), 'ceiling');
+    const summary = await summaryOf(scenario);
+    expect(summary.groupsAtEnd).toEqual([
+      { name: 'shop-workers', minSize: 50, maxSize: 200, desiredCapacity: 200, inService: 200 },
+    ]);
+    expect(summary.nodesReadyAtEnd).toBe(200);
+    expect(summary.peakAttachesIn60s).toBeLessThanOrEqual(scenario.account.attachBudgetPerMin);
+  }, 60_000);
 
   it.each(['desired', 'ceiling', 'gate'] as const)(
     'reordered-intents (%s): a scale-out delivered after the newer correction is not revived',

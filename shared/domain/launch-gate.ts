@@ -50,10 +50,11 @@ export interface WaitingInstance {
 
 /**
  * Why an instance was released: the budget had room; it waited the maximum hold; a release before did not take;
- * the kill switch; or its node attaches while held (its user data does not wait for `InService`, so holding it
+ * the kill switch; its group was opted out while it waited (released by the pass, never decided here); or its
+ * node attaches while held (its user data does not wait for `InService`, so holding it
  * gains nothing: it is let through and reported).
  */
-export type ReleaseReason = 'budget' | 'max-hold' | 'retry' | 'kill-switch' | 'bypassed';
+export type ReleaseReason = 'budget' | 'max-hold' | 'retry' | 'kill-switch' | 'bypassed' | 'opt-out';
 
 export interface GateRelease {
   readonly instance: WaitingInstance;

@@ -62,6 +62,14 @@ export class FakeGateWorld implements AccountAttaches, LifecycleActions {
       .map((g) => structuredClone(g));
   }
 
+  /** The paced tag as the gate sets and removes it. */
+  async markPaced(name: string, paced: boolean): Promise<void> {
+    const group = this.groups.get(name);
+    if (!group) return;
+    const { 'capacity-guard/paced': _, ...tags } = group.tags;
+    this.groups.set(name, { ...group, tags: paced ? { ...tags, 'capacity-guard/paced': 'true' } : tags });
+  }
+
   describeCalls(): number {
     return this.describeCallCount;
   }

@@ -19,7 +19,7 @@ import { InMemoryGateStore } from '../memory/in-memory-gate-store.js';
 import { InMemoryStateStore } from '../memory/in-memory-state-store.js';
 import { RecordingDeadLetterQueue } from '../memory/recording-dead-letter-queue.js';
 import { RecordingMetricsSink } from '../memory/recording-metrics-sink.js';
-import { GUARD_AUTO_SCALING_WRITE_POLICY } from './guard-iam-policy.js';
+import { SIMULATED_GUARD_WRITE_POLICY } from './guard-iam-policy.js';
 
 /** The role the simulated guard's calls are made under (its CloudTrail events carry it). */
 export const SIMULATED_GUARD_ROLE_ARN = 'arn:aws:iam::111122223333:role/capacity-guard-simulated';
@@ -254,7 +254,7 @@ export function createSimulatedCapacityGuard(options: SimulatedGuardOptions = {}
   return {
     name: 'capacity-guard',
     identityArn: SIMULATED_GUARD_ROLE_ARN,
-    autoScalingWritePolicy: GUARD_AUTO_SCALING_WRITE_POLICY,
+    autoScalingWritePolicy: SIMULATED_GUARD_WRITE_POLICY,
     async start(ctx) {
       // A what-if run prints its own report; the functions' operational logs would only drown it.
       logger.setLogLevel(options.logLevel ?? 'SILENT');

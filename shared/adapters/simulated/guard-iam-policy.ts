@@ -35,3 +35,44 @@ export const GUARD_AUTO_SCALING_WRITE_POLICY: readonly SimulatedIamStatement[] =
     },
   },
 ];
+
+const LIFECYCLE_ACTIONS = [
+  'autoscaling:CompleteLifecycleAction',
+  'autoscaling:RecordLifecycleActionHeartbeat',
+];
+
+/**
+ * The Auto Scaling write statements of the launch gate's roles (`infra/launch-gate.yml`): lifecycle actions on
+ * opted-in groups, and on the groups it marked paced while their instances waited, so an opt-out can still
+ * release them once; the paced tag itself, as for the pacing roles.
+ */
+export const GATE_AUTO_SCALING_WRITE_POLICY: readonly SimulatedIamStatement[] = [
+  {
+    Action: LIFECYCLE_ACTIONS,
+    Condition: { StringEquals: { 'autoscaling:ResourceTag/capacity-guard/enabled': 'true' } },
+  },
+  {
+    Action: LIFECYCLE_ACTIONS,
+    Condition: { StringEquals: { 'autoscaling:ResourceTag/capacity-guard/paced': 'true' } },
+  },
+  {
+    Action: 'autoscaling:CreateOrUpdateTags',
+    Condition: {
+      StringEquals: { 'autoscaling:ResourceTag/capacity-guard/enabled': 'true' },
+      ...ONLY_THE_PACED_TAG,
+    },
+  },
+  {
+    Action: 'autoscaling:DeleteTags',
+    Condition: {
+      StringEquals: { 'autoscaling:ResourceTag/capacity-guard/paced': 'true' },
+      ...ONLY_THE_PACED_TAG,
+    },
+  },
+];
+
+/** The simulated guard runs every function under one identity: it is held to both roles' statements. */
+export const SIMULATED_GUARD_WRITE_POLICY: readonly SimulatedIamStatement[] = [
+  ...GUARD_AUTO_SCALING_WRITE_POLICY,
+  ...GATE_AUTO_SCALING_WRITE_POLICY,
+];

@@ -143,9 +143,15 @@ function actionReference(input: Input): { token?: string; instanceId?: string } 
   };
 }
 
-export function completeLifecycleAction(account: SimulatedAccount, input: Input): Output {
+export function completeLifecycleAction(
+  account: SimulatedAccount,
+  input: Input,
+  identityArn: string,
+): Output {
+  const groupName = requiredString(input, 'AutoScalingGroupName');
+  account.authorizeAutoScalingWrite(identityArn, 'autoscaling:CompleteLifecycleAction', groupName);
   account.autoScalingApi.completeLifecycleAction(
-    requiredString(input, 'AutoScalingGroupName'),
+    groupName,
     requiredString(input, 'LifecycleHookName'),
     actionReference(input),
     parseLifecycleResult(input.LifecycleActionResult),
@@ -153,9 +159,15 @@ export function completeLifecycleAction(account: SimulatedAccount, input: Input)
   return {};
 }
 
-export function recordLifecycleActionHeartbeat(account: SimulatedAccount, input: Input): Output {
+export function recordLifecycleActionHeartbeat(
+  account: SimulatedAccount,
+  input: Input,
+  identityArn: string,
+): Output {
+  const groupName = requiredString(input, 'AutoScalingGroupName');
+  account.authorizeAutoScalingWrite(identityArn, 'autoscaling:RecordLifecycleActionHeartbeat', groupName);
   account.autoScalingApi.recordLifecycleActionHeartbeat(
-    requiredString(input, 'AutoScalingGroupName'),
+    groupName,
     requiredString(input, 'LifecycleHookName'),
     actionReference(input),
   );

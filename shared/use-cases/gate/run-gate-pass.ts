@@ -23,6 +23,7 @@ import {
   toWaiting,
   waitingMembers,
 } from './gate-ledger.js';
+import { handOverOptedOut } from './gate-opt-out.js';
 
 /** Lifecycle calls in flight at once. */
 const CALLS_IN_FLIGHT = 10;
@@ -66,7 +67,8 @@ export async function runGatePass(
   const { settings } = deps;
   const callsBefore = deps.attaches.describeCalls?.() ?? 0;
   const killSwitch = await deps.killSwitch.isOn();
-  const groups = gatedGroups(await deps.groups.listTagged(settings.optInTagKey, settings.optInTagValue));
+  const listed = await deps.groups.listTagged(settings.optInTagKey, settings.optInTagValue);
+  const groups = gatedGroups(listed);
   const members = waitingMembers(groups).filter((m) => m.instanceType !== '');
   const types = [
     ...new Set([
@@ -140,7 +142,7 @@ export async function runGatePass(
       if (error instanceof ConcurrentUpdateError && attempt < MAX_COMMIT_ATTEMPTS) continue;
       throw error;
     }
-    return act(
+    const outcome = await act(
       deps,
       decision,
       waits,
@@ -148,6 +150,12 @@ export async function runGatePass(
       nowMs,
       (deps.attaches.describeCalls?.() ?? 0) - callsBefore,
     );
+    const optOut = await handOverOptedOut(deps, listed, decision.inFlight);
+    return {
+      ...outcome,
+      released: { ...outcome.released, 'opt-out': optOut.released },
+      failedCalls: outcome.failedCalls + optOut.failedCalls,
+    };
   }
   throw new GatePassConflictError(`the gate ledger kept changing over ${MAX_COMMIT_ATTEMPTS} attempts`);
 }
@@ -188,6 +196,7 @@ async function act(
     'max-hold': 0,
     retry: 0,
     'kill-switch': 0,
+    'opt-out': 0,
     bypassed: 0,
   };
   for (const r of decision.release) counts[r.reason] += 1;

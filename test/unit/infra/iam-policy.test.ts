@@ -1,4 +1,7 @@
-import { GUARD_AUTO_SCALING_WRITE_POLICY } from '../../../shared/adapters/simulated/guard-iam-policy.js';
+import {
+  GATE_AUTO_SCALING_WRITE_POLICY,
+  GUARD_AUTO_SCALING_WRITE_POLICY,
+} from '../../../shared/adapters/simulated/guard-iam-policy.js';
 import { type CfnResource, type CfnTemplate, loadPackagedTemplate } from './packaged-template.js';
 import { checkTemplate, FindingKind } from './template-checks.js';
 
@@ -147,23 +150,36 @@ const packaged = loadPackagedTemplate('iam-policy.test');
         }[]
       ).flatMap((policy) => policy.PolicyDocument.Statement),
     }));
-    const writeActions = new Set([...GUARD_AUTO_SCALING_WRITE_POLICY.flatMap((s) => [s.Action].flat())]);
+    const writeActions = new Set(
+      [...GUARD_AUTO_SCALING_WRITE_POLICY, ...GATE_AUTO_SCALING_WRITE_POLICY].flatMap((s) =>
+        [s.Action].flat(),
+      ),
+    );
 
     // Act
-    const writesByRole = roleStatements
-      .map(({ name, statements }) => ({
-        name,
-        writes: statements
-          .filter((s) => [s.Action].flat().some((a) => writeActions.has(a as string)))
-          .map((s) => ({ Action: s.Action, Condition: s.Condition })),
-      }))
-      .filter((r) => r.writes.length > 0);
+    const writesByRole = new Map(
+      roleStatements
+        .map(({ name, statements }) => ({
+          name,
+          writes: statements
+            .filter((s) => [s.Action].flat().some((a) => writeActions.has(a as string)))
+            .map((s) => ({ Action: s.Action, Condition: s.Condition })),
+        }))
+        .filter((r) => r.writes.length > 0)
+        .map((r) => [r.name, r.writes]),
+    );
 
-    // Assess: the pacing roles, each with exactly the statements the simulated guard is held to
-    expect(writesByRole.map((r) => r.name).sort()).toEqual(['ScaleReactorRole', 'StaggerStepperRole']);
-    for (const { writes } of writesByRole) {
-      expect(writes).toEqual(GUARD_AUTO_SCALING_WRITE_POLICY);
-    }
+    // Assess: the pacing roles and the gate's, each with exactly the statements the simulated guard is held to
+    expect([...writesByRole.keys()].sort()).toEqual([
+      'GateReleaserRole',
+      'LaunchGateRole',
+      'ScaleReactorRole',
+      'StaggerStepperRole',
+    ]);
+    expect(writesByRole.get('ScaleReactorRole')).toEqual(GUARD_AUTO_SCALING_WRITE_POLICY);
+    expect(writesByRole.get('StaggerStepperRole')).toEqual(GUARD_AUTO_SCALING_WRITE_POLICY);
+    expect(writesByRole.get('LaunchGateRole')).toEqual(GATE_AUTO_SCALING_WRITE_POLICY);
+    expect(writesByRole.get('GateReleaserRole')).toEqual(GATE_AUTO_SCALING_WRITE_POLICY);
   });
 
   it('traces every function actively, with the permission to send segments and the switch in its environment', () => {

@@ -11,7 +11,7 @@ function outcome(overrides: Partial<GatePassOutcome>): GatePassOutcome {
     atMs: 0,
     waiting: 10,
     oldestWaitSec: 30,
-    released: { budget: 0, 'max-hold': 0, retry: 0, 'kill-switch': 0, bypassed: 0 },
+    released: { budget: 0, 'max-hold': 0, retry: 0, 'kill-switch': 0, bypassed: 0, 'opt-out': 0 },
     heartbeats: 0,
     notWaiting: 0,
     observedInWindow: 40,
@@ -33,7 +33,7 @@ describe('nextGatePassAtMs', () => {
       nextGatePassAtMs(
         outcome({
           waiting: 3,
-          released: { budget: 3, 'max-hold': 0, retry: 0, 'kill-switch': 0, bypassed: 0 },
+          released: { budget: 3, 'max-hold': 0, retry: 0, 'kill-switch': 0, bypassed: 0, 'opt-out': 0 },
         }),
         NOW,
       ),

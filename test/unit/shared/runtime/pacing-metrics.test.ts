@@ -7,7 +7,7 @@ describe('per-invocation pacing metrics', () => {
       atMs: 0,
       waiting: 12,
       oldestWaitSec: 95,
-      released: { budget: 3, 'max-hold': 1, retry: 1, 'kill-switch': 0, bypassed: 0 },
+      released: { budget: 3, 'max-hold': 1, retry: 1, 'kill-switch': 0, bypassed: 0, 'opt-out': 0 },
       heartbeats: 0,
       notWaiting: 0,
       observedInWindow: 31,

@@ -88,6 +88,53 @@ describe('runGatePass', () => {
     expect(outcome.released.budget).toBe(20);
   });
 
+  it('marks a group while its instances wait, and releases them at once when it is opted out, then unmarks it', async () => {
+    const world = new FakeGateWorld();
+    world.addGroup('workers', { waiting: 30 });
+    const { deps } = buildGateDeps(world);
+    expect((await runGatePass(deps)).released.budget).toBe(20);
+    const group = () => world.groups.get('workers');
+    expect(group()?.tags['capacity-guard/paced']).toBe('true');
+    // The operator removes the opt-in tag while 10 instances still wait.
+    const { 'capacity-guard/enabled': _, ...tags } = group()?.tags ?? {};
+    const current = group();
+    if (!current) throw new Error('no group');
+    world.groups.set('workers', { ...current, tags });
+    world.nowMs = 5_000;
+    const outcome = await runGatePass(deps);
+    expect(outcome.released['opt-out']).toBe(10);
+    expect(world.waitingIds()).toHaveLength(0);
+    expect(group()?.tags['capacity-guard/paced']).toBeUndefined();
+    // Then the gate never touches it again: an instance launched later waits for the hook alone.
+    const after = group();
+    const first = after?.instances[0];
+    if (!after || !first) throw new Error('no group');
+    world.groups.set('workers', {
+      ...after,
+      instances: [...after.instances, { ...first, instanceId: 'i-later', lifecycleState: 'Pending:Wait' }],
+    });
+    const releasesBefore = world.releases.length;
+    world.nowMs = 10_000;
+    await runGatePass(deps);
+    expect(world.releases).toHaveLength(releasesBefore);
+  });
+
+  it('removes its mark once nothing of the group waits or is still expected to attach', async () => {
+    const world = new FakeGateWorld();
+    world.addGroup('workers', { waiting: 2 });
+    const { deps } = buildGateDeps(world);
+    await runGatePass(deps);
+    expect(world.groups.get('workers')?.tags['capacity-guard/paced']).toBe('true');
+    for (const r of world.releases)
+      world.attaches.push(
+        { atMs: 10_000, instanceId: r.instanceId },
+        { atMs: 15_000, instanceId: r.instanceId },
+      );
+    world.nowMs = 20_000;
+    await runGatePass(deps);
+    expect(world.groups.get('workers')?.tags['capacity-guard/paced']).toBeUndefined();
+  });
+
   it('leaves groups in other modes alone', async () => {
     const world = new FakeGateWorld();
     world.addGroup('desired', { waiting: 3, tags: { 'capacity-guard/mode': 'desired' } });

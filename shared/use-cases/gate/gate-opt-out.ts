@@ -1,0 +1,68 @@
+import type { ReleasedInstance } from '../../domain/attach-timing.js';
+import { DEFAULT_GUARD_SETTINGS } from '../../domain/guard-defaults.js';
+import type { ScalingGroup } from '../../ports/scaling-groups.js';
+import { isMarkedPaced } from '../group-profile.js';
+import type { GateDeps } from './gate-deps.js';
+import { gatedGroups, PENDING_WAIT } from './gate-ledger.js';
+
+/** What the pass did about marks and opted-out groups. */
+export interface GateOptOutOutcome {
+  /** Instances of groups opted out while they waited, released at once. */
+  readonly released: number;
+  /** Tag writes and releases that failed (tried again on the next pass). */
+  readonly failedCalls: number;
+}
+
+/**
+ * The gate's side of opting out. While instances of a gated group wait, the gate marks the group with its own
+ * paced tag (and removes the mark once nothing of it waits or is still expected to attach): the opt-in tag alone
+ * decides what the gate paces, the mark only what its role may still release. A group that lost its opt-in tag
+ * while marked has every instance still waiting at the hook released at once (the operator asked the guard to
+ * stop holding it; holding on would make each wait the hook's whole heartbeat timeout), then loses the mark and is
+ * never touched again.
+ */
+export async function handOverOptedOut(
+  deps: GateDeps,
+  optedIn: readonly ScalingGroup[],
+  inFlight: readonly ReleasedInstance[],
+): Promise<GateOptOutOutcome> {
+  let failedCalls = 0;
+  const attempt = async (call: () => Promise<unknown>): Promise<boolean> => {
+    try {
+      await call();
+      return true;
+    } catch {
+      failedCalls += 1;
+      return false;
+    }
+  };
+  const expecting = new Set(inFlight.map((r) => r.groupName));
+  for (const group of gatedGroups(optedIn)) {
+    const waiting = group.instances.some((i) => i.lifecycleState === PENDING_WAIT);
+    if (waiting && !isMarkedPaced(group)) await attempt(() => deps.groups.markPaced(group.name, true));
+    else if (!waiting && !expecting.has(group.name) && isMarkedPaced(group))
+      await attempt(() => deps.groups.markPaced(group.name, false));
+  }
+  const optedInNames = new Set(optedIn.map((g) => g.name));
+  const marked = await deps.groups.listTagged(
+    DEFAULT_GUARD_SETTINGS.pacedTagKey,
+    DEFAULT_GUARD_SETTINGS.pacedTagValue,
+  );
+  let released = 0;
+  for (const group of gatedGroups(marked.filter((g) => !optedInNames.has(g.name)))) {
+    let left = 0;
+    for (const instance of group.instances.filter((i) => i.lifecycleState === PENDING_WAIT)) {
+      const ok = await attempt(() =>
+        deps.actions.release({
+          groupName: group.name,
+          hookName: deps.settings.hookName,
+          instanceId: instance.instanceId,
+        }),
+      );
+      if (ok) released += 1;
+      else left += 1;
+    }
+    if (left === 0) await attempt(() => deps.groups.markPaced(group.name, false));
+  }
+  return { released, failedCalls };
+}

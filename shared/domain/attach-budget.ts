@@ -85,15 +85,17 @@ export function planningWindowMs(policy: AttachBudgetPolicy): number {
 }
 
 /**
- * Attaches still counting against a window that ends at `nowMs` (spends in `(nowMs - windowMs, nowMs]`).
+ * Attaches still counting against a window that ends at `nowMs`: spends after `nowMs - windowMs`, those dated after
+ * `nowMs` included (rule: time is read per attempt, and another invocation's clock may be a few seconds ahead).
  *
  * @example
  * spentInWindow([{ atMs: 0, attaches: 40, groupName: 'a' }], 30_000, 60_000) // 40
  */
 export function spentInWindow(spends: readonly AttachSpend[], nowMs: number, windowMs: number): number {
   let total = 0;
+  // A spend dated after now counts too: another invocation's clock may run a few seconds ahead of this one.
   for (const spend of spends) {
-    if (spend.atMs > nowMs - windowMs && spend.atMs <= nowMs) total += spend.attaches;
+    if (spend.atMs > nowMs - windowMs) total += spend.attaches;
   }
   return total;
 }
@@ -133,7 +135,7 @@ export function nextRoomAtMs(
 ): number | null {
   const windowMs = planningWindowMs(policy);
   const candidates = [
-    ...spends.filter((s) => s.atMs > nowMs - windowMs && s.atMs <= nowMs).map((s) => s.atMs + windowMs),
+    ...spends.filter((s) => s.atMs > nowMs - windowMs).map((s) => s.atMs + windowMs),
     ...otherAttachTimesMs
       .filter((t) => t > nowMs - BUDGET_WINDOW_MS && t <= nowMs)
       .map((t) => t + BUDGET_WINDOW_MS),

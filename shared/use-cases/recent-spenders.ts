@@ -26,18 +26,20 @@ export async function describeRecentSpenders(
  * Times of the attaches in the last 60 s that the ledger does not predict (spend = attaches seen in the account +
  * attaches predicted and not yet seen): everything EC2 reports except the attaches of the nodes the paced groups
  * launched since the guard began releasing their capacity (`unpredictedAttachTimesMs`). `groups` are the groups
- * with plans or spends; `plans` date when the guard began with each.
+ * with plans or spends; `plans` date when the guard began with each (from the intent each paces).
  */
 export async function unpredictedAttachTimes(
   deps: StaggerDeps,
   groups: readonly ScalingGroup[],
-  plans: readonly Pick<StaggerPlan, 'groupName' | 'createdAtMs'>[],
+  plans: readonly Pick<StaggerPlan, 'groupName' | 'createdAtMs' | 'origin'>[],
   spends: readonly AttachSpend[],
   nowMs: number,
 ): Promise<number[]> {
   const since = new Map<string, number>();
   const earliest = (name: string, atMs: number) => since.set(name, Math.min(since.get(name) ?? atMs, atMs));
-  for (const plan of plans) earliest(plan.groupName, plan.createdAtMs);
+  // From the intent the plan paces: what Auto Scaling launched for it before the guard heard of it is the plan's
+  // (its hold counts those nodes), not nodes the group had before.
+  for (const plan of plans) earliest(plan.groupName, Math.min(plan.createdAtMs, plan.origin.intentAtMs));
   for (const spend of spends) earliest(spend.groupName, spend.atMs);
   // Far enough back to see the primary ENIs (launch times) of the nodes released since then.
   const sinceMs = Math.min(nowMs - BUDGET_WINDOW_MS, ...[...since.values()].map((t) => t - CLOCK_SKEW_MS));

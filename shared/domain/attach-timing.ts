@@ -16,6 +16,16 @@ export interface ReleasedInstance {
   readonly waitedMs: number;
   /** Its group's learned shortest time between two attaches of one node, when released. */
   readonly attachGapMs: number;
+  /**
+   * Attaches of the instance since this time are its own (default: its release). An instance booked after it left
+   * the hook on its own is booked now, but the attaches it made since it began to wait count as seen.
+   */
+  readonly seenSinceMs?: number;
+}
+
+/** From when a released instance's attaches count as its own. */
+export function seenSinceMs(released: Pick<ReleasedInstance, 'releasedAtMs' | 'seenSinceMs'>): number {
+  return Math.min(released.releasedAtMs, released.seenSinceMs ?? released.releasedAtMs);
 }
 
 /** One ENI attachment seen in the account (`Attachment.AttachTime`, device index > 0). */
@@ -38,7 +48,7 @@ export function progressOf(released: ReleasedInstance, observed: readonly Observ
   let firstAtMs: number | null = null;
   let lastAtMs: number | null = null;
   for (const a of observed) {
-    if (a.instanceId !== released.instanceId || a.atMs < released.releasedAtMs - CLOCK_SKEW_MS) continue;
+    if (a.instanceId !== released.instanceId || a.atMs < seenSinceMs(released) - CLOCK_SKEW_MS) continue;
     seen += 1;
     firstAtMs = firstAtMs === null ? a.atMs : Math.min(firstAtMs, a.atMs);
     lastAtMs = lastAtMs === null ? a.atMs : Math.max(lastAtMs, a.atMs);
@@ -115,7 +125,7 @@ export function shortestAttachGapsMs(
   const gaps = new Map<string, DelaySample>();
   for (const r of released) {
     const times = observed
-      .filter((a) => a.instanceId === r.instanceId && a.atMs >= r.releasedAtMs - CLOCK_SKEW_MS)
+      .filter((a) => a.instanceId === r.instanceId && a.atMs >= seenSinceMs(r) - CLOCK_SKEW_MS)
       .map((a) => a.atMs)
       .sort((a, b) => a - b);
     for (let i = 1; i < times.length; i += 1) {

@@ -5,6 +5,7 @@ import {
   type Progress,
   progressOf,
   type ReleasedInstance,
+  seenSinceMs,
 } from './attach-timing.js';
 
 export type { ObservedAttach, ReleasedInstance } from './attach-timing.js';
@@ -112,7 +113,7 @@ export const HEARTBEAT_LEAD_MS = 60_000;
  */
 export function observationStartMs(nowMs: number, released: readonly ReleasedInstance[]): number {
   let start = nowMs - BUDGET_WINDOW_MS;
-  for (const r of released) start = Math.min(start, r.releasedAtMs - CLOCK_SKEW_MS);
+  for (const r of released) start = Math.min(start, seenSinceMs(r) - CLOCK_SKEW_MS);
   return start;
 }
 

@@ -57,6 +57,7 @@ export function parseGateItem(item: Record<string, unknown> | undefined): Versio
         earliestAttachMs: isNumber,
         waitedMs: isNumber,
         attachGapMs: isNumber,
+        seenSinceMs: (v) => v === undefined || isNumber(v),
       }),
       waits: listOf<WaitRecord>(item, 'waits', {
         instanceId: isString,

@@ -201,9 +201,10 @@ export function learnShortest(
 
 /**
  * Instances that left the hook without the guard (the heartbeat timeout, or a person), or whose lifecycle event
- * arrived only after a pass had released them and their booking had settled: they join the ledger as released when
- * they began to wait (the earliest they can have left), so attaches they already made count as seen, not as still
- * to come. The pass marks their wait records released, so each is booked once.
+ * arrived only after a pass had released them and their booking had settled: they join the ledger as released now
+ * (their prediction runs its full course from now), and the attaches they made since they began to wait (the
+ * earliest they can have left) count as seen, not as still to come. The pass marks their wait records released,
+ * so each is booked once.
  */
 export function proceededOnTheirOwn(
   groups: readonly ScalingGroup[],
@@ -234,7 +235,8 @@ export function proceededOnTheirOwn(
       out.push({
         instanceId: i.instanceId,
         groupName: group.name,
-        releasedAtMs: Math.min(nowMs, sinceMs),
+        releasedAtMs: nowMs,
+        ...(sinceMs < nowMs ? { seenSinceMs: sinceMs } : {}),
         predictedAttaches: predicted,
         earliestAttachMs: nowMs,
         waitedMs: 0,

@@ -58,5 +58,12 @@ describe('parseGateItem', () => {
       }),
     ).toThrow(/waits\[0\]\.stage/);
     expect(() => parseGateItem({ version: 'x' })).toThrow(/version is not a number/);
+    // seenSinceMs is optional, but a number when present.
+    expect(parseGateItem({ version: 1, released: [{ ...released, seenSinceMs: 5 }] }).value.released).toEqual(
+      [{ ...released, seenSinceMs: 5 }],
+    );
+    expect(() => parseGateItem({ version: 1, released: [{ ...released, seenSinceMs: 'x' }] })).toThrow(
+      /released\[0\]\.seenSinceMs/,
+    );
   });
 });

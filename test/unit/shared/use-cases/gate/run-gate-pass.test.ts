@@ -262,6 +262,27 @@ describe('runGatePass', () => {
     expect(ledger.released).toEqual([]);
   });
 
+  it('books an instance that proceeded at the hook timeout after a long wait for its attaches still to come', async () => {
+    const world = new FakeGateWorld();
+    world.addGroup('workers', { waiting: 1 });
+    const { deps } = buildGateDeps(world);
+    world.attaches.push(...Array.from({ length: 40 }, () => ({ atMs: 0, instanceId: 'i-other' })));
+    world.nowMs = 1_000;
+    await runGatePass(deps);
+    // The guard was away; the instance went on at the 600 s heartbeat timeout and has not attached yet.
+    const group = world.groups.get('workers');
+    if (!group) throw new Error('no group');
+    world.groups.set('workers', {
+      ...group,
+      instances: group.instances.map((i) => ({ ...i, lifecycleState: 'InService' })),
+    });
+    world.addGroup('more', { waiting: 1 });
+    world.nowMs = 700_000;
+    const outcome = await runGatePass(deps);
+    // Its two attaches are booked from now, not settled by a cap counted from when it began to wait.
+    expect(outcome.pendingAttaches).toBe(2);
+  });
+
   it('books instances that proceeded at the hook timeout without the guard', async () => {
     const world = new FakeGateWorld();
     world.addGroup('workers', { waiting: 2 });

@@ -73,6 +73,15 @@ export interface DelaySample {
   readonly samples: number;
 }
 
+/** One more sample of a group: the shortest so far and how many. */
+function addSample(samples: Map<string, DelaySample>, groupName: string, ms: number): void {
+  const known = samples.get(groupName);
+  samples.set(groupName, {
+    shortestMs: Math.min(known?.shortestMs ?? ms, ms),
+    samples: (known?.samples ?? 0) + 1,
+  });
+}
+
 /**
  * Per group, the shortest time seen from a release to the node's first attach, over nodes that had finished
  * booting (see {@link DELAY_SAMPLE_MIN_WAIT_MS}): no such node of the group attached sooner after its release.
@@ -89,12 +98,7 @@ export function shortestAttachDelaysMs(
     if (r.waitedMs < DELAY_SAMPLE_MIN_WAIT_MS) continue;
     const { firstAtMs } = progressOf(r, observed);
     if (firstAtMs === null) continue;
-    const delay = Math.max(0, firstAtMs - r.releasedAtMs);
-    const known = delays.get(r.groupName);
-    delays.set(r.groupName, {
-      shortestMs: Math.min(known?.shortestMs ?? delay, delay),
-      samples: (known?.samples ?? 0) + 1,
-    });
+    addSample(delays, r.groupName, Math.max(0, firstAtMs - r.releasedAtMs));
   }
   return delays;
 }
@@ -129,12 +133,7 @@ export function shortestAttachGapsMs(
       .map((a) => a.atMs)
       .sort((a, b) => a - b);
     for (let i = 1; i < times.length; i += 1) {
-      const gap = (times[i] ?? 0) - (times[i - 1] ?? 0);
-      const known = gaps.get(r.groupName);
-      gaps.set(r.groupName, {
-        shortestMs: Math.min(known?.shortestMs ?? gap, gap),
-        samples: (known?.samples ?? 0) + 1,
-      });
+      addSample(gaps, r.groupName, (times[i] ?? 0) - (times[i - 1] ?? 0));
     }
   }
   return gaps;

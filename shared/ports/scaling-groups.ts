@@ -25,6 +25,8 @@ export interface ScalingGroups {
   describe(names: readonly string[]): Promise<ScalingGroup[]>;
   /** Every group carrying the tag (paginated, filtered server-side). */
   listTagged(tagKey: string, tagValue: string): Promise<ScalingGroup[]>;
+  /** Groups carrying any of the tag keys, whatever the values (one paginated listing). */
+  listWithTagKeys(tagKeys: readonly string[]): Promise<ScalingGroup[]>;
   setDesiredCapacity(name: string, desiredCapacity: number): Promise<void>;
   /**
    * Changes any of MinSize, MaxSize and the desired capacity in one UpdateAutoScalingGroup call. Without a desired

@@ -35,7 +35,7 @@ const SCALE_IN_PROFILE: GroupProfile = {
   attachesPerNode: 0,
 };
 
-import { clusterCniConfigs, cniReaderOf } from './cluster-cni.js';
+import { clusterCniConfigs } from './cluster-cni.js';
 import { describeRecentSpenders, unpredictedAttachTimes } from './recent-spenders.js';
 import { MAX_COMMIT_ATTEMPTS, type StaggerDeps } from './stagger-deps.js';
 
@@ -198,14 +198,12 @@ async function reactForGroup(
     return { groupName: group.name, outcome: 'pass-through', capacity: requested };
   }
   const inService = countInService(group);
-  const cni = await clusterCniConfigs(cniReaderOf(deps.clusters), [group]);
-  const profile = await profileGroup(group, deps.catalog, cni.byGroup.get(group.name)).catch(
-    (error: unknown) => {
-      // A scale-in needs no profile: an empty group (no instance to learn the type from) can still be handed back.
-      if (error instanceof GroupProfileError && requested <= inService) return SCALE_IN_PROFILE;
-      throw error;
-    },
-  );
+  const cni = await clusterCniConfigs(deps.clusters, [group]);
+  const profile = await profileGroup(group, deps.catalog, cni.get(group.name)).catch((error: unknown) => {
+    // A scale-in needs no profile: an empty group (no instance to learn the type from) can still be handed back.
+    if (error instanceof GroupProfileError && requested <= inService) return SCALE_IN_PROFILE;
+    throw error;
+  });
   const policy = deps.settings.policy;
 
   for (let attempt = 1; attempt <= MAX_COMMIT_ATTEMPTS; attempt += 1) {

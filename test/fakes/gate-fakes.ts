@@ -56,6 +56,12 @@ export class FakeGateWorld implements AccountAttaches, LifecycleActions {
     );
   }
 
+  async listWithTagKeys(tagKeys: readonly string[]): Promise<ScalingGroup[]> {
+    return [...this.groups.values()]
+      .filter((g) => tagKeys.some((key) => g.tags[key] !== undefined))
+      .map((g) => structuredClone(g));
+  }
+
   async listTagged(tagKey: string, tagValue: string): Promise<ScalingGroup[]> {
     return [...this.groups.values()]
       .filter((g) => g.tags[tagKey] === tagValue)

@@ -34,6 +34,12 @@ export class FakeScalingGroups implements ScalingGroups {
     });
   }
 
+  async listWithTagKeys(tagKeys: readonly string[]): Promise<ScalingGroup[]> {
+    return [...this.groups.values()]
+      .filter((g) => tagKeys.some((key) => g.tags[key] !== undefined))
+      .map((g) => g);
+  }
+
   async listTagged(tagKey: string, tagValue: string): Promise<ScalingGroup[]> {
     return [...this.groups.values()].filter((g) => g.tags[tagKey] === tagValue);
   }

@@ -68,11 +68,20 @@ export class AutoScalingGroupsAdapter implements ScalingGroups {
   }
 
   async listTagged(tagKey: string, tagValue: string): Promise<ScalingGroup[]> {
+    return this.listFiltered({ Name: `tag:${tagKey}`, Values: [tagValue] });
+  }
+
+  /** `tag-key` matches groups carrying any of the keys (DescribeAutoScalingGroups API reference, "Filters"). */
+  async listWithTagKeys(tagKeys: readonly string[]): Promise<ScalingGroup[]> {
+    return this.listFiltered({ Name: 'tag-key', Values: [...tagKeys] });
+  }
+
+  private async listFiltered(filter: { Name: string; Values: string[] }): Promise<ScalingGroup[]> {
     const groups: ScalingGroup[] = [];
     await callAws('autoscaling:DescribeAutoScalingGroups', async () => {
       for await (const page of paginateDescribeAutoScalingGroups(
         { client: this.client },
-        { Filters: [{ Name: `tag:${tagKey}`, Values: [tagValue] }], MaxRecords: 100 },
+        { Filters: [filter], MaxRecords: 100 },
       )) {
         for (const group of page.AutoScalingGroups ?? []) groups.push(toScalingGroup(group));
       }

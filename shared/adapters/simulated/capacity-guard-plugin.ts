@@ -258,18 +258,11 @@ export function createSimulatedCapacityGuard(options: SimulatedGuardOptions = {}
     async start(ctx) {
       // A what-if run prints its own report; the functions' operational logs would only drown it.
       logger.setLogLevel(options.logLevel ?? 'SILENT');
+      const { ec2, autoScaling, eventBridge, eks } = ctx.clients;
+      const clients = { ec2, autoScaling, eventBridge, eks };
+      const clock = { nowMs: () => ctx.nowMs() };
       deps = {
-        ...buildStaggerDeps(
-          config,
-          {
-            ec2: ctx.clients.ec2,
-            autoScaling: ctx.clients.autoScaling,
-            eventBridge: ctx.clients.eventBridge,
-            eks: ctx.clients.eks,
-          },
-          { nowMs: () => ctx.nowMs() },
-          staggerState,
-        ),
+        ...buildStaggerDeps(config, clients, clock, staggerState),
         // The deployed guard reads an SSM parameter; here the scenario's `kill-switch` actions set it.
         killSwitch: { isOn: async () => ctx.killSwitchOn() },
       };
@@ -279,17 +272,7 @@ export function createSimulatedCapacityGuard(options: SimulatedGuardOptions = {}
         deadLetters: new RecordingDeadLetterQueue(),
         metrics: new RecordingMetricsSink(),
       });
-      gateDeps = buildGateDeps(
-        config,
-        {
-          ec2: ctx.clients.ec2,
-          autoScaling: ctx.clients.autoScaling,
-          eventBridge: ctx.clients.eventBridge,
-          eks: ctx.clients.eks,
-        },
-        { nowMs: () => ctx.nowMs() },
-        new InMemoryGateStore(),
-      );
+      gateDeps = buildGateDeps(config, clients, clock, new InMemoryGateStore());
       invocationStartMs = ctx.nowMs();
       nextStepAtMs = Number.POSITIVE_INFINITY;
       if (auditorOptions !== null) auditor = await startAuditor(ctx, auditorOptions);

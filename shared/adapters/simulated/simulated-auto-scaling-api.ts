@@ -143,17 +143,25 @@ function actionReference(input: Input): { token?: string; instanceId?: string } 
   };
 }
 
+/** The group, hook and action a lifecycle call names, once the caller's role allows `action` on the group. */
+function authorizedLifecycleCall(
+  account: SimulatedAccount,
+  input: Input,
+  identityArn: string,
+  action: string,
+) {
+  const groupName = requiredString(input, 'AutoScalingGroupName');
+  account.authorizeAutoScalingWrite(identityArn, action, groupName);
+  return [groupName, requiredString(input, 'LifecycleHookName'), actionReference(input)] as const;
+}
+
 export function completeLifecycleAction(
   account: SimulatedAccount,
   input: Input,
   identityArn: string,
 ): Output {
-  const groupName = requiredString(input, 'AutoScalingGroupName');
-  account.authorizeAutoScalingWrite(identityArn, 'autoscaling:CompleteLifecycleAction', groupName);
   account.autoScalingApi.completeLifecycleAction(
-    groupName,
-    requiredString(input, 'LifecycleHookName'),
-    actionReference(input),
+    ...authorizedLifecycleCall(account, input, identityArn, 'autoscaling:CompleteLifecycleAction'),
     parseLifecycleResult(input.LifecycleActionResult),
   );
   return {};
@@ -164,12 +172,8 @@ export function recordLifecycleActionHeartbeat(
   input: Input,
   identityArn: string,
 ): Output {
-  const groupName = requiredString(input, 'AutoScalingGroupName');
-  account.authorizeAutoScalingWrite(identityArn, 'autoscaling:RecordLifecycleActionHeartbeat', groupName);
   account.autoScalingApi.recordLifecycleActionHeartbeat(
-    groupName,
-    requiredString(input, 'LifecycleHookName'),
-    actionReference(input),
+    ...authorizedLifecycleCall(account, input, identityArn, 'autoscaling:RecordLifecycleActionHeartbeat'),
   );
   return {};
 }

@@ -21,7 +21,7 @@ export interface GateSettings {
 
 /** What the launch gate needs, injected by the handler (or the simulator). */
 export interface GateDeps {
-  readonly groups: Pick<ScalingGroups, 'listTagged' | 'markPaced'>;
+  readonly groups: Pick<ScalingGroups, 'listWithTagKeys' | 'markPaced'>;
   readonly attaches: AccountAttaches;
   readonly actions: LifecycleActions;
   readonly store: GateStateStore;

@@ -1,5 +1,4 @@
 import type { ReleasedInstance } from '../../domain/attach-timing.js';
-import { DEFAULT_GUARD_SETTINGS } from '../../domain/guard-defaults.js';
 import type { ScalingGroup } from '../../ports/scaling-groups.js';
 import { isMarkedPaced } from '../group-profile.js';
 import type { GateDeps } from './gate-deps.js';
@@ -19,10 +18,11 @@ export interface GateOptOutOutcome {
  * decides what the gate paces, the mark only what its role may still release. A group that lost its opt-in tag
  * while marked has every instance still waiting at the hook released at once (the operator asked the guard to
  * stop holding it; holding on would make each wait the hook's whole heartbeat timeout), then loses the mark and is
- * never touched again.
+ * never touched again. `tagged`: the pass's listing of groups carrying the opt-in tag or the mark.
  */
 export async function handOverOptedOut(
   deps: GateDeps,
+  tagged: readonly ScalingGroup[],
   optedIn: readonly ScalingGroup[],
   inFlight: readonly ReleasedInstance[],
 ): Promise<GateOptOutOutcome> {
@@ -44,12 +44,9 @@ export async function handOverOptedOut(
       await attempt(() => deps.groups.markPaced(group.name, false));
   }
   const optedInNames = new Set(optedIn.map((g) => g.name));
-  const marked = await deps.groups.listTagged(
-    DEFAULT_GUARD_SETTINGS.pacedTagKey,
-    DEFAULT_GUARD_SETTINGS.pacedTagValue,
-  );
   let released = 0;
-  for (const group of gatedGroups(marked.filter((g) => !optedInNames.has(g.name)))) {
+  const markedOut = tagged.filter((g) => isMarkedPaced(g) && !optedInNames.has(g.name));
+  for (const group of gatedGroups(markedOut)) {
     let left = 0;
     for (const instance of group.instances.filter((i) => i.lifecycleState === PENDING_WAIT)) {
       const ok = await attempt(() =>

@@ -1,4 +1,5 @@
 import { shortestAttachDelaysMs, shortestAttachGapsMs } from '../../domain/attach-timing.js';
+import { DEFAULT_GUARD_SETTINGS } from '../../domain/guard-defaults.js';
 import type { InstanceLimits } from '../../domain/instance-limits.js';
 import {
   decideGate,
@@ -67,7 +68,12 @@ export async function runGatePass(
   const { settings } = deps;
   const callsBefore = deps.attaches.describeCalls?.() ?? 0;
   const killSwitch = await deps.killSwitch.isOn();
-  const listed = await deps.groups.listTagged(settings.optInTagKey, settings.optInTagValue);
+  // One listing for the opted-in groups and those still carrying the gate's mark (see gate-opt-out).
+  const tagged = await deps.groups.listWithTagKeys([
+    settings.optInTagKey,
+    DEFAULT_GUARD_SETTINGS.pacedTagKey,
+  ]);
+  const listed = tagged.filter((g) => g.tags[settings.optInTagKey] === settings.optInTagValue);
   const groups = gatedGroups(listed);
   const members = waitingMembers(groups).filter((m) => m.instanceType !== '');
   const types = [
@@ -91,7 +97,7 @@ export async function runGatePass(
       nowMs,
     );
     const peers = members.length === 0 ? state.peers : await refreshPeers(deps, state, members, nowMs);
-    const onTheirOwn = proceededOnTheirOwn(groups, state, peers, limits, nowMs, cni.byGroup);
+    const onTheirOwn = proceededOnTheirOwn(groups, state, peers, limits, nowMs, cni);
     const released = [...state.released, ...onTheirOwn];
     const observed =
       members.length === 0 && released.length === 0
@@ -112,7 +118,7 @@ export async function runGatePass(
     const decision = decideGate({
       nowMs,
       policy: settings.policy,
-      waiting: toWaiting(members, waits, peers, delays, gaps, limits, cni.byGroup),
+      waiting: toWaiting(members, waits, peers, delays, gaps, limits, cni),
       released,
       observed,
       killSwitch,
@@ -150,7 +156,7 @@ export async function runGatePass(
       nowMs,
       (deps.attaches.describeCalls?.() ?? 0) - callsBefore,
     );
-    const optOut = await handOverOptedOut(deps, listed, decision.inFlight);
+    const optOut = await handOverOptedOut(deps, tagged, listed, decision.inFlight);
     return {
       ...outcome,
       released: { ...outcome.released, 'opt-out': optOut.released },

@@ -1,30 +1,12 @@
-import { coalesceSignals } from '../../../../shared/events/coalesce-signals.js';
-import type { DesiredSetSignal } from '../../../../shared/events/scale-signal.js';
 import { findBundledInstanceLimits } from '../../../../shared/instance-types/bundled-instance-limits.js';
 import { profileGroup } from '../../../../shared/use-cases/group-profile.js';
 import { GroupProfileError } from '../../../../shared/use-cases/group-tags.js';
 import { predictForGroup } from '../../../../shared/use-cases/predict-group-attaches.js';
-import { reactToScaleSignals } from '../../../../shared/use-cases/react-to-scale-signals.js';
+import { desiredSet, react } from '../../../builders/scale-signals.js';
 import { buildGroup, buildWorld, bundledCatalog, type FakeWorld } from '../../../fakes/stagger-fakes.js';
 
 const MIXED = ['m5.large', 'm5.4xlarge'];
 const PREFIX_CNI = { 'capacity-guard/cni': 'ENABLE_PREFIX_DELEGATION=true' };
-
-function desiredSet(overrides: Partial<DesiredSetSignal> = {}): DesiredSetSignal {
-  return {
-    kind: 'desired-set',
-    eventId: 'evt-1',
-    groupName: 'shop-general',
-    desired: 200,
-    intentAtMs: Date.UTC(2026, 10, 27, 7, 59, 50),
-    via: 'SetDesiredCapacity',
-    ...overrides,
-  };
-}
-
-async function react(world: FakeWorld, ...signals: DesiredSetSignal[]) {
-  return reactToScaleSignals(world.deps, coalesceSignals(signals));
-}
 
 async function planOf(world: FakeWorld) {
   return (await world.store.listPlans())[0]?.value;

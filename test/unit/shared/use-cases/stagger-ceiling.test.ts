@@ -1,9 +1,8 @@
-import { coalesceSignals } from '../../../../shared/events/coalesce-signals.js';
-import type { BoundsSetSignal, DesiredSetSignal } from '../../../../shared/events/scale-signal.js';
+import type { BoundsSetSignal } from '../../../../shared/events/scale-signal.js';
 import type { ScalingGroup } from '../../../../shared/ports/scaling-groups.js';
 import { nextWakeMs } from '../../../../shared/runtime/stagger-stepper.js';
 import { advanceStaggerPlans } from '../../../../shared/use-cases/advance-stagger-plans.js';
-import { reactToScaleSignals } from '../../../../shared/use-cases/react-to-scale-signals.js';
+import { desiredSet, react } from '../../../builders/scale-signals.js';
 import { buildGroup, buildWorld, type FakeWorld } from '../../../fakes/stagger-fakes.js';
 
 /*
@@ -15,18 +14,6 @@ import { buildGroup, buildWorld, type FakeWorld } from '../../../fakes/stagger-f
 const T0 = Date.UTC(2026, 10, 27, 8, 0, 0);
 const CEILING_TAGS = { 'capacity-guard/enabled': 'true', 'capacity-guard/mode': 'ceiling' };
 
-function desiredSet(overrides: Partial<DesiredSetSignal> = {}): DesiredSetSignal {
-  return {
-    kind: 'desired-set',
-    eventId: 'evt-1',
-    groupName: 'shop-general',
-    desired: 200,
-    intentAtMs: T0 - 10_000,
-    via: 'SetDesiredCapacity',
-    ...overrides,
-  };
-}
-
 function boundsSet(overrides: Partial<BoundsSetSignal> = {}): BoundsSetSignal {
   return {
     kind: 'bounds-set',
@@ -36,10 +23,6 @@ function boundsSet(overrides: Partial<BoundsSetSignal> = {}): BoundsSetSignal {
     via: 'UpdateAutoScalingGroup',
     ...overrides,
   };
-}
-
-async function react(world: FakeWorld, ...signals: (DesiredSetSignal | BoundsSetSignal)[]) {
-  return reactToScaleSignals(world.deps, coalesceSignals(signals));
 }
 
 async function groupOf(world: FakeWorld): Promise<ScalingGroup> {

@@ -1,7 +1,5 @@
-import { coalesceSignals } from '../../../../shared/events/coalesce-signals.js';
-import type { DesiredSetSignal } from '../../../../shared/events/scale-signal.js';
 import { advanceStaggerPlans } from '../../../../shared/use-cases/advance-stagger-plans.js';
-import { reactToScaleSignals } from '../../../../shared/use-cases/react-to-scale-signals.js';
+import { desiredSet, react } from '../../../builders/scale-signals.js';
 import { buildGroup, buildWorld, type FakeWorld } from '../../../fakes/stagger-fakes.js';
 
 /*
@@ -15,24 +13,6 @@ const CRASH_POINTS = [
     () => Object.assign(new Error('socket hang up'), { name: 'Error', code: 'ECONNRESET' }),
   ],
 ] as const;
-
-const T0 = Date.UTC(2026, 10, 27, 8, 0, 0);
-
-function desiredSet(overrides: Partial<DesiredSetSignal> = {}): DesiredSetSignal {
-  return {
-    kind: 'desired-set',
-    eventId: 'evt-1',
-    groupName: 'shop-general',
-    desired: 200,
-    intentAtMs: T0 - 10_000,
-    via: 'SetDesiredCapacity',
-    ...overrides,
-  };
-}
-
-async function react(world: FakeWorld, ...signals: DesiredSetSignal[]) {
-  return reactToScaleSignals(world.deps, coalesceSignals(signals));
-}
 
 async function groupOf(world: FakeWorld) {
   const [group] = await world.groups.describe(['shop-general']);

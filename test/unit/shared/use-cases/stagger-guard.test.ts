@@ -1,23 +1,12 @@
 import { InMemoryClusterDirectory } from '../../../../shared/adapters/memory/in-memory-cluster-directory.js';
 import { peakInRollingWindow } from '../../../../shared/domain/attach-budget.js';
 import { coalesceSignals } from '../../../../shared/events/coalesce-signals.js';
-import type { BoundsSetSignal, DesiredSetSignal } from '../../../../shared/events/scale-signal.js';
+import type { BoundsSetSignal } from '../../../../shared/events/scale-signal.js';
 import { nextWakeMs } from '../../../../shared/runtime/stagger-stepper.js';
 import { advanceStaggerPlans } from '../../../../shared/use-cases/advance-stagger-plans.js';
 import { reactToScaleSignals } from '../../../../shared/use-cases/react-to-scale-signals.js';
+import { desiredSet, react } from '../../../builders/scale-signals.js';
 import { buildGroup, buildWorld, type FakeWorld } from '../../../fakes/stagger-fakes.js';
-
-function desiredSet(overrides: Partial<DesiredSetSignal> = {}): DesiredSetSignal {
-  return {
-    kind: 'desired-set',
-    eventId: 'evt-1',
-    groupName: 'shop-general',
-    desired: 200,
-    intentAtMs: Date.UTC(2026, 10, 27, 7, 59, 50),
-    via: 'SetDesiredCapacity',
-    ...overrides,
-  };
-}
 
 function boundsSet(overrides: Partial<BoundsSetSignal> = {}): BoundsSetSignal {
   return {
@@ -28,10 +17,6 @@ function boundsSet(overrides: Partial<BoundsSetSignal> = {}): BoundsSetSignal {
     via: 'UpdateAutoScalingGroup',
     ...overrides,
   };
-}
-
-async function react(world: FakeWorld, ...signals: (DesiredSetSignal | BoundsSetSignal)[]) {
-  return reactToScaleSignals(world.deps, coalesceSignals(signals));
 }
 
 /**

@@ -1,23 +1,12 @@
 import fc from 'fast-check';
 import { coalesceSignals } from '../../../../shared/events/coalesce-signals.js';
-import type { DesiredSetSignal } from '../../../../shared/events/scale-signal.js';
 import type { GuardStateStore } from '../../../../shared/ports/guard-state-store.js';
 import { advanceStaggerPlans } from '../../../../shared/use-cases/advance-stagger-plans.js';
 import { reactToScaleSignals } from '../../../../shared/use-cases/react-to-scale-signals.js';
+import { desiredSet } from '../../../builders/scale-signals.js';
 import { buildGroup, buildWorld } from '../../../fakes/stagger-fakes.js';
 
 const GROUPS = ['g0', 'g1', 'g2', 'g3'];
-
-function intent(groupName: string, atMs: number): DesiredSetSignal {
-  return {
-    kind: 'desired-set',
-    eventId: `e-${groupName}`,
-    groupName,
-    desired: 60,
-    intentAtMs: atMs,
-    via: 'SetDesiredCapacity',
-  };
-}
 
 /**
  * Reactors and steppers running at once (each invocation on its own clock, up to 5 s off) explored
@@ -50,7 +39,14 @@ describe('desired-mode pacing under interleaved reactors and steppers', () => {
             ...GROUPS.map((name, i) =>
               reactToScaleSignals(
                 { ...world.deps, store, clock: clockOf(i) },
-                coalesceSignals([intent(name, world.now - 2_000)]),
+                coalesceSignals([
+                  desiredSet({
+                    eventId: `e-${name}`,
+                    groupName: name,
+                    desired: 60,
+                    intentAtMs: world.now - 2_000,
+                  }),
+                ]),
               ),
             ),
             ...Array.from({ length: steppers }, (_, i) =>

@@ -167,6 +167,19 @@ describe('AutoScalingGroupsAdapter', () => {
     asg.restore();
   });
 
+  it('lists the groups carrying any of several tag keys in one filtered listing', async () => {
+    const asg = mockClient(AutoScalingClient);
+    asg.on(DescribeAutoScalingGroupsCommand).resolves({ AutoScalingGroups: [] });
+    await new AutoScalingGroupsAdapter(new AutoScalingClient({ region: 'us-east-1' })).listWithTagKeys([
+      'capacity-guard/enabled',
+      'capacity-guard/paced',
+    ]);
+    expect(asg).toHaveReceivedCommandWith(DescribeAutoScalingGroupsCommand, {
+      Filters: [{ Name: 'tag-key', Values: ['capacity-guard/enabled', 'capacity-guard/paced'] }],
+    });
+    asg.restore();
+  });
+
   it('filters by tag server-side, sets desired without cooldown, lowers desired with a ceiling', async () => {
     const asg = mockClient(AutoScalingClient);
     asg.on(DescribeAutoScalingGroupsCommand).resolves({ AutoScalingGroups: [] });

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BuildOptions, build } from 'esbuild';
@@ -18,6 +19,7 @@ const PLUGIN_KEYS = new Set([
   'zipConcurrency',
   'nativeZip',
   'config',
+  'plugins',
 ]);
 
 interface ServerlessFile {
@@ -37,6 +39,11 @@ export function deployedBuildOptions(): { options: BuildOptions; handlers: Recor
   const extension = settings.outputFileExtension;
   if (typeof extension === 'string') options.outExtension = { '.js': extension };
   options.external = settings.exclude ?? ['aws-sdk'];
+  // serverless-esbuild `require`s the file `plugins` names (relative to the service) for an array of plugins.
+  if (typeof settings.plugins === 'string')
+    options.plugins = createRequire(ROOT)(
+      new URL(settings.plugins, ROOT).pathname,
+    ) as BuildOptions['plugins'];
   const handlers: Record<string, string> = {};
   for (const [name, fn] of Object.entries(file.functions)) handlers[name] = fn.handler;
   return { options: options as BuildOptions, handlers };

@@ -7,11 +7,14 @@
  * whole document, so the command carries the current one with the new `env` keys merged in;
  * `--resolve-conflicts PRESERVE` keeps fields managed outside the add-on.
  */
-import { parse as parseYaml } from 'yaml';
-
 /** Where a cluster's CNI settings live. */
 export type CniSource =
-  | { readonly kind: 'addon'; readonly clusterName: string; readonly configurationValues: string }
+  | {
+      readonly kind: 'addon';
+      readonly clusterName: string;
+      /** The add-on's current `configurationValues`, read (shared/domain/addon-configuration.ts `addonDocument`). */
+      readonly document: Readonly<Record<string, unknown>>;
+    }
   | { readonly kind: 'daemonset'; readonly clusterName: string | null };
 
 export interface CniChange {
@@ -26,23 +29,11 @@ function shellQuote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
-function currentDocument(configurationValues: string): Record<string, unknown> {
-  if (configurationValues.trim() === '') return {};
-  try {
-    const parsed: unknown = parseYaml(configurationValues);
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
-      ? { ...(parsed as Record<string, unknown>) }
-      : {};
-  } catch {
-    return {};
-  }
-}
-
 /**
  * The command that sets `settings` (CNI environment variables) on a cluster, keeping its other settings.
  *
  * @example
- * cniChange({ kind: 'addon', clusterName: 'prod', configurationValues: '{"env":{"WARM_ENI_TARGET":"1"}}' },
+ * cniChange({ kind: 'addon', clusterName: 'prod', document: { env: { WARM_ENI_TARGET: '1' } } },
  *   { WARM_IP_TARGET: '2' }).command
  * // aws eks update-addon --cluster-name prod --addon-name vpc-cni --resolve-conflicts PRESERVE
  * //   --configuration-values '{"env":{"WARM_ENI_TARGET":"1","WARM_IP_TARGET":"2"}}'
@@ -55,7 +46,7 @@ export function cniChange(source: CniSource, settings: Readonly<Record<string, s
       command: `kubectl -n kube-system set env daemonset/aws-node ${pairs.join(' ')}`,
     };
   }
-  const document = currentDocument(source.configurationValues);
+  const { document } = source;
   const env = typeof document.env === 'object' && document.env !== null ? document.env : {};
   const configurationValues = JSON.stringify({ ...document, env: { ...env, ...settings } });
   return {

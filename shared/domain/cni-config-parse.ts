@@ -1,4 +1,3 @@
-import { parse as parseYaml } from 'yaml';
 import { type CniConfig, DEFAULT_CNI_CONFIG } from './cni-config.js';
 
 /** A value the CNI itself would ignore (falling back to its default), reported rather than thrown. */
@@ -231,6 +230,11 @@ function applyOne(
 /** The settings the guard models: the only keys `--cni` accepts. */
 export const MODELLED_CNI_SETTINGS: readonly string[] = CAPACITY_KEYS;
 
+/** Whether `key` is a VPC CNI setting the guard knows (modelled or known not to matter for capacity). */
+export function isKnownCniSetting(key: string): boolean {
+  return (CAPACITY_KEYS as readonly string[]).includes(key) || OTHER_KNOWN_KEYS.has(key);
+}
+
 /** A comma starts a new pair only when `KEY=` follows it, so a value may still hold commas. */
 const PAIR_SEPARATOR = /,(?=\s*[A-Za-z_][A-Za-z0-9_]*\s*=)/;
 
@@ -277,57 +281,6 @@ export function parseCniPairs(
     }
   }
   return applyCniSettings(settings, base);
-}
-
-/**
- * Parses the EKS add-on `configurationValues` string (JSON or YAML) returned by `eks:DescribeAddon`:
- * only its `env` map matters here. An empty string means "no overrides". Non-string scalars are accepted and
- * turned into strings, the way the add-on's schema coerces them.
- *
- * @example
- * parseAddonConfiguration('{"env":{"ENABLE_PREFIX_DELEGATION":"true"}}').config.prefixDelegation // true
- */
-export function parseAddonConfiguration(
-  configurationValues: string | undefined,
-  base: CniConfig = DEFAULT_CNI_CONFIG,
-): ParsedCniConfig {
-  if (configurationValues === undefined || configurationValues.trim() === '')
-    return applyCniSettings({}, base);
-  let document: unknown;
-  try {
-    document = parseYaml(configurationValues);
-  } catch (error) {
-    throw new CniConfigError('configurationValues: not valid JSON or YAML', { cause: error });
-  }
-  if (document === null || document === undefined) return applyCniSettings({}, base);
-  if (typeof document !== 'object' || Array.isArray(document)) {
-    throw new CniConfigError(
-      'configurationValues: expected an object such as {"env": {"WARM_IP_TARGET": "2"}}',
-    );
-  }
-  const env = (document as Record<string, unknown>).env;
-  if (env === undefined) return applyCniSettings({}, base);
-  if (env === null || typeof env !== 'object' || Array.isArray(env)) {
-    throw new CniConfigError('configurationValues.env: expected a map of NAME: "value" strings');
-  }
-  const settings: Record<string, string> = {};
-  const warnings: CniConfigWarning[] = [];
-  for (const [key, value] of Object.entries(env as Record<string, unknown>)) {
-    if (typeof value === 'string') settings[key] = value;
-    else if (typeof value === 'number' || typeof value === 'boolean') settings[key] = String(value);
-    else {
-      throw new CniConfigError(
-        `configurationValues.env.${key}: expected a string value, got ${JSON.stringify(value)}`,
-      );
-    }
-  }
-  const known: Record<string, string> = {};
-  for (const [key, value] of Object.entries(settings)) {
-    if ((CAPACITY_KEYS as readonly string[]).includes(key) || OTHER_KNOWN_KEYS.has(key)) known[key] = value;
-    else warnings.push({ key, value, message: `${key}: not a VPC CNI setting known to the guard; ignored` });
-  }
-  const parsed = applyCniSettings(known, base);
-  return { ...parsed, explicit: Object.freeze(settings), warnings: [...warnings, ...parsed.warnings] };
 }
 
 /**

@@ -147,7 +147,7 @@ function requireCount(group: string, field: string, value: number): void {
  *
  * @example
  * recommendForCluster({
- *   clusterName: 'prod', cni: DEFAULT_CNI_CONFIG, cniSource: { kind: 'addon', clusterName: 'prod', configurationValues: '' },
+ *   clusterName: 'prod', cni: DEFAULT_CNI_CONFIG, cniSource: { kind: 'addon', clusterName: 'prod', document: {} },
  *   groups: [{ groupName: 'ng-1', nodeCount: 20, podsPerNode: 12, growthNodes: 10, prefixDelegationSupported: true,
  *     maxPodsCap: 'none', kubeletSetting: 'nodeadm', holdings: (cni, pods, cap) => nodeHoldings(m5large, cni, pods, cap),
  *     subnets: [{ subnetId: 'subnet-a', freeIpCount: 150, freePrefixBlocks: 4, fragmentationScore: 0.7 }] }],

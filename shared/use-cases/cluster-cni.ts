@@ -1,7 +1,8 @@
+import { parseAddonConfiguration } from '../domain/addon-configuration.js';
 import { type CniConfig, DEFAULT_CNI_CONFIG } from '../domain/cni-config.js';
-import { parseAddonConfiguration } from '../domain/cni-config-parse.js';
 import type { ClusterDirectory } from '../ports/cluster-directory.js';
 import type { ScalingGroup } from '../ports/scaling-groups.js';
+import { documentReaderFor } from './addon-document-reader.js';
 import { clusterOfTags } from './group-tags.js';
 
 /** Reads a cluster's `vpc-cni` add-on (EKS DescribeAddon). */
@@ -27,7 +28,13 @@ export async function clusterCniConfigs(
       const addon = await reader.getCniAddon(clusterName);
       byCluster.set(
         clusterName,
-        addon === null ? DEFAULT_CNI_CONFIG : parseAddonConfiguration(addon.configurationValues).config,
+        addon === null
+          ? DEFAULT_CNI_CONFIG
+          : parseAddonConfiguration(
+              addon.configurationValues,
+              DEFAULT_CNI_CONFIG,
+              await documentReaderFor(addon.configurationValues),
+            ).config,
       );
     } catch {
       // Left to the group's tags (see above).

@@ -1,11 +1,13 @@
+import { addonDocument, parseAddonConfiguration } from '../../domain/addon-configuration.js';
 import type { MaxPodsCap } from '../../domain/cni-capacity.js';
 import type { CniSource } from '../../domain/cni-change.js';
 import type { CniConfig } from '../../domain/cni-config.js';
-import { applyCniSettings, CniConfigError, parseAddonConfiguration } from '../../domain/cni-config-parse.js';
+import { applyCniSettings, CniConfigError } from '../../domain/cni-config-parse.js';
 import { DEFAULT_GUARD_SETTINGS } from '../../domain/guard-defaults.js';
 import type { ClusterDirectory, ManagedNodeGroup } from '../../ports/cluster-directory.js';
 import type { ClusterInstance, ClusterInstances } from '../../ports/cluster-instances.js';
 import type { ScalingGroup, ScalingGroups } from '../../ports/scaling-groups.js';
+import { documentReaderFor } from '../addon-document-reader.js';
 import { clusterOfTags } from '../group-tags.js';
 import type { CoverageGap } from './audit-report.js';
 import type { AuditSettings } from './audit-settings.js';
@@ -131,11 +133,12 @@ class CniResolver {
     let parsed = applyCniSettings({});
     if (clusterName !== null) {
       const addon = await clusters.getCniAddon(clusterName);
+      const readDocument = await documentReaderFor(addon?.configurationValues);
       this.sources.set(
         clusterName,
         addon === null
           ? { kind: 'daemonset', clusterName }
-          : { kind: 'addon', clusterName, configurationValues: addon.configurationValues },
+          : { kind: 'addon', clusterName, document: addonDocument(addon.configurationValues, readDocument) },
       );
       if (addon === null) {
         if (overrides === undefined) {
@@ -145,7 +148,7 @@ class CniResolver {
         }
       } else {
         try {
-          parsed = parseAddonConfiguration(addon.configurationValues);
+          parsed = parseAddonConfiguration(addon.configurationValues, undefined, readDocument);
         } catch (error) {
           if (!(error instanceof CniConfigError)) throw error;
           this.warnings.push(`${clusterName}: vpc-cni ${error.message}; assuming the CNI defaults`);

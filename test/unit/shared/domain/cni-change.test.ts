@@ -1,17 +1,15 @@
+import { addonDocument } from '../../../../shared/domain/addon-configuration.js';
 import { cniChange } from '../../../../shared/domain/cni-change.js';
+import { documentReaderFor } from '../../../../shared/use-cases/addon-document-reader.js';
 
 describe('cniChange', () => {
-  it('merges the new settings into the add-on configuration, keeping its other keys', () => {
-    // Act: YAML in, with a key outside env.
-    const change = cniChange(
-      {
-        kind: 'addon',
-        clusterName: 'prod',
-        configurationValues:
-          'env:\n  WARM_ENI_TARGET: "1"\ninit:\n  env:\n    DISABLE_TCP_EARLY_DEMUX: "true"\n',
-      },
-      { WARM_IP_TARGET: '2' },
-    );
+  it('merges the new settings into the add-on configuration, keeping its other keys', async () => {
+    // Arrange: YAML, with a key outside env.
+    const yaml = 'env:\n  WARM_ENI_TARGET: "1"\ninit:\n  env:\n    DISABLE_TCP_EARLY_DEMUX: "true"\n';
+    const document = addonDocument(yaml, await documentReaderFor(yaml));
+
+    // Act
+    const change = cniChange({ kind: 'addon', clusterName: 'prod', document }, { WARM_IP_TARGET: '2' });
 
     // Assess
     expect(JSON.parse(change.configurationValues ?? '')).toEqual({

@@ -1,13 +1,14 @@
 import fc from 'fast-check';
+import { parseAddonConfiguration } from '../../../../shared/domain/addon-configuration.js';
 import { DEFAULT_CNI_CONFIG } from '../../../../shared/domain/cni-config.js';
 import {
   applyCniSettings,
   CniConfigError,
   describeCniConfig,
-  parseAddonConfiguration,
   parseCniPairs,
   parseGoBool,
 } from '../../../../shared/domain/cni-config-parse.js';
+import { documentReaderFor } from '../../../../shared/use-cases/addon-document-reader.js';
 
 describe('parseAddonConfiguration', () => {
   it('reads the env map of a JSON add-on configuration', () => {
@@ -18,10 +19,9 @@ describe('parseAddonConfiguration', () => {
     expect(parsed.warnings).toEqual([]);
   });
 
-  it('reads YAML, coercing scalars to strings as the add-on schema does', () => {
-    const parsed = parseAddonConfiguration(
-      'env:\n  WARM_IP_TARGET: 2\n  MINIMUM_IP_TARGET: "12"\n  ENABLE_POD_ENI: true\n',
-    );
+  it('reads YAML, coercing scalars to strings as the add-on schema does', async () => {
+    const yaml = 'env:\n  WARM_IP_TARGET: 2\n  MINIMUM_IP_TARGET: "12"\n  ENABLE_POD_ENI: true\n';
+    const parsed = parseAddonConfiguration(yaml, DEFAULT_CNI_CONFIG, await documentReaderFor(yaml));
     expect(parsed.config).toMatchObject({ warmIpTarget: 2, minimumIpTarget: 12, podEni: true });
   });
 

@@ -57,7 +57,7 @@ function buildInput(overrides: Partial<ClusterRecommendationInput> = {}): Cluste
   return {
     clusterName: 'prod',
     cni: DEFAULT_CNI_CONFIG,
-    cniSource: { kind: 'addon', clusterName: 'prod', configurationValues: '{"env":{"WARM_ENI_TARGET":"1"}}' },
+    cniSource: { kind: 'addon', clusterName: 'prod', document: { env: { WARM_ENI_TARGET: '1' } } },
     groups: [buildGroup()],
     ...overrides,
   };

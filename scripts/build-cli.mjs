@@ -3,6 +3,7 @@
 // (vega, vega-lite) sit in chunks under dist/chunks/ that a command imports only when it needs them, so
 // `max-pods`, `node-ips`, `plan` and every `--help` start without parsing them.
 import { rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 
@@ -20,6 +21,8 @@ await build({
   format: 'esm',
   sourcemap: true,
   logLevel: 'warning',
+  // The same plugins as the deployed functions: the live audit's SDK chunks leave out the schemas it never uses.
+  plugins: createRequire(import.meta.url)('../infra/esbuild-plugins.cjs'),
   banner: {
     js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
   },

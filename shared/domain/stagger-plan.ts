@@ -52,6 +52,11 @@ export interface StaggerPlan {
    * launch events of the nodes it released are recognised and not paced a second time.
    */
   readonly completedAtMs?: number;
+  /**
+   * Instances the guard protected from scale-in so that a write of this plan would not cut them (their attaches
+   * already happened; scale-in-protection.ts), recorded before they are protected: the plan's end removes it.
+   */
+  readonly protectedInstanceIds?: readonly string[];
 }
 
 /** How long a finished plan is remembered (its last nodes boot and their launch events arrive meanwhile). */
@@ -245,6 +250,7 @@ export function decideIntent(
       ...(plan?.steps ?? []),
       ...(nodesNow > 0 || !plan ? [{ atMs: ctx.nowMs, capacity: capacityNow, attaches: attachesNow }] : []),
     ]),
+    ...(plan?.protectedInstanceIds ? { protectedInstanceIds: plan.protectedInstanceIds } : {}),
   };
   return { kind: 'hold', plan: next, capacityNow, spend: initialSpend, created: plan === undefined };
 }

@@ -12,4 +12,6 @@ export interface AttachesSeen {
 export interface AttachObserver {
   /** Attachments made after `sinceMs`, and the launch times of the instances that made them. */
   attachesSeenSince(sinceMs: number): Promise<AttachesSeen>;
+  /** Attached ENIs beyond the primary, per instance (instances with none are absent), whenever attached. */
+  attachedEniCounts(instanceIds: readonly string[]): Promise<ReadonlyMap<string, number>>;
 }

@@ -9,6 +9,8 @@ export interface ScalingGroup {
     readonly lifecycleState: string;
     readonly instanceType?: string;
     readonly availabilityZone?: string;
+    /** Scale-in protection (`ProtectedFromScaleIn`): Auto Scaling never terminates it on scale-in. */
+    readonly protectedFromScaleIn?: boolean;
   }[];
   readonly tags: Readonly<Record<string, string>>;
   readonly subnetIds: readonly string[];
@@ -39,6 +41,11 @@ export interface ScalingGroups {
    * that keeps the group writable for the hand-back once its opt-in tag is gone.
    */
   markPaced(name: string, paced: boolean): Promise<void>;
+  /**
+   * Sets (true) or removes (false) the scale-in protection of instances of the group (SetInstanceProtection, 50
+   * ids per call); each must still be in the group.
+   */
+  setInstanceProtection(name: string, instanceIds: readonly string[], protect: boolean): Promise<void>;
 }
 
 export interface GroupBounds {

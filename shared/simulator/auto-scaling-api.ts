@@ -12,6 +12,9 @@ import type {
 import type { SimClock } from './sim-event.js';
 import { SimulatedApiError } from './simulated-api-error.js';
 
+/** Instance ids one SetInstanceProtection call takes at most (API reference). */
+export const MAX_PROTECTION_IDS = 50;
+
 /** What the API acts on: the Auto Scaling model. */
 export interface AutoScalingCore {
   readonly groups: Map<string, SimGroup>;
@@ -82,6 +85,50 @@ export class AutoScalingApi {
       this.bus.recordAutoScalingCall('UpdateAutoScalingGroup', identityArn, requestParameters);
     } catch (error) {
       this.bus.recordAutoScalingCall('UpdateAutoScalingGroup', identityArn, requestParameters, error);
+      throw error;
+    }
+  }
+
+  /**
+   * Auto Scaling `SetInstanceProtection`, recorded in CloudTrail: up to 50 instances of the group, each of which
+   * must be in it (API reference, SetInstanceProtection). Removing protection lets the group terminate the
+   * instances it kept above its desired capacity (user guide, "Use instance scale-in protection").
+   */
+  setInstanceProtection(
+    groupName: string,
+    instanceIds: readonly string[],
+    protectedFromScaleIn: boolean,
+    identityArn: string,
+  ): void {
+    const requestParameters = {
+      autoScalingGroupName: groupName,
+      instanceIds: [...instanceIds],
+      protectedFromScaleIn,
+    };
+    try {
+      if (instanceIds.length === 0 || instanceIds.length > MAX_PROTECTION_IDS) {
+        throw new SimulatedApiError(
+          'ValidationError',
+          `1 validation error detected: Value '[${instanceIds.join(', ')}]' at 'instanceIds' failed to satisfy constraint: Member must have length ${instanceIds.length === 0 ? 'greater than or equal to 1' : `less than or equal to ${MAX_PROTECTION_IDS}`}`,
+        );
+      }
+      const group = this.writableGroup(groupName);
+      const members = instanceIds.map((id) => {
+        const member = group.members.find((m) => m.instanceId === id);
+        if (!member) {
+          throw new SimulatedApiError(
+            'ValidationError',
+            `The instance ${id} is not part of Auto Scaling group ${groupName}.`,
+          );
+        }
+        return member;
+      });
+      for (const member of members) member.protectedFromScaleIn = protectedFromScaleIn;
+      this.bus.recordAutoScalingCall('SetInstanceProtection', identityArn, requestParameters);
+      const active = group.members.filter((m) => m.lifecycle !== 'Terminating').length;
+      if (!protectedFromScaleIn && active > group.desiredCapacity) this.core.reconcileAfterReaction(group);
+    } catch (error) {
+      this.bus.recordAutoScalingCall('SetInstanceProtection', identityArn, requestParameters, error);
       throw error;
     }
   }

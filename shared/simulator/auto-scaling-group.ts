@@ -22,6 +22,11 @@ export interface GroupMember {
   waitPointMs: number | null;
   /** The cause of the launch activity, reported when the activity completes. */
   launchCause: string;
+  /**
+   * Scale-in protection (`SetInstanceProtection`): the termination policy never picks the instance when the
+   * group scales in (Auto Scaling user guide, "Use instance scale-in protection").
+   */
+  protectedFromScaleIn: boolean;
 }
 
 /** One Auto Scaling group. */

@@ -151,6 +151,8 @@ export class AutoScalingModel {
           waitStartMs: null,
           waitPointMs: null,
           launchCause: `${group.lastCause}  At ${eventTime(this.clock.nowEpochMs())} an instance was started in response to a difference between desired and actual capacity, increasing the capacity from ${active.length} to ${group.desiredCapacity}.`,
+          // New instances take the group's NewInstancesProtectedFromScaleIn, false unless set (user guide).
+          protectedFromScaleIn: false,
         };
         group.members.push(member);
         group.launchCount += 1;
@@ -192,7 +194,11 @@ export class AutoScalingModel {
     this.bus.withEventDelay(delay, () => this.reconcile(group));
   }
 
-  /** Launches or terminates until the group matches its desired capacity. */
+  /**
+   * Launches or terminates until the group matches its desired capacity. Protected instances are never picked:
+   * with more of them than the desired capacity, the group keeps them (its desired capacity stays as set) until
+   * their protection is removed (Auto Scaling user guide, "Use instance scale-in protection").
+   */
   private reconcile(group: SimGroup): void {
     const timing = this.env.scenario.timing;
     let active = group.members.filter((m) => m.lifecycle !== 'Terminating');

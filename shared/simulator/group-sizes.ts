@@ -48,7 +48,9 @@ const HOUR_MS = 3_600_000;
  * Auto Scaling's default termination policy (user guide, "Configure termination policies"): among the
  * instances of the AZ(s) with the most instances, those closest to their next billing hour, then one at
  * random. The "oldest launch template" and allocation-strategy steps never decide here (one launch template,
- * no Spot). Pending and waiting instances get no preference (EVENTS.md).
+ * no Spot). Pending and waiting instances get no preference (EVENTS.md). An instance protected from scale-in
+ * is never picked (user guide, "Use instance scale-in protection"); undefined when every active instance is
+ * protected.
  *
  * @example
  * pickVictim(members, nowMs, random) // the member to terminate, or undefined when none is active
@@ -62,8 +64,12 @@ export function pickVictim(
   const countByAz = new Map<string, number>();
   for (const member of active)
     countByAz.set(member.availabilityZone, (countByAz.get(member.availabilityZone) ?? 0) + 1);
-  const most = Math.max(0, ...countByAz.values());
-  const inBusiest = active.filter((m) => countByAz.get(m.availabilityZone) === most);
+  // "The Availability Zones that have the most instances and at least one instance that is not protected from
+  // scale in" (user guide, "Configure termination policies"): protected instances count towards their AZ.
+  const unprotected = active.filter((m) => !m.protectedFromScaleIn);
+  if (unprotected.length === 0) return undefined;
+  const most = Math.max(0, ...unprotected.map((m) => countByAz.get(m.availabilityZone) ?? 0));
+  const inBusiest = unprotected.filter((m) => countByAz.get(m.availabilityZone) === most);
   const intoHour = (m: GroupMember) => (((nowMs - m.launchMs) % HOUR_MS) + HOUR_MS) % HOUR_MS;
   const closest = Math.max(...inBusiest.map(intoHour));
   const candidates = inBusiest.filter((m) => intoHour(m) === closest);

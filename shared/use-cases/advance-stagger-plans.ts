@@ -19,6 +19,7 @@ import {
   restoreBounds,
 } from './react-to-scale-signals.js';
 import { describeRecentSpenders, unpredictedAttachTimes } from './recent-spenders.js';
+import { keepAttachedInstances, protectKept, releaseKept, withoutKept } from './scale-in-protection.js';
 import { MAX_COMMIT_ATTEMPTS, type StaggerDeps } from './stagger-deps.js';
 
 export interface StepOutcome {
@@ -74,7 +75,7 @@ export async function advanceStaggerPlans(deps: StaggerDeps): Promise<StepOutcom
         .filter((g) => g !== undefined && !isOptedIn(g, optInTagKey, optInTagValue))
         .map((g) => g?.name ?? ''),
     );
-    const actions = decideSteps(
+    const decided = decideSteps(
       live.map((r) => r.plan),
       {
         nowMs,
@@ -86,6 +87,8 @@ export async function advanceStaggerPlans(deps: StaggerDeps): Promise<StepOutcom
       killSwitch,
       optedOut,
     );
+    // A step or a repair that would cut attached nodes protects them first (recorded on the plan it commits).
+    const { actions, protect } = await keepAttachedInSteps(deps, decided, groups);
     const versionOf = new Map(stored.map((p) => [p.value.groupName, p.version]));
     const spends = actions.flatMap((a) =>
       a.kind === 'advance' ? [a.spend] : a.kind === 'complete' && a.spend ? [a.spend] : [],
@@ -101,7 +104,7 @@ export async function advanceStaggerPlans(deps: StaggerDeps): Promise<StepOutcom
           // What a step or a hand-back gives the group is recorded before the group is touched: a crash after
           // the write, or a lost answer, leaves a plan that already says what the group has.
           ...actions.flatMap((a) =>
-            a.kind === 'advance' || a.kind === 'complete'
+            writesPlan(a, protect)
               ? [{ plan: a.plan, expectedVersion: versionOf.get(a.plan.groupName) ?? 0 }]
               : [],
           ),
@@ -109,10 +112,7 @@ export async function advanceStaggerPlans(deps: StaggerDeps): Promise<StepOutcom
             .filter(
               (r) =>
                 r.plan !== r.stored.value &&
-                !actions.some(
-                  (a) =>
-                    (a.kind === 'advance' || a.kind === 'complete') && a.plan.groupName === r.plan.groupName,
-                ),
+                !actions.some((a) => writesPlan(a, protect) && a.plan.groupName === r.plan.groupName),
             )
             .map((r) => ({ plan: r.plan, expectedVersion: r.stored.version })),
         ],
@@ -129,9 +129,61 @@ export async function advanceStaggerPlans(deps: StaggerDeps): Promise<StepOutcom
       if (error instanceof ConcurrentUpdateError && attempt < MAX_COMMIT_ATTEMPTS) continue;
       throw error;
     }
-    return applyActions(deps, actions, groups, versionOf, nowMs);
+    return applyActions(deps, actions, groups, versionOf, nowMs, protect);
   }
   throw new StepperConflictError(`state kept changing over ${MAX_COMMIT_ATTEMPTS} attempts`);
+}
+
+/** Whether the tick's commit writes the action's plan: a step, a hand-back, or a repair that protects nodes. */
+function writesPlan(action: StepAction, protect: ReadonlyMap<string, readonly string[]>): boolean {
+  return (
+    action.kind === 'advance' ||
+    action.kind === 'complete' ||
+    (action.kind === 'wait' && protect.has(action.plan.groupName))
+  );
+}
+
+/** Whether a waiting plan's group lags what the plan allows (a crash between the plan's commit and the write). */
+function needsRepair(plan: StaggerPlan, group: ScalingGroup): boolean {
+  return plan.mode === 'desired'
+    ? group.desiredCapacity < plan.allowedCapacity
+    : group.maxSize !== plan.allowedCapacity;
+}
+
+/**
+ * The tick's actions with the nodes each write would cut and whose attaches already happened kept: their plans
+ * record the ids and allow no fewer than the protected count; `protect` lists, per group, the ids to protect
+ * once the plans are committed.
+ */
+async function keepAttachedInSteps(
+  deps: StaggerDeps,
+  decided: readonly StepAction[],
+  groups: ReadonlyMap<string, ScalingGroup>,
+): Promise<{ actions: StepAction[]; protect: Map<string, readonly string[]> }> {
+  const protect = new Map<string, readonly string[]>();
+  const actions: StepAction[] = [];
+  for (const action of decided) {
+    const group = groups.get(action.plan.groupName);
+    const writes =
+      action.kind === 'advance' || (action.kind === 'wait' && group && needsRepair(action.plan, group));
+    if (!group || !writes) {
+      actions.push(action);
+      continue;
+    }
+    const capacity = action.kind === 'advance' ? action.capacity : action.plan.allowedCapacity;
+    const kept = await keepAttachedInstances(deps, group.instances, action.plan, capacity);
+    if (kept.plan === action.plan) {
+      actions.push(action);
+      continue;
+    }
+    protect.set(group.name, kept.protect);
+    actions.push(
+      action.kind === 'advance'
+        ? { ...action, plan: kept.plan, capacity: kept.capacity }
+        : { ...action, plan: kept.plan },
+    );
+  }
+  return { actions, protect };
 }
 
 async function applyActions(
@@ -140,13 +192,16 @@ async function applyActions(
   groups: ReadonlyMap<string, ScalingGroup>,
   versionOf: ReadonlyMap<string, number>,
   nowMs: number,
+  protect: ReadonlyMap<string, readonly string[]>,
 ): Promise<StepOutcome[]> {
   const outcomes: StepOutcome[] = [];
   const events: GuardEvent[] = [];
   const failures: { groupName: string; error: unknown }[] = [];
   for (const action of actions) {
     try {
-      await applyAction(deps, action, groups.get(action.plan.groupName), versionOf, nowMs, outcomes, events);
+      const group = groups.get(action.plan.groupName);
+      if (group) await protectKept(deps, group.name, protect.get(group.name) ?? []);
+      await applyAction(deps, action, group, versionOf, nowMs, outcomes, events);
     } catch (error) {
       // One group's failing call (permissions, validation) must not hold back the others: they are applied, and
       // the failure is reported after them so Lambda's retry and alarms see it.
@@ -189,10 +244,7 @@ async function applyAction(
       break;
     case 'wait':
       // Reconcile: the plan was written but the group was not set (crash), or the call was lost.
-      if (group && action.plan.mode === 'desired' && group.desiredCapacity < action.plan.allowedCapacity) {
-        await applyCapacity(deps, action.plan, action.plan.allowedCapacity, group);
-      }
-      if (group && action.plan.mode === 'ceiling' && group.maxSize !== action.plan.allowedCapacity) {
+      if (group && needsRepair(action.plan, group)) {
         await applyCapacity(deps, action.plan, action.plan.allowedCapacity, group);
       }
       outcomes.push({
@@ -211,6 +263,8 @@ async function applyAction(
           action.restoreMaxSize,
           desiredHandBackOf(action, group),
         );
+        // Once the group has its capacity back, the nodes the plan protected can be cut like any other.
+        await releaseKept(deps, action.plan, group.instances);
       }
       // Marked finished only once the group has its target: if a call above fails, the plan is still open and
       // the next tick completes it again.
@@ -256,7 +310,10 @@ async function markCompleted(deps: StaggerDeps, plan: StaggerPlan, expectedVersi
       ledgerVersion: 0,
       ledger: null,
       putPlans: [
-        { plan: { ...plan, allowedCapacity: plan.targetCapacity, completedAtMs: nowMs }, expectedVersion },
+        {
+          plan: { ...withoutKept(plan), allowedCapacity: plan.targetCapacity, completedAtMs: nowMs },
+          expectedVersion,
+        },
       ],
       deletePlans: [],
     });

@@ -37,6 +37,7 @@ const SCALE_IN_PROFILE: GroupProfile = {
 
 import { clusterCniConfigs } from './cluster-cni.js';
 import { describeRecentSpenders, unpredictedAttachTimes } from './recent-spenders.js';
+import { keepAttachedInstances, protectKept, releaseKept } from './scale-in-protection.js';
 import { MAX_COMMIT_ATTEMPTS, type StaggerDeps } from './stagger-deps.js';
 
 /** What the reactor did for one group, for the log and the tests. */
@@ -273,7 +274,13 @@ async function reactForGroup(
           await deps.store.commit({
             ledgerVersion: ledger.version,
             ledger: null,
-            putPlans: [{ plan: reopened(decision.plan), expectedVersion: stored?.version ?? 0 }],
+            putPlans: [
+              {
+                // The protection the plan set stays recorded until it is removed below (or by the stepper).
+                plan: { ...reopened(decision.plan), ...keptIdsOf(stored?.value) },
+                expectedVersion: stored?.version ?? 0,
+              },
+            ],
             deletePlans: [],
           });
           await restoreBounds(
@@ -287,6 +294,8 @@ async function reactForGroup(
               : null,
           );
           await applyRequest();
+          // Only once the group has its new capacity: Auto Scaling then cuts no more than the operator asked.
+          if (stored) await releaseKept(deps, stored.value, group.instances);
           // Kept closed, not deleted: its origin makes older intents delivered later superseded.
           await deps.store.commit({
             ledgerVersion: ledger.version,
@@ -299,26 +308,37 @@ async function reactForGroup(
             planEvent('Stagger Plan Cancelled', decision.plan, { reason: 'scale-in' }),
           ]);
           return { groupName: group.name, outcome: 'cancel' };
-        case 'hold':
+        case 'hold': {
+          // Nodes whose attaches already happened are protected before a hold that would cut them (recorded on
+          // the plan first, so that whatever happens next, the plan's end removes the protection).
+          const kept = await keepAttachedInstances(
+            deps,
+            group.instances,
+            decision.plan,
+            decision.capacityNow,
+          );
           await deps.store.commit({
             ledgerVersion: ledger.version,
             ledger: ledgerAfter(decision.spend),
-            putPlans: [{ plan: decision.plan, expectedVersion: stored?.version ?? 0 }],
+            putPlans: [{ plan: kept.plan, expectedVersion: stored?.version ?? 0 }],
             deletePlans: [],
           });
           await markPacedBeforeHolding(deps, group);
-          await applyCapacity(deps, decision.plan, decision.capacityNow, group);
+          await protectKept(deps, group.name, kept.protect);
+          await applyCapacity(deps, kept.plan, kept.capacity, group);
           await deps.events.publish([
-            planEvent(decision.created ? 'Stagger Plan Created' : 'Stagger Plan Updated', decision.plan, {
-              capacityNow: decision.capacityNow,
+            planEvent(decision.created ? 'Stagger Plan Created' : 'Stagger Plan Updated', kept.plan, {
+              capacityNow: kept.capacity,
+              ...(kept.protect.length > 0 ? { protectedFromScaleIn: kept.protect.length } : {}),
             }),
           ]);
           return {
             groupName: group.name,
             outcome: 'hold',
-            capacity: decision.capacityNow,
-            target: decision.plan.targetCapacity,
+            capacity: kept.capacity,
+            target: kept.plan.targetCapacity,
           };
+        }
         default:
           return assertNever(decision);
       }
@@ -327,6 +347,13 @@ async function reactForGroup(
     }
   }
   throw new ReactorConflictError(`${group.name}: state kept changing over ${MAX_COMMIT_ATTEMPTS} attempts`);
+}
+
+/** The protection an open plan recorded, to carry onto the plan that replaces it. */
+function keptIdsOf(plan: StaggerPlan | undefined): Pick<StaggerPlan, 'protectedInstanceIds'> {
+  return plan?.completedAtMs === undefined && plan?.protectedInstanceIds
+    ? { protectedInstanceIds: plan.protectedInstanceIds }
+    : {};
 }
 
 /** Attaches the given open plans still have to make. */

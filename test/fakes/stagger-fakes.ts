@@ -19,6 +19,10 @@ export class FakeScalingGroups implements ScalingGroups {
   )[] = [];
   /** The guard's paced-tag writes, apart from the capacity calls. */
   readonly pacedCalls: { name: string; paced: boolean }[] = [];
+  /** SetInstanceProtection calls, in order, apart from the capacity calls. */
+  readonly protectionCalls: { name: string; instanceIds: string[]; protect: boolean }[] = [];
+  /** Thrown by the next SetInstanceProtection after it took effect (a crash after the write). */
+  failAfterNextProtection: Error | null = null;
   failNextMutation: Error | null = null;
   /** Thrown by the next mutating call after it took effect (a crash after the write, or a lost answer). */
   failAfterNextMutation: Error | null = null;
@@ -94,6 +98,26 @@ export class FakeScalingGroups implements ScalingGroups {
     this.groups.set(name, { ...g, tags: paced ? { ...tags, [PACED_TAG]: 'true' } : tags });
   }
 
+  /** As SetInstanceProtection: every instance must be in the group (ValidationError otherwise). */
+  async setInstanceProtection(name: string, instanceIds: readonly string[], protect: boolean): Promise<void> {
+    const g = this.groups.get(name);
+    if (!g) throw Object.assign(new Error(`ValidationError: no group ${name}`), { name: 'ValidationError' });
+    const missing = instanceIds.filter((id) => !g.instances.some((i) => i.instanceId === id));
+    if (missing.length > 0) {
+      throw Object.assign(new Error(`ValidationError: ${missing.join(', ')} not part of ${name}`), {
+        name: 'ValidationError',
+      });
+    }
+    this.protectionCalls.push({ name, instanceIds: [...instanceIds], protect });
+    const instances = g.instances.map((i) =>
+      instanceIds.includes(i.instanceId) ? { ...i, protectedFromScaleIn: protect } : i,
+    );
+    this.groups.set(name, { ...g, instances });
+    const failure = this.failAfterNextProtection;
+    this.failAfterNextProtection = null;
+    if (failure) throw failure;
+  }
+
   /** Brings every group's in-service instances up to its desired capacity (boot completes instantly). */
   settle(): void {
     for (const [name, g] of this.groups) {
@@ -113,6 +137,17 @@ export class FakeObserver implements AttachObserver {
   /** Attaches by named instances, and when those launched. */
   attaches: ObservedAttach[] = [];
   readonly launchedAtMs = new Map<string, number>();
+  /** Attached ENIs beyond the primary per instance, besides those the named attaches show. */
+  readonly attachedEnis = new Map<string, number>();
+  async attachedEniCounts(instanceIds: readonly string[]): Promise<ReadonlyMap<string, number>> {
+    const counts = new Map<string, number>();
+    for (const id of instanceIds) {
+      const count =
+        (this.attachedEnis.get(id) ?? 0) + this.attaches.filter((a) => a.instanceId === id).length;
+      if (count > 0) counts.set(id, count);
+    }
+    return counts;
+  }
   async attachesSeenSince(sinceMs: number): Promise<AttachesSeen> {
     return {
       attaches: [...this.times.map((atMs) => ({ atMs, instanceId: null })), ...this.attaches].filter(

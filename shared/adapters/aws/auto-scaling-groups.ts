@@ -5,6 +5,7 @@ import {
   DeleteTagsCommand,
   paginateDescribeAutoScalingGroups,
   SetDesiredCapacityCommand,
+  SetInstanceProtectionCommand,
   UpdateAutoScalingGroupCommand,
 } from '@aws-sdk/client-auto-scaling';
 import { DEFAULT_GUARD_SETTINGS } from '../../domain/guard-defaults.js';
@@ -13,6 +14,8 @@ import { AwsCallError, callAws } from './aws-error.js';
 
 /** DescribeAutoScalingGroups accepts at most 100 names per call. */
 const NAMES_PER_CALL = 100;
+/** SetInstanceProtection takes up to 50 instance ids (API reference). */
+const PROTECTION_IDS_PER_CALL = 50;
 
 function toScalingGroup(group: AutoScalingGroup): ScalingGroup {
   const tags: Record<string, string> = {};
@@ -27,6 +30,7 @@ function toScalingGroup(group: AutoScalingGroup): ScalingGroup {
       lifecycleState: i.LifecycleState ?? 'Unknown',
       ...(i.InstanceType ? { instanceType: i.InstanceType } : {}),
       ...(i.AvailabilityZone ? { availabilityZone: i.AvailabilityZone } : {}),
+      protectedFromScaleIn: i.ProtectedFromScaleIn === true,
     })),
     tags,
     subnetIds: (group.VPCZoneIdentifier ?? '')
@@ -112,6 +116,21 @@ export class AutoScalingGroupsAdapter implements ScalingGroups {
         }),
       ),
     );
+  }
+
+  async setInstanceProtection(name: string, instanceIds: readonly string[], protect: boolean): Promise<void> {
+    for (let i = 0; i < instanceIds.length; i += PROTECTION_IDS_PER_CALL) {
+      const batch = instanceIds.slice(i, i + PROTECTION_IDS_PER_CALL);
+      await callAws('autoscaling:SetInstanceProtection', () =>
+        this.client.send(
+          new SetInstanceProtectionCommand({
+            AutoScalingGroupName: name,
+            InstanceIds: batch,
+            ProtectedFromScaleIn: protect,
+          }),
+        ),
+      );
+    }
   }
 
   async markPaced(name: string, paced: boolean): Promise<void> {

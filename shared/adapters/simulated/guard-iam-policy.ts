@@ -1,6 +1,14 @@
 import type { SimulatedIamStatement } from '../../simulator/iam-policy.js';
 
-const GROUP_ACTIONS = ['autoscaling:SetDesiredCapacity', 'autoscaling:UpdateAutoScalingGroup'];
+/**
+ * Capacity writes, and the scale-in protection the desired and ceiling modes put on nodes whose attaches already
+ * happened before lowering a group (and take off when the plan ends).
+ */
+const GROUP_ACTIONS = [
+  'autoscaling:SetDesiredCapacity',
+  'autoscaling:UpdateAutoScalingGroup',
+  'autoscaling:SetInstanceProtection',
+];
 const LIFECYCLE_ACTIONS = [
   'autoscaling:CompleteLifecycleAction',
   'autoscaling:RecordLifecycleActionHeartbeat',

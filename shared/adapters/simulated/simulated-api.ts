@@ -20,6 +20,7 @@ import {
   putLifecycleHook,
   recordLifecycleActionHeartbeat,
   setDesiredCapacity,
+  setInstanceProtection,
   tagGroups,
   updateAutoScalingGroup,
 } from './simulated-auto-scaling-api.js';
@@ -55,6 +56,7 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   'AutoScalingClient:DescribeAutoScalingGroupsCommand': describeAutoScalingGroups,
   'AutoScalingClient:SetDesiredCapacityCommand': setDesiredCapacity,
   'AutoScalingClient:UpdateAutoScalingGroupCommand': updateAutoScalingGroup,
+  'AutoScalingClient:SetInstanceProtectionCommand': setInstanceProtection,
   'AutoScalingClient:DescribeScalingActivitiesCommand': () => ({ Activities: [] }),
   'AutoScalingClient:DescribeAutoScalingInstancesCommand': describeAutoScalingInstances,
   'AutoScalingClient:CreateOrUpdateTagsCommand': (account, input, identityArn) =>

@@ -54,7 +54,7 @@ export function describeAutoScalingGroups(account: SimulatedAccount, input: Inpu
         AvailabilityZone: m.availabilityZone,
         LifecycleState: m.lifecycle,
         HealthStatus: 'Healthy',
-        ProtectedFromScaleIn: false,
+        ProtectedFromScaleIn: m.protectedFromScaleIn,
       })),
       Tags: Object.entries(g.tags).map(([Key, Value]) => ({
         Key,
@@ -81,7 +81,7 @@ export function describeAutoScalingInstances(account: SimulatedAccount, input: I
         AvailabilityZone: m.availabilityZone,
         LifecycleState: m.lifecycle,
         HealthStatus: 'HEALTHY',
-        ProtectedFromScaleIn: false,
+        ProtectedFromScaleIn: m.protectedFromScaleIn,
       })),
   );
   const { page, next } = paginate(instances, input, 'MaxRecords', 'NextToken', 50);
@@ -196,5 +196,22 @@ export function updateAutoScalingGroup(account: SimulatedAccount, input: Input, 
   const groupName = requiredString(input, 'AutoScalingGroupName');
   account.authorizeAutoScalingWrite(identityArn, 'autoscaling:UpdateAutoScalingGroup', groupName);
   account.autoScalingApi.updateAutoScalingGroup(groupName, sizes, identityArn);
+  return {};
+}
+
+/** SetInstanceProtection: sets or removes the scale-in protection of up to 50 instances of one group. */
+export function setInstanceProtection(account: SimulatedAccount, input: Input, identityArn: string): Output {
+  const groupName = requiredString(input, 'AutoScalingGroupName');
+  if (typeof input.ProtectedFromScaleIn !== 'boolean')
+    throw new SimulatedApiError('ValidationError', 'ProtectedFromScaleIn is required');
+  if (!Array.isArray(input.InstanceIds))
+    throw new SimulatedApiError('ValidationError', 'InstanceIds is required');
+  account.authorizeAutoScalingWrite(identityArn, 'autoscaling:SetInstanceProtection', groupName);
+  account.autoScalingApi.setInstanceProtection(
+    groupName,
+    strings(input.InstanceIds),
+    input.ProtectedFromScaleIn,
+    identityArn,
+  );
   return {};
 }

@@ -14,6 +14,7 @@ function buildMember(overrides: Partial<GroupMember> = {}): GroupMember {
     waitStartMs: null,
     waitPointMs: null,
     launchCause: '',
+    protectedFromScaleIn: false,
     ...overrides,
   };
 }
@@ -72,5 +73,40 @@ describe('pickVictim (default termination policy)', () => {
     // Assess
     expect(picks).toEqual(new Set(['i-1', 'i-2', 'i-3']));
     expect(none).toBeUndefined();
+  });
+});
+
+describe('pickVictim with scale-in protection', () => {
+  it('never picks a protected instance, and picks none when all are protected', () => {
+    // Prepare: the protected one is the oldest (the policy would take it first)
+    const members = [
+      buildMember({ instanceId: 'i-kept', launchMs: -2_400_000, protectedFromScaleIn: true }),
+      buildMember({ instanceId: 'i-new', launchMs: 900_000, lifecycle: 'Pending' }),
+    ];
+    const allProtected = members.map((m) => ({ ...m, protectedFromScaleIn: true }));
+    // Act
+    const victim = pickVictim(members, 1_000_000, new SeededRandom(1));
+    const none = pickVictim(allProtected, 1_000_000, new SeededRandom(1));
+    // Assess
+    expect(victim?.instanceId).toBe('i-new');
+    expect(none).toBeUndefined();
+  });
+
+  it('counts protected instances towards their AZ, among AZs with an unprotected one', () => {
+    // Prepare: us-east-1a holds 3 (2 protected), us-east-1b 2; all of 1c is protected
+    const members = [
+      buildMember({ instanceId: 'i-a1', protectedFromScaleIn: true }),
+      buildMember({ instanceId: 'i-a2', protectedFromScaleIn: true }),
+      buildMember({ instanceId: 'i-a3' }),
+      buildMember({ instanceId: 'i-b1', availabilityZone: 'us-east-1b', launchMs: -100_000 }),
+      buildMember({ instanceId: 'i-b2', availabilityZone: 'us-east-1b', launchMs: -100_000 }),
+      ...['i-c1', 'i-c2', 'i-c3', 'i-c4'].map((instanceId) =>
+        buildMember({ instanceId, availabilityZone: 'us-east-1c', protectedFromScaleIn: true }),
+      ),
+    ];
+    // Act
+    const victim = pickVictim(members, 1000, new SeededRandom(1));
+    // Assess
+    expect(victim?.instanceId).toBe('i-a3');
   });
 });

@@ -5,6 +5,7 @@ import {
   DeleteTagsCommand,
   DescribeAutoScalingGroupsCommand,
   SetDesiredCapacityCommand,
+  SetInstanceProtectionCommand,
   UpdateAutoScalingGroupCommand,
 } from '@aws-sdk/client-auto-scaling';
 import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
@@ -105,7 +106,10 @@ describe('AutoScalingGroupsAdapter', () => {
         MaxSize: 9,
         VPCZoneIdentifier: 'subnet-a, subnet-b',
         Tags: [{ Key: 'capacity-guard/enabled', Value: 'true' }],
-        Instances: [{ InstanceId: 'i-1', LifecycleState: 'InService', InstanceType: 'm5.large' }],
+        Instances: [
+          { InstanceId: 'i-1', LifecycleState: 'InService', InstanceType: 'm5.large' },
+          { InstanceId: 'i-2', LifecycleState: 'InService', ProtectedFromScaleIn: true },
+        ],
       })),
     }));
     const names = Array.from({ length: 150 }, (_, i) => `g${i}`);
@@ -118,7 +122,15 @@ describe('AutoScalingGroupsAdapter', () => {
       desiredCapacity: 3,
       minSize: 1,
       maxSize: 9,
-      instances: [{ instanceId: 'i-1', lifecycleState: 'InService', instanceType: 'm5.large' }],
+      instances: [
+        {
+          instanceId: 'i-1',
+          lifecycleState: 'InService',
+          instanceType: 'm5.large',
+          protectedFromScaleIn: false,
+        },
+        { instanceId: 'i-2', lifecycleState: 'InService', protectedFromScaleIn: true },
+      ],
       tags: { 'capacity-guard/enabled': 'true' },
       subnetIds: ['subnet-a', 'subnet-b'],
       instanceTypeOverrides: [],
@@ -221,6 +233,31 @@ describe('AutoScalingGroupsAdapter', () => {
     });
     expect(asg).toHaveReceivedCommandWith(DeleteTagsCommand, { Tags: [tag] });
     expect(asg).toHaveReceivedCommandTimes(CreateOrUpdateTagsCommand, 1);
+  });
+
+  it('sets and removes scale-in protection 50 instances per call', async () => {
+    // Prepare
+    const asg = mockClient(AutoScalingClient);
+    asg.on(SetInstanceProtectionCommand).resolves({});
+    const adapter = new AutoScalingGroupsAdapter(new AutoScalingClient({ region: 'us-east-1' }));
+    const ids = Array.from({ length: 120 }, (_, i) => `i-${i}`);
+    // Act
+    await adapter.setInstanceProtection('g', ids, true);
+    await adapter.setInstanceProtection('g', ['i-7'], false);
+    // Assess
+    const calls = asg.commandCalls(SetInstanceProtectionCommand).map((c) => c.args[0].input);
+    expect(calls.map((c) => c.InstanceIds?.length)).toEqual([50, 50, 20, 1]);
+    expect(calls[0]).toEqual({
+      AutoScalingGroupName: 'g',
+      InstanceIds: ids.slice(0, 50),
+      ProtectedFromScaleIn: true,
+    });
+    expect(calls[3]).toEqual({
+      AutoScalingGroupName: 'g',
+      InstanceIds: ['i-7'],
+      ProtectedFromScaleIn: false,
+    });
+    asg.restore();
   });
 
   it('wraps SDK failures in an error naming the operation', async () => {

@@ -90,13 +90,13 @@ export interface GateInput {
   readonly policy: GatePolicy;
   readonly waiting: readonly WaitingInstance[];
   readonly released: readonly ReleasedInstance[];
-  /** Attaches since at least 60 s ago and since the oldest in-flight release (see {@link observationStartMs}). */
+  /** Attaches since at least two minutes ago and since the oldest in-flight release (see {@link observationStartMs}). */
   readonly observed: readonly ObservedAttach[];
   /** The kill switch is on: every waiting instance goes at once (fail open). */
   readonly killSwitch?: boolean;
   /**
    * Instances of the gated groups (any state). Attaches by anything else are other consumers', expected to go on
-   * at the rate seen in the last minute.
+   * at their busiest rate of the last few minutes.
    */
   readonly gatedInstanceIds?: ReadonlySet<string>;
 }
@@ -105,14 +105,22 @@ export interface GateInput {
 export const HEARTBEAT_LEAD_MS = 60_000;
 
 /**
- * Where a pass's observation must start: the budget's 60 s window, widened to the oldest release still in flight
- * (its attaches since release decide how much of its prediction is still to come).
+ * Other consumers' attaches are expected to go on at the rate of their busiest rolling 60 s window in this many
+ * windows before now: their next minute is unknown, and the last one alone (or a fixed minute) is often a little
+ * below their busiest, which left one of their attaches refused when the gated groups took the rest.
+ */
+export const OTHERS_HISTORY_WINDOWS = 2;
+
+/**
+ * Where a pass's observation must start: the last {@link OTHERS_HISTORY_WINDOWS} budget windows (other consumers'
+ * busiest), widened to the oldest release still in flight (its attaches since release decide how much of its
+ * prediction is still to come).
  *
  * @example
- * observationStartMs(120_000, [{ instanceId: 'i-1', groupName: 'g', releasedAtMs: 30_000, predictedAttaches: 2 }]) // 25_000
+ * observationStartMs(400_000, [{ instanceId: 'i-1', groupName: 'g', releasedAtMs: 200_000, predictedAttaches: 2 }]) // 195_000
  */
 export function observationStartMs(nowMs: number, released: readonly ReleasedInstance[]): number {
-  let start = nowMs - BUDGET_WINDOW_MS;
+  let start = nowMs - OTHERS_HISTORY_WINDOWS * BUDGET_WINDOW_MS;
   for (const r of released) start = Math.min(start, seenSinceMs(r) - CLOCK_SKEW_MS);
   return start;
 }
@@ -162,6 +170,18 @@ function byWaitAge(a: WaitingInstance, b: WaitingInstance): number {
   return a.waitingSinceMs - b.waitingSinceMs || a.instanceId.localeCompare(b.instanceId);
 }
 
+/** The most attaches any rolling 60 s window of `timesMs` holds. */
+function busiestWindow(timesMs: readonly number[]): number {
+  const sorted = [...timesMs].sort((a, b) => a - b);
+  let busiest = 0;
+  let first = 0;
+  for (let last = 0; last < sorted.length; last += 1) {
+    while ((sorted[first] as number) <= (sorted[last] as number) - BUDGET_WINDOW_MS) first += 1;
+    busiest = Math.max(busiest, last - first + 1);
+  }
+  return busiest;
+}
+
 /** `count` single attaches, the first at `firstAtMs`, then one every `gapMs`. */
 function spread(firstAtMs: number, count: number, gapMs: number): Expected[] {
   return Array.from({ length: count }, (_, i) => ({ atMs: firstAtMs + i * gapMs, attaches: 1 }));
@@ -175,8 +195,9 @@ interface Expected {
 
 /**
  * Whether `extra` attaches, none before `fromMs`, fit every 60 s window that can still end after `nowMs`: a window
- * ending at s holds the attaches seen after s − 60 s plus every expected attach that can come by s. The count only
- * rises at the times expected attaches can start, so those times (and `fromMs`) are the windows to check.
+ * ending at s holds the attaches seen after s − 60 s, every expected attach that can come by s, and other consumers'
+ * share of (now, s]. The count only rises at the times expected attaches can start, and with the others' share,
+ * which grows until s = now + 60 s, just before a seen attach leaves: those times are the windows to check.
  */
 function fitsEveryWindow(
   extra: readonly Expected[],
@@ -194,6 +215,8 @@ function fitsEveryWindow(
     ...extra.map((e) => e.atMs),
     ...expected.map((e) => e.atMs).filter((t) => t >= from),
     ...seenTimesMs.map((t) => t + BUDGET_WINDOW_MS - 1).filter((t) => t >= from),
+    // Other consumers' future attaches fill a window more the later it ends, up to a whole window from now.
+    ...(othersPerWindow > 0 ? [Math.max(from, nowMs + BUDGET_WINDOW_MS)] : []),
   ];
   const countBy = (items: readonly Expected[], end: number) =>
     items.reduce((sum, e) => (e.atMs <= end ? sum + e.attaches : sum), 0);
@@ -230,15 +253,19 @@ export function decideGate(input: GateInput): GateDecision {
     .filter((a) => a.atMs > nowMs - BUDGET_WINDOW_MS && a.atMs <= nowMs + CLOCK_SKEW_MS)
     .map((a) => a.atMs);
   const observedInWindow = seenTimesMs.length;
-  // Other consumers (attaches by anything outside the gated groups) are expected to go on at the rate seen in the
-  // last minute: their future attaches are reserved too.
+  // Other consumers (attaches by anything outside the gated groups) are expected to go on at their busiest rate of
+  // the last few minutes: their future attaches are reserved too.
   const ours = new Set([...input.released.map((r) => r.instanceId), ...(input.gatedInstanceIds ?? [])]);
-  const othersPerWindow = input.observed.filter(
-    (a) =>
-      a.atMs > nowMs - BUDGET_WINDOW_MS &&
-      a.atMs <= nowMs + CLOCK_SKEW_MS &&
-      (a.instanceId === null || !ours.has(a.instanceId)),
-  ).length;
+  const othersPerWindow = busiestWindow(
+    input.observed
+      .filter(
+        (a) =>
+          a.atMs > nowMs - OTHERS_HISTORY_WINDOWS * BUDGET_WINDOW_MS &&
+          a.atMs <= nowMs + CLOCK_SKEW_MS &&
+          (a.instanceId === null || !ours.has(a.instanceId)),
+      )
+      .map((a) => a.atMs),
+  );
 
   const inFlight: ReleasedInstance[] = [];
   const expected: Expected[] = [];

@@ -226,6 +226,33 @@ describe('decideGate', () => {
     expect(own.release).toHaveLength(12);
   });
 
+  it('reserves for other consumers their busiest rolling minute of the last two, not only the last one', () => {
+    // 16 within one rolling minute, 8 on each side of a minute boundary, and none in the last 52 s.
+    const straddling = Array.from({ length: 16 }, (_, i) => ({
+      atMs: (i < 8 ? 170_000 : 173_000) + i * 1_000,
+      instanceId: `ext-c${i}`,
+    }));
+    const decision = decideGate({
+      nowMs: 240_000,
+      policy,
+      waiting: many(30),
+      released: [],
+      observed: straddling,
+    });
+    // The window ending 300 s holds their future attaches alone: 16 at their busiest rate, leaving 24 (12 nodes).
+    expect(decision.release).toHaveLength(12);
+    expect(observationStartMs(240_000, [])).toBe(120_000);
+    // A burst more than two minutes old is not expected again.
+    const later = decideGate({
+      nowMs: 310_000,
+      policy,
+      waiting: many(30),
+      released: [],
+      observed: straddling,
+    });
+    expect(later.release).toHaveLength(20);
+  });
+
   it('never lets the slots held exceed the budget (any sequence of passes, predictions that come true)', () => {
     // Property: simulate passes every few seconds; released nodes attach their predicted count within 40 s;
     // then no rolling 60 s window of real attaches holds more than the budget.
@@ -333,7 +360,7 @@ describe('settlesAtMs and observationStartMs', () => {
   });
 
   it('observes from the oldest release in flight when it is older than the window', () => {
-    expect(observationStartMs(120_000, [])).toBe(60_000);
-    expect(observationStartMs(120_000, [released('i-a', { releasedAtMs: 30_000 })])).toBe(25_000);
+    expect(observationStartMs(120_000, [])).toBe(0);
+    expect(observationStartMs(400_000, [released('i-a', { releasedAtMs: 200_000 })])).toBe(195_000);
   });
 });

@@ -17,7 +17,7 @@ import {
   markPacedBeforeHolding,
   planEvent,
   restoreBounds,
-} from './react-to-scale-signals.js';
+} from './plan-writes.js';
 import { describeRecentSpenders, unpredictedAttachTimes } from './recent-spenders.js';
 import { keepAttachedInstances, protectKept, releaseKept, withoutKept } from './scale-in-protection.js';
 import { MAX_COMMIT_ATTEMPTS, type StaggerDeps } from './stagger-deps.js';

@@ -4,24 +4,9 @@ import {
   protectionToRemove,
 } from '../../../../shared/domain/scale-in-protection.js';
 import type { StaggerPlan } from '../../../../shared/domain/stagger-plan.js';
+import { buildStaggerPlan } from '../../../builders/stagger-plan.js';
 
-function buildPlan(overrides: Partial<StaggerPlan> = {}): StaggerPlan {
-  return {
-    groupName: 'g',
-    mode: 'desired',
-    targetCapacity: 200,
-    startCapacity: 50,
-    allowedCapacity: 70,
-    configuredMaxSize: 300,
-    configuredMinSize: 0,
-    attachesPerNode: 2,
-    origin: { eventId: 'e', via: 'SetDesiredCapacity', intentAtMs: 0 },
-    createdAtMs: 0,
-    deadlineMs: 600_000,
-    steps: [],
-    ...overrides,
-  };
-}
+const buildPlan = (overrides: Partial<StaggerPlan> = {}) => buildStaggerPlan(overrides);
 
 const instance = (instanceId: string, lifecycleState = 'InService', protectedFromScaleIn = false) => ({
   instanceId,

@@ -8,27 +8,12 @@ import {
   reconcileWithGroup,
   type StaggerPlan,
 } from '../../../../shared/domain/stagger-plan.js';
+import { buildStaggerPlan } from '../../../builders/stagger-plan.js';
 
 const policy = { attachesPerMin: 40, safetyMargin: 0, spreadSec: 10, othersBurstFactor: 1.5 };
 const NOW = 1_000_000;
 
-function buildPlan(overrides: Partial<StaggerPlan> = {}): StaggerPlan {
-  return {
-    groupName: 'g',
-    mode: 'desired',
-    targetCapacity: 200,
-    startCapacity: 50,
-    allowedCapacity: 70,
-    configuredMaxSize: 300,
-    configuredMinSize: 0,
-    attachesPerNode: 2,
-    origin: { eventId: 'e', via: 'SetDesiredCapacity', intentAtMs: NOW - 10_000 },
-    createdAtMs: NOW - 10_000,
-    deadlineMs: NOW + 600_000,
-    steps: [],
-    ...overrides,
-  };
-}
+const buildPlan = (overrides: Partial<StaggerPlan> = {}) => buildStaggerPlan(overrides, NOW);
 
 function buildSnapshot(overrides: Partial<GroupSnapshot> = {}): GroupSnapshot {
   return {

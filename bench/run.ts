@@ -236,7 +236,7 @@ process.stdout.write(
     'audit: real EC2/EKS/Auto Scaling adapters over aws-sdk-client-mock fakes; median of 3 audits per process;',
     '  calls are pages; store ops = audit-store requests (in-memory here, DynamoDB when deployed).',
     'cold start: the zip `npm run package` writes; median of 5 fresh processes importing its handler',
-    '  (building its SDK clients) with NODE_OPTIONS=--enable-source-maps as deployed.',
+    '  (building its SDK clients) with the deployed environment, tracing on.',
     '',
   ].join('\n'),
 );

@@ -107,12 +107,13 @@ export const auditCommand: CliCommand = {
     if (mode !== AuditMode.headroom && mode !== AuditMode.full) {
       throw new UsageError(`--mode: '${mode}' is not an audit mode (expected headroom or full)`);
     }
-    // The AWS SDK and the audit use case are loaded only once the flags are known to be good.
+    // The AWS SDK and the audit use case are loaded only once the flags are known to be good, side by side.
+    const useCase = import('../../shared/use-cases/run-capacity-audit.js');
     const deps =
       values.snapshot !== undefined
         ? await (await import('./audit-snapshot.js')).snapshotAuditDeps(values.snapshot)
         : await liveDeps(values.region ?? '', values.profile, values.cluster ?? [], io);
-    const { runCapacityAudit } = await import('../../shared/use-cases/run-capacity-audit.js');
+    const { runCapacityAudit } = await useCase;
     const report = await runCapacityAudit(deps, { nowMs: Date.now(), mode });
     if (values.json) io.stdout(`${JSON.stringify(jsonReport(report), null, 2)}\n`);
     else if (values.markdown) io.stdout(renderMarkdown(report));

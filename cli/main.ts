@@ -1,5 +1,5 @@
 import { closestMatches } from './closest-matches.js';
-import { type CliCommand, type CliIo, UsageError } from './command.js';
+import { type CliIo, type CommandEntry, UsageError } from './command.js';
 import { commands } from './commands/index.js';
 import { describeError } from './describe-error.js';
 import { packageVersion } from './package-info.js';
@@ -40,8 +40,8 @@ export async function runCli(argv: readonly string[], io: CliIo, debug = false):
     io.stdout(`${versionLine()}\n`);
     return 0;
   }
-  const command: CliCommand | undefined = commands.find((c) => c.name === name);
-  if (!command) {
+  const entry: CommandEntry | undefined = commands.find((c) => c.name === name);
+  if (!entry) {
     const closest = closestMatches(
       name,
       commands.map((c) => c.name),
@@ -50,12 +50,13 @@ export async function runCli(argv: readonly string[], io: CliIo, debug = false):
     io.stderr(`capacity-guard: unknown command '${name}'${hint}\n\n${topLevelHelp()}\n`);
     return 2;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout(`${command.help}\n\n${versionLine()}\n`);
+  if (rest.some((arg) => VERSION_FLAGS.includes(arg)) && !rest.includes('--help') && !rest.includes('-h')) {
+    io.stdout(`${versionLine()}\n`);
     return 0;
   }
-  if (rest.some((arg) => VERSION_FLAGS.includes(arg))) {
-    io.stdout(`${versionLine()}\n`);
+  const command = await entry.load();
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout(`${command.help}\n\n${versionLine()}\n`);
     return 0;
   }
   try {

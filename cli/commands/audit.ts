@@ -70,7 +70,6 @@ async function liveDeps(region: string, profile: string | undefined, clusters: r
 
 export const auditCommand: CliCommand = {
   name: 'audit',
-  summary: 'subnet and node-group headroom, /28 blocks, alerts and recommendations, read-only',
   help,
   async run(args, io) {
     const { values } = parseFlags('audit', args, {

@@ -31,7 +31,6 @@ Live commands use the default AWS credential chain. Examples:
 
 export const gateCommand: CliCommand = {
   name: 'gate',
-  summary: 'gate mode: node-side wait snippets, the launch lifecycle hook, and what waits now',
   help,
   async run(args, io) {
     // Each sub-command is loaded on use: install and status pull in the AWS SDK, which other commands skip.

@@ -47,7 +47,6 @@ function cappedMaxPods(
 
 export const maxPodsCommand: CliCommand = {
   name: 'max-pods',
-  summary: 'pods per node for instance types under a VPC CNI configuration',
   help,
   async run(args, io) {
     const { values } = parseFlags('max-pods', args, {

@@ -23,7 +23,6 @@ Options:
 
 export const nodeIpsCommand: CliCommand = {
   name: 'node-ips',
-  summary: 'IPs, /28 prefixes, ENIs and ENI attachments one node takes with N pods',
   help,
   async run(args, io) {
     const { values } = parseFlags('node-ips', args, {

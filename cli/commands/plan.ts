@@ -52,7 +52,6 @@ function parseObservedFlag(value: string | undefined, policy: AttachBudgetPolicy
 
 export const planCommand: CliCommand = {
   name: 'plan',
-  summary: 'the staggered schedule for scaling a node group under the ENI attach budget',
   help,
   async run(args, io) {
     const { values } = parseFlags('plan', args, {

@@ -77,7 +77,6 @@ function checkWritableFile(flag: string, file: string): void {
 
 export const simulateCommand: CliCommand = {
   name: 'simulate',
-  summary: 'a what-if scenario in the simulated account (timeline, summary, chart)',
   help: HELP,
   run: async (args, io) => {
     const { values } = parseFlags('simulate', args, {

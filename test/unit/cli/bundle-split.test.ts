@@ -19,6 +19,21 @@ function staticClosure(entry: string): Set<string> {
   return seen;
 }
 
+/** Every file the entry can ever load: static and dynamic imports, followed to the end. */
+function reachable(entry: string): Set<string> {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const text = readFileSync(file, 'utf8');
+    for (const match of [...text.matchAll(STATIC_IMPORT), ...text.matchAll(DYNAMIC_IMPORT)]) {
+      if (match[1]) visit(resolve(dirname(file), match[1]));
+    }
+  };
+  visit(entry);
+  return seen;
+}
+
 /** The packages a bundled file holds, from the `// node_modules/<package>/…` comments esbuild writes. */
 function bundledPackages(files: Iterable<string>): Set<string> {
   const packages = new Set<string>();
@@ -43,13 +58,11 @@ describe('the CLI bundle', () => {
     // Prepare
     const entry = join(cli.root, 'dist', 'capacity-guard.js');
     const closure = staticClosure(entry);
-    const lazy = [...readFileSync(entry, 'utf8').matchAll(DYNAMIC_IMPORT)].map((m) =>
-      resolve(dirname(entry), m[1] ?? ''),
-    );
+    const lazy = [...reachable(entry)].filter((file) => !closure.has(file));
 
     // Act
     const atStart = bundledPackages(closure);
-    const onDemand = bundledPackages(lazy.flatMap((file) => [...staticClosure(file)]));
+    const onDemand = bundledPackages(lazy);
 
     // Assess
     expect([...atStart].filter((name) => /^(vega|@aws-sdk\/|@smithy\/)/.test(name))).toEqual([]);
@@ -58,9 +71,7 @@ describe('the CLI bundle', () => {
 
   it('audits a snapshot without loading the AWS SDK: the snapshot loader shares only type-free mappers', () => {
     const entry = join(cli.root, 'dist', 'capacity-guard.js');
-    const lazy = [...readFileSync(entry, 'utf8').matchAll(DYNAMIC_IMPORT)].map((m) =>
-      resolve(dirname(entry), m[1] ?? ''),
-    );
+    const lazy = [...reachable(entry)];
     // The chunk holding the snapshot loader names its files (SnapshotFile in load-aws-cli-snapshot.ts).
     const snapshotChunks = lazy.filter((file) =>
       readFileSync(file, 'utf8').includes('describe-network-interfaces.json'),

@@ -90,13 +90,16 @@ export interface GateInput {
   readonly policy: GatePolicy;
   readonly waiting: readonly WaitingInstance[];
   readonly released: readonly ReleasedInstance[];
-  /** Attaches since at least two minutes ago and since the oldest in-flight release (see {@link observationStartMs}). */
+  /**
+   * Attaches since at least two minutes ago and since the oldest in-flight release (see
+   * {@link observationStartMs}).
+   */
   readonly observed: readonly ObservedAttach[];
   /** The kill switch is on: every waiting instance goes at once (fail open). */
   readonly killSwitch?: boolean;
   /**
    * Instances of the gated groups (any state). Attaches by anything else are other consumers', expected to go on
-   * at their busiest rate of the last few minutes.
+   * at their busiest rolling minute of the last two.
    */
   readonly gatedInstanceIds?: ReadonlySet<string>;
 }
@@ -253,8 +256,8 @@ export function decideGate(input: GateInput): GateDecision {
     .filter((a) => a.atMs > nowMs - BUDGET_WINDOW_MS && a.atMs <= nowMs + CLOCK_SKEW_MS)
     .map((a) => a.atMs);
   const observedInWindow = seenTimesMs.length;
-  // Other consumers (attaches by anything outside the gated groups) are expected to go on at their busiest rate of
-  // the last few minutes: their future attaches are reserved too.
+  // Other consumers (attaches by anything outside the gated groups) are expected to go on at their busiest rolling
+  // minute of the last two: their future attaches are reserved too.
   const ours = new Set([...input.released.map((r) => r.instanceId), ...(input.gatedInstanceIds ?? [])]);
   const othersPerWindow = busiestWindow(
     input.observed

@@ -21,6 +21,19 @@ export interface ScalingGroup {
   readonly instanceTypeOverrides: readonly string[];
 }
 
+/**
+ * A scheduled action of a group not run yet: when it runs next and the sizes it sets (those it leaves unset are
+ * absent). A one-time action is no longer listed once it has run; a recurring one shows its next run.
+ */
+export interface ScheduledSizes {
+  readonly name: string;
+  /** Its next run (StartTime), epoch milliseconds. */
+  readonly startMs: number;
+  readonly desiredCapacity?: number;
+  readonly minSize?: number;
+  readonly maxSize?: number;
+}
+
 /** Reads and paces Auto Scaling groups. */
 export interface ScalingGroups {
   /** Groups by name; names that do not exist are absent from the result. */
@@ -29,6 +42,8 @@ export interface ScalingGroups {
   listTagged(tagKey: string, tagValue: string): Promise<ScalingGroup[]>;
   /** Groups carrying any of the tag keys, whatever the values (one paginated listing). */
   listWithTagKeys(tagKeys: readonly string[]): Promise<ScalingGroup[]>;
+  /** The group's scheduled actions not run yet (DescribeScheduledActions, paginated), in StartTime order. */
+  scheduledActions(name: string): Promise<ScheduledSizes[]>;
   setDesiredCapacity(name: string, desiredCapacity: number): Promise<void>;
   /**
    * Changes any of MinSize, MaxSize and the desired capacity in one UpdateAutoScalingGroup call. Without a desired

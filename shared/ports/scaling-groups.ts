@@ -1,3 +1,7 @@
+import type { ScheduledSizes } from '../domain/scheduled-actions.js';
+
+export type { ScheduledSizes };
+
 /** An Auto Scaling group as the guard needs it. */
 export interface ScalingGroup {
   readonly name: string;
@@ -19,19 +23,6 @@ export interface ScalingGroup {
    * once); empty for a group with a single launch template or configuration, or overrides by attributes.
    */
   readonly instanceTypeOverrides: readonly string[];
-}
-
-/**
- * A scheduled action of a group not run yet: when it runs next and the sizes it sets (those it leaves unset are
- * absent). A one-time action is no longer listed once it has run; a recurring one shows its next run.
- */
-export interface ScheduledSizes {
-  readonly name: string;
-  /** Its next run (StartTime), epoch milliseconds. */
-  readonly startMs: number;
-  readonly desiredCapacity?: number;
-  readonly minSize?: number;
-  readonly maxSize?: number;
 }
 
 /** Reads and paces Auto Scaling groups. */

@@ -9,6 +9,7 @@ import {
 } from './attach-budget.js';
 import { isAtGuardCeiling } from './ceiling-pacing.js';
 import { closedPlan, OBSERVED_VIA } from './closed-plan.js';
+import type { ScheduledSizes } from './scheduled-actions.js';
 import { maxOtherAttachesPerMin, nodesForRoom, planStagger } from './stagger-planner.js';
 
 /** How the guard paces a group: by its desired capacity, or by a temporary MaxSize ceiling (autoscaler-owned). */
@@ -57,6 +58,12 @@ export interface StaggerPlan {
    * already happened; scale-in-protection.ts), recorded before they are protected: the plan's end removes it.
    */
   readonly protectedInstanceIds?: readonly string[];
+  /**
+   * Ceiling mode: the group's scheduled actions that run before the deadline, recorded while listed, so that one
+   * Auto Scaling refuses under the ceiling, and then deletes, is still applied as the newest intent
+   * (scheduled-actions.ts).
+   */
+  readonly scheduledActions?: readonly ScheduledSizes[];
 }
 
 /** How long a finished plan is remembered (its last nodes boot and their launch events arrive meanwhile). */
@@ -251,6 +258,7 @@ export function decideIntent(
       ...(nodesNow > 0 || !plan ? [{ atMs: ctx.nowMs, capacity: capacityNow, attaches: attachesNow }] : []),
     ]),
     ...(plan?.protectedInstanceIds ? { protectedInstanceIds: plan.protectedInstanceIds } : {}),
+    ...(plan?.scheduledActions && mode === 'ceiling' ? { scheduledActions: plan.scheduledActions } : {}),
   };
   return { kind: 'hold', plan: next, capacityNow, spend: initialSpend, created: plan === undefined };
 }

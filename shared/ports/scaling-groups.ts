@@ -1,3 +1,7 @@
+import type { ScheduledSizes } from '../domain/scheduled-actions.js';
+
+export type { ScheduledSizes };
+
 /** An Auto Scaling group as the guard needs it. */
 export interface ScalingGroup {
   readonly name: string;
@@ -29,6 +33,8 @@ export interface ScalingGroups {
   listTagged(tagKey: string, tagValue: string): Promise<ScalingGroup[]>;
   /** Groups carrying any of the tag keys, whatever the values (one paginated listing). */
   listWithTagKeys(tagKeys: readonly string[]): Promise<ScalingGroup[]>;
+  /** The group's scheduled actions not run yet (DescribeScheduledActions, paginated), in StartTime order. */
+  scheduledActions(name: string): Promise<ScheduledSizes[]>;
   setDesiredCapacity(name: string, desiredCapacity: number): Promise<void>;
   /**
    * Changes any of MinSize, MaxSize and the desired capacity in one UpdateAutoScalingGroup call. Without a desired

@@ -15,6 +15,19 @@ import { SimulatedApiError } from './simulated-api-error.js';
 /** Instance ids one SetInstanceProtection call takes at most (API reference). */
 export const MAX_PROTECTION_IDS = 50;
 
+/**
+ * A scheduled action put on a group (PutScheduledUpdateGroupAction), one-time: DescribeScheduledActions lists
+ * it with its StartTime until it runs, then it is gone (user guide, "Scheduled scaling for Amazon EC2 Auto
+ * Scaling": "After a one-time scheduled action runs, it is deleted").
+ */
+export interface ScheduledAction {
+  readonly name: string;
+  readonly groupName: string;
+  /** When it runs (epoch ms): its StartTime. */
+  readonly startMs: number;
+  readonly sizes: SizeRequest;
+}
+
 /** What the API acts on: the Auto Scaling model. */
 export interface AutoScalingCore {
   readonly groups: Map<string, SimGroup>;
@@ -39,6 +52,8 @@ export class AutoScalingApi {
     private readonly bus: SimulatedEventBus,
     private readonly clock: SimClock,
   ) {}
+
+  private readonly scheduled: ScheduledAction[] = [];
 
   group(name: string): SimGroup {
     return this.core.group(name);
@@ -133,9 +148,35 @@ export class AutoScalingApi {
     }
   }
 
-  /** A scheduled action: Auto Scaling changes the sizes itself, with no CloudTrail record. */
-  runScheduledAction(groupName: string, sizes: SizeRequest): void {
-    this.applySizes(this.writableGroup(groupName), sizes, 'a scheduled action', '');
+  /** Puts a one-time scheduled action on a group (it replaces one of the same name on that group). */
+  putScheduledAction(action: ScheduledAction): void {
+    this.core.group(action.groupName);
+    this.dropScheduled(action.groupName, action.name);
+    this.scheduled.push(action);
+  }
+
+  /** DescribeScheduledActions: the actions not yet run, of one group or of all, in StartTime order. */
+  describeScheduledActions(groupName: string | null): readonly ScheduledAction[] {
+    return this.scheduled
+      .filter((a) => groupName === null || a.groupName === groupName)
+      .sort((a, b) => a.startMs - b.startMs || a.name.localeCompare(b.name));
+  }
+
+  /**
+   * A scheduled action runs: Auto Scaling changes the sizes itself, with no CloudTrail record, under the same
+   * validation as UpdateAutoScalingGroup (a desired capacity outside the bounds is refused). Run or refused, a
+   * one-time action is gone afterwards.
+   */
+  runScheduledAction(groupName: string, name: string): void {
+    const action = this.scheduled.find((a) => a.groupName === groupName && a.name === name);
+    if (!action) return;
+    this.dropScheduled(groupName, name);
+    this.applySizes(this.writableGroup(groupName), action.sizes, 'a scheduled action', '');
+  }
+
+  private dropScheduled(groupName: string, name: string): void {
+    const index = this.scheduled.findIndex((a) => a.groupName === groupName && a.name === name);
+    if (index >= 0) this.scheduled.splice(index, 1);
   }
 
   /** `DeleteAutoScalingGroup` with ForceDelete: every instance is terminated, then the group is gone. */
@@ -144,6 +185,9 @@ export class AutoScalingApi {
     try {
       const group = this.writableGroup(groupName);
       group.deleting = true;
+      // Deleting a group deletes its scheduled actions (DeleteAutoScalingGroup API reference).
+      for (const action of this.describeScheduledActions(groupName))
+        this.dropScheduled(groupName, action.name);
       group.minSize = 0;
       group.maxSize = 0;
       group.desiredCapacity = 0;

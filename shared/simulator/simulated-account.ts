@@ -6,11 +6,12 @@ import { SimulatedEventBus } from './event-bus.js';
 import { EventQueue } from './event-queue.js';
 import type { EventBridgeEnvelope } from './eventbridge-events.js';
 import { ExternalConsumers } from './external-consumers.js';
+import type { SizeRequest } from './group-sizes.js';
 import { GuardFaults } from './guard-faults.js';
 import type { GuardClients, GuardContext, SimulatedGuard } from './guard-plugin.js';
 import { isAllowed } from './iam-policy.js';
 import { MetricsRecorder, type SimulationReport } from './metrics.js';
-import type { Scenario, ScenarioAction } from './scenario.js';
+import type { Scenario, ScenarioAction, UpdateGroupAction } from './scenario.js';
 import { SeededRandom } from './seeded-random.js';
 import type { SimClock, SimEvent } from './sim-event.js';
 import { isSimulatedApiError, SimulatedApiError } from './simulated-api-error.js';
@@ -295,6 +296,14 @@ export class SimulatedAccount {
     for (let minute = 1; minute * 60_000 <= this.endMs; minute++)
       this.queue.push(minute * 60_000, { kind: 'sample' });
     scenario.actions.forEach((action, index) => {
+      if (action.via === 'scheduled-action') {
+        this.autoScalingApi.putScheduledAction({
+          name: scheduledActionName(index),
+          groupName: action.group,
+          startMs: this.startEpochMs + Math.round(action.atSec * 1000),
+          sizes: sizeRequestOf(action),
+        });
+      }
       this.queue.push(Math.round(action.atSec * 1000), { kind: 'scale-action', index });
     });
     this.externalConsumers.start();
@@ -360,14 +369,14 @@ export class SimulatedAccount {
     const action = this.scenario.actions[index];
     if (!action) return;
     try {
-      this.bus.withEventDelay(action.eventDelaySec, () => this.runAction(action));
+      this.bus.withEventDelay(action.eventDelaySec, () => this.runAction(action, index));
     } catch (error) {
       if (!isSimulatedApiError(error)) throw error;
       this.metrics.note(`scale action ${index} refused: ${error.code}: ${error.message}`);
     }
   }
 
-  private runAction(action: ScenarioAction): void {
+  private runAction(action: ScenarioAction, index: number): void {
     const operator = this.scenario.account.operatorArn;
     const autoScaling = this.autoScalingApi;
     if ('group' in action && action.eventDelaySec !== null) {
@@ -399,16 +408,11 @@ export class SimulatedAccount {
         autoScaling.setDesiredCapacity(action.group, action.desired, false, operator);
         return;
       case 'update-group':
-      case 'scheduled-action': {
-        const sizes = {
-          ...(action.minSize !== null ? { minSize: action.minSize } : {}),
-          ...(action.maxSize !== null ? { maxSize: action.maxSize } : {}),
-          ...(action.desired !== null ? { desiredCapacity: action.desired } : {}),
-        };
-        if (action.via === 'update-group') autoScaling.updateAutoScalingGroup(action.group, sizes, operator);
-        else autoScaling.runScheduledAction(action.group, sizes);
+        autoScaling.updateAutoScalingGroup(action.group, sizeRequestOf(action), operator);
         return;
-      }
+      case 'scheduled-action':
+        autoScaling.runScheduledAction(action.group, scheduledActionName(index));
+        return;
       case 'delete-group':
         autoScaling.deleteAutoScalingGroup(action.group, operator);
         return;
@@ -426,4 +430,17 @@ export class SimulatedAccount {
       }
     }
   }
+}
+
+/** The name of the scheduled action a scenario's `scheduled-action` entry puts before the run starts. */
+export function scheduledActionName(index: number): string {
+  return `scenario-scheduled-${index}`;
+}
+
+function sizeRequestOf(action: UpdateGroupAction): SizeRequest {
+  return {
+    ...(action.minSize !== null ? { minSize: action.minSize } : {}),
+    ...(action.maxSize !== null ? { maxSize: action.maxSize } : {}),
+    ...(action.desired !== null ? { desiredCapacity: action.desired } : {}),
+  };
 }

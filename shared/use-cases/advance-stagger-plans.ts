@@ -1,5 +1,6 @@
 import { planningWindowMs, pruneSpends } from '../domain/attach-budget.js';
 import { handBackDesiredCapacity } from '../domain/closed-plan.js';
+import { followScheduledActions, type ScheduledContext } from '../domain/scheduled-actions.js';
 import {
   decideSteps,
   reconcileWithGroup,
@@ -60,11 +61,23 @@ export async function advanceStaggerPlans(deps: StaggerDeps): Promise<StepOutcom
       ledger.value,
       nowMs,
     );
-    // What the groups show now wins over what the plans recorded; a plan whose group is gone ends here.
-    const reconciled = stored.map((p) => ({
-      stored: p,
-      plan: reconcileWithGroup(p.value, groups.get(p.value.groupName)),
-    }));
+    // What the groups show now wins over what the plans recorded; a plan whose group is gone ends here. A ceiling
+    // plan then follows its group's scheduled actions (one refused under the ceiling is still the newest intent).
+    const scheduledCtx = {
+      nowMs,
+      policy,
+      otherAttachTimesMs: others,
+      deadlineGraceMs: deps.settings.deadlineGraceMs,
+    };
+    const reconciled = await Promise.all(
+      stored.map(async (p) => {
+        const plan = reconcileWithGroup(p.value, groups.get(p.value.groupName));
+        return {
+          stored: p,
+          plan: plan && followsSchedule(plan) ? await withSchedule(deps, plan, scheduledCtx) : plan,
+        };
+      }),
+    );
     const gone = reconciled.filter((r) => r.plan === null).map((r) => r.stored);
     const live = reconciled.flatMap((r) => (r.plan === null ? [] : [{ stored: r.stored, plan: r.plan }]));
     // A group whose opt-in tag was removed or changed gets its latest intent back once, then is left alone.
@@ -132,6 +145,24 @@ export async function advanceStaggerPlans(deps: StaggerDeps): Promise<StepOutcom
     return applyActions(deps, actions, groups, versionOf, nowMs, protect);
   }
   throw new StepperConflictError(`state kept changing over ${MAX_COMMIT_ATTEMPTS} attempts`);
+}
+
+function followsSchedule(plan: StaggerPlan): boolean {
+  return plan.mode === 'ceiling' && plan.completedAtMs === undefined;
+}
+
+/**
+ * The plan with its group's scheduled actions followed. A listing that fails (throttling, a role without
+ * DescribeScheduledActions) leaves the plan to the actions it recorded: pacing goes on, and the next tick reads
+ * the list again.
+ */
+async function withSchedule(
+  deps: StaggerDeps,
+  plan: StaggerPlan,
+  ctx: ScheduledContext,
+): Promise<StaggerPlan> {
+  const listed = await deps.groups.scheduledActions(plan.groupName).catch(() => null);
+  return followScheduledActions(plan, listed, ctx);
 }
 
 /** Whether the tick's commit writes the action's plan: a step, a hand-back, or a repair that protects nodes. */

@@ -5,7 +5,12 @@ import { findBundledInstanceLimits } from '../../shared/instance-types/bundled-i
 import type { AttachesSeen, AttachObserver } from '../../shared/ports/attach-observer.js';
 import type { EventPublisher, GuardEvent } from '../../shared/ports/event-publisher.js';
 import type { InstanceCatalog } from '../../shared/ports/instance-catalog.js';
-import type { GroupBounds, ScalingGroup, ScalingGroups } from '../../shared/ports/scaling-groups.js';
+import type {
+  GroupBounds,
+  ScalingGroup,
+  ScalingGroups,
+  ScheduledSizes,
+} from '../../shared/ports/scaling-groups.js';
 import type { StaggerDeps } from '../../shared/use-cases/stagger-deps.js';
 
 const PACED_TAG = 'capacity-guard/paced';
@@ -27,8 +32,39 @@ export class FakeScalingGroups implements ScalingGroups {
   /** Thrown by the next mutating call after it took effect (a crash after the write, or a lost answer). */
   failAfterNextMutation: Error | null = null;
 
+  /** Scheduled actions not run yet, by group name. */
+  readonly scheduled = new Map<string, ScheduledSizes[]>();
+  /** DescribeScheduledActions calls, by group name. */
+  readonly scheduledReads: string[] = [];
+
   add(group: ScalingGroup): void {
     this.groups.set(group.name, group);
+  }
+
+  async scheduledActions(name: string): Promise<ScheduledSizes[]> {
+    this.scheduledReads.push(name);
+    return [...(this.scheduled.get(name) ?? [])].sort((a, b) => a.startMs - b.startMs);
+  }
+
+  /**
+   * A scheduled action runs, as Auto Scaling runs it: its sizes under UpdateAutoScalingGroup's validation (a
+   * desired capacity outside the bounds is refused and nothing changes), and, run or refused, it is gone.
+   */
+  runScheduled(groupName: string, actionName: string): boolean {
+    const actions = this.scheduled.get(groupName) ?? [];
+    const action = actions.find((a) => a.name === actionName);
+    this.scheduled.set(
+      groupName,
+      actions.filter((a) => a !== action),
+    );
+    const g = this.groups.get(groupName);
+    if (!action || !g) return false;
+    const minSize = action.minSize ?? g.minSize;
+    const maxSize = action.maxSize ?? g.maxSize;
+    const desired = action.desiredCapacity ?? Math.min(Math.max(g.desiredCapacity, minSize), maxSize);
+    if (minSize > maxSize || desired < minSize || desired > maxSize) return false;
+    this.groups.set(groupName, { ...g, minSize, maxSize, desiredCapacity: desired });
+    return true;
   }
 
   async describe(names: readonly string[]): Promise<ScalingGroup[]> {

@@ -4,12 +4,14 @@ import {
   CreateOrUpdateTagsCommand,
   DeleteTagsCommand,
   paginateDescribeAutoScalingGroups,
+  paginateDescribeScheduledActions,
+  type ScheduledUpdateGroupAction,
   SetDesiredCapacityCommand,
   SetInstanceProtectionCommand,
   UpdateAutoScalingGroupCommand,
 } from '@aws-sdk/client-auto-scaling';
 import { DEFAULT_GUARD_SETTINGS } from '../../domain/guard-defaults.js';
-import type { GroupBounds, ScalingGroup, ScalingGroups } from '../../ports/scaling-groups.js';
+import type { GroupBounds, ScalingGroup, ScalingGroups, ScheduledSizes } from '../../ports/scaling-groups.js';
 import { AwsCallError, callAws } from './aws-error.js';
 
 /** DescribeAutoScalingGroups accepts at most 100 names per call. */
@@ -48,6 +50,24 @@ function toScalingGroup(group: AutoScalingGroup): ScalingGroup {
 function overrideTypes(group: AutoScalingGroup): string[] {
   const overrides = group.MixedInstancesPolicy?.LaunchTemplate?.Overrides ?? [];
   return [...new Set(overrides.flatMap((o) => (o.InstanceType ? [o.InstanceType] : [])))];
+}
+
+/**
+ * One scheduled action as the guard reads it; an action without a name or a StartTime (never the case for a
+ * described action: both are required by PutScheduledUpdateGroupAction's API) is left out.
+ */
+function toScheduledSizes(action: ScheduledUpdateGroupAction): ScheduledSizes[] {
+  const startMs = (action.StartTime ?? action.Time)?.getTime();
+  if (!action.ScheduledActionName || startMs === undefined || Number.isNaN(startMs)) return [];
+  return [
+    {
+      name: action.ScheduledActionName,
+      startMs,
+      ...(action.DesiredCapacity === undefined ? {} : { desiredCapacity: action.DesiredCapacity }),
+      ...(action.MinSize === undefined ? {} : { minSize: action.MinSize }),
+      ...(action.MaxSize === undefined ? {} : { maxSize: action.MaxSize }),
+    },
+  ];
 }
 
 /** Auto Scaling through the SDK: every Describe paginated, tag filters server-side. */
@@ -91,6 +111,21 @@ export class AutoScalingGroupsAdapter implements ScalingGroups {
       }
     });
     return groups;
+  }
+
+  /** DescribeScheduledActions of one group, 100 per page (the API's maximum MaxRecords). */
+  async scheduledActions(name: string): Promise<ScheduledSizes[]> {
+    const actions: ScheduledSizes[] = [];
+    await callAws('autoscaling:DescribeScheduledActions', async () => {
+      for await (const page of paginateDescribeScheduledActions(
+        { client: this.client },
+        { AutoScalingGroupName: name, MaxRecords: 100 },
+      )) {
+        for (const action of page.ScheduledUpdateGroupActions ?? [])
+          actions.push(...toScheduledSizes(action));
+      }
+    });
+    return actions.sort((a, b) => a.startMs - b.startMs || a.name.localeCompare(b.name));
   }
 
   async setDesiredCapacity(name: string, desiredCapacity: number): Promise<void> {

@@ -1,6 +1,7 @@
 import { type AlertState, Severity } from '../../domain/alert-policy.js';
 import type { AttachSpend } from '../../domain/attach-budget.js';
 import type { CapacitySample } from '../../domain/exhaustion-forecast.js';
+import type { ScheduledSizes } from '../../domain/scheduled-actions.js';
 import { type AppliedStep, PACING_MODES, type StaggerPlan } from '../../domain/stagger-plan.js';
 
 /** An item read back from the table does not have the shape the guard writes; names the item's key and field. */
@@ -49,6 +50,22 @@ class FieldReader {
     return Number.isInteger(value) && (value as number) >= 0
       ? (value as number)
       : this.fail(field, 'a whole number >= 0');
+  }
+
+  /** A whole number >= 0, or undefined when the field is absent. */
+  optionalCount(field: string): number | undefined {
+    return this.map[field] === undefined ? undefined : this.count(field);
+  }
+
+  has(field: string): boolean {
+    return this.map[field] !== undefined && this.map[field] !== null;
+  }
+
+  strings(field: string): string[] {
+    const value = this.map[field];
+    if (!Array.isArray(value) || value.some((v) => typeof v !== 'string' || v.length === 0))
+      this.fail(field, 'a list of non-empty strings');
+    return [...(value as string[])];
   }
 
   nullableNumber(field: string): number | null {
@@ -104,6 +121,19 @@ export function decodeSpends(item: Readonly<Record<string, unknown>>): AttachSpe
     }));
 }
 
+function decodeScheduled(action: FieldReader): ScheduledSizes {
+  const desiredCapacity = action.optionalCount('desiredCapacity');
+  const minSize = action.optionalCount('minSize');
+  const maxSize = action.optionalCount('maxSize');
+  return {
+    name: action.string('name'),
+    startMs: action.number('startMs'),
+    ...(desiredCapacity === undefined ? {} : { desiredCapacity }),
+    ...(minSize === undefined ? {} : { minSize }),
+    ...(maxSize === undefined ? {} : { maxSize }),
+  };
+}
+
 function decodeStep(step: FieldReader): AppliedStep {
   return { atMs: step.number('atMs'), capacity: step.count('capacity'), attaches: step.count('attaches') };
 }
@@ -131,6 +161,12 @@ export function decodePlan(item: Readonly<Record<string, unknown>>): StaggerPlan
     deadlineMs: plan.number('deadlineMs'),
     steps: plan.list('steps').map(decodeStep),
     ...(completedAtMs === null ? {} : { completedAtMs }),
+    ...(plan.has('protectedInstanceIds')
+      ? { protectedInstanceIds: plan.strings('protectedInstanceIds') }
+      : {}),
+    ...(plan.has('scheduledActions')
+      ? { scheduledActions: plan.list('scheduledActions').map(decodeScheduled) }
+      : {}),
   };
 }
 

@@ -17,6 +17,7 @@ import {
   describeAutoScalingGroups,
   describeAutoScalingInstances,
   describeLifecycleHooks,
+  describeScheduledActions,
   putLifecycleHook,
   recordLifecycleActionHeartbeat,
   setDesiredCapacity,
@@ -64,6 +65,7 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   'AutoScalingClient:DeleteTagsCommand': (account, input, identityArn) =>
     tagGroups(account, input, identityArn, false),
   'AutoScalingClient:DescribeLifecycleHooksCommand': describeLifecycleHooks,
+  'AutoScalingClient:DescribeScheduledActionsCommand': describeScheduledActions,
   'AutoScalingClient:PutLifecycleHookCommand': putLifecycleHook,
   'AutoScalingClient:CompleteLifecycleActionCommand': completeLifecycleAction,
   'AutoScalingClient:RecordLifecycleActionHeartbeatCommand': recordLifecycleActionHeartbeat,

@@ -68,6 +68,50 @@ export function describeAutoScalingGroups(account: SimulatedAccount, input: Inpu
   };
 }
 
+/** MaxRecords of DescribeScheduledActions: 50 unless given, at most 100 (API reference). */
+const SCHEDULED_ACTIONS_DEFAULT_RECORDS = 50;
+const SCHEDULED_ACTIONS_MAX_RECORDS = 100;
+
+/**
+ * DescribeScheduledActions: the scheduled actions not yet run, of the group named or of every group, those named
+ * in ScheduledActionNames only, paginated (MaxRecords 50 unless given, at most 100). Only one-time actions exist
+ * here: no Recurrence, and each is gone once it has run.
+ */
+export function describeScheduledActions(account: SimulatedAccount, input: Input): Output {
+  const groupName = typeof input.AutoScalingGroupName === 'string' ? input.AutoScalingGroupName : null;
+  const names = strings(input.ScheduledActionNames);
+  const maxRecords = input.MaxRecords ?? SCHEDULED_ACTIONS_DEFAULT_RECORDS;
+  if (
+    typeof maxRecords !== 'number' ||
+    !Number.isInteger(maxRecords) ||
+    maxRecords < 1 ||
+    maxRecords > SCHEDULED_ACTIONS_MAX_RECORDS
+  ) {
+    throw new SimulatedApiError(
+      'ValidationError',
+      `1 validation error detected: Value '${String(maxRecords)}' at 'maxRecords' failed to satisfy constraint: Member must have value between 1 and ${SCHEDULED_ACTIONS_MAX_RECORDS}`,
+    );
+  }
+  const actions = account.autoScalingApi
+    .describeScheduledActions(groupName)
+    .filter((a) => names.length === 0 || names.includes(a.name));
+  const { page, next } = paginate(actions, { ...input, MaxRecords: maxRecords }, 'MaxRecords', 'NextToken');
+  const { accountId, region } = account.scenario.account;
+  return {
+    ScheduledUpdateGroupActions: page.map((a) => ({
+      AutoScalingGroupName: a.groupName,
+      ScheduledActionName: a.name,
+      ScheduledActionARN: `arn:aws:autoscaling:${region}:${accountId}:scheduledUpdateGroupAction:${a.groupName}:autoScalingGroupName/${a.groupName}:scheduledActionName/${a.name}`,
+      Time: new Date(a.startMs),
+      StartTime: new Date(a.startMs),
+      ...(a.sizes.minSize === undefined ? {} : { MinSize: a.sizes.minSize }),
+      ...(a.sizes.maxSize === undefined ? {} : { MaxSize: a.sizes.maxSize }),
+      ...(a.sizes.desiredCapacity === undefined ? {} : { DesiredCapacity: a.sizes.desiredCapacity }),
+    })),
+    NextToken: next,
+  };
+}
+
 /** DescribeAutoScalingInstances: every instance of every group, or those named. */
 export function describeAutoScalingInstances(account: SimulatedAccount, input: Input): Output {
   const ids = strings(input.InstanceIds);

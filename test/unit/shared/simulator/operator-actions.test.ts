@@ -1,4 +1,8 @@
-import { DescribeAutoScalingGroupsCommand, SetDesiredCapacityCommand } from '@aws-sdk/client-auto-scaling';
+import {
+  DescribeAutoScalingGroupsCommand,
+  DescribeScheduledActionsCommand,
+  SetDesiredCapacityCommand,
+} from '@aws-sdk/client-auto-scaling';
 import { createSimulatedClients } from '../../../../shared/adapters/simulated/connect-to-simulator.js';
 import type { SimulatedGuard } from '../../../../shared/simulator/guard-plugin.js';
 import { parseScenario, type Scenario } from '../../../../shared/simulator/scenario.js';
@@ -300,4 +304,78 @@ describe('event delays', () => {
       expect(report.summary.notes).toEqual([expect.stringContaining(`guard-crash after ${after}`)]);
     },
   );
+});
+
+describe('scheduled actions in scenarios', () => {
+  async function describeScheduled(account: SimulatedAccount, input: Record<string, unknown> = {}) {
+    const { autoScaling } = createSimulatedClients(account, GUARD_ARN);
+    return autoScaling.send(
+      new DescribeScheduledActionsCommand({ AutoScalingGroupName: 'workers', ...input }),
+    );
+  }
+
+  it('lists each scheduled-action entry with its StartTime and sizes until it runs, then it is gone', async () => {
+    // Prepare
+    const scenario = buildOpsScenario(
+      [
+        { via: 'scheduled-action', atSec: 90, group: 'workers', minSize: 1, maxSize: 6 },
+        { via: 'set-desired', atSec: 10, group: 'workers', desired: 3 },
+        { via: 'scheduled-action', atSec: 30, group: 'workers', desired: 4 },
+      ],
+      { durationMin: 2 },
+    );
+    const before = new SimulatedAccount(scenario, { seed: 1, durationMin: 0.25 });
+    const between = new SimulatedAccount(scenario, { seed: 1, durationMin: 1 });
+    const after = new SimulatedAccount(scenario, { seed: 1 });
+    // Act
+    await Promise.all([before.run(), between.run(), after.run()]);
+    // Assess
+    const start = Date.parse(scenario.startTime);
+    expect((await describeScheduled(before)).ScheduledUpdateGroupActions).toEqual([
+      expect.objectContaining({
+        AutoScalingGroupName: 'workers',
+        ScheduledActionName: 'scenario-scheduled-2',
+        StartTime: new Date(start + 30_000),
+        DesiredCapacity: 4,
+      }),
+      expect.objectContaining({
+        ScheduledActionName: 'scenario-scheduled-0',
+        StartTime: new Date(start + 90_000),
+        MinSize: 1,
+        MaxSize: 6,
+      }),
+    ]);
+    const later = (await describeScheduled(between)).ScheduledUpdateGroupActions ?? [];
+    expect(later.map((a) => a.ScheduledActionName)).toEqual(['scenario-scheduled-0']);
+    expect(later[0]?.DesiredCapacity).toBeUndefined();
+    expect((await describeScheduled(after)).ScheduledUpdateGroupActions).toEqual([]);
+  });
+
+  it('is gone once run even when Auto Scaling refuses its sizes, and pages by MaxRecords', async () => {
+    // Prepare
+    const scenario = buildOpsScenario(
+      [
+        { via: 'scheduled-action', atSec: 10, group: 'workers', desired: 500 },
+        { via: 'scheduled-action', atSec: 50, group: 'workers', desired: 3 },
+        { via: 'scheduled-action', atSec: 60, group: 'workers', desired: 2 },
+      ],
+      { durationMin: 2 },
+    );
+    const account = new SimulatedAccount(scenario, { seed: 1, durationMin: 0.5 });
+    // Act
+    const report = await account.run();
+    const first = await describeScheduled(account, { MaxRecords: 1 });
+    const second = await describeScheduled(account, { MaxRecords: 1, NextToken: first.NextToken });
+    const tooMany = describeScheduled(account, { MaxRecords: 101 });
+    // Assess
+    expect(report.summary.notes).toEqual([expect.stringMatching(/scale action 0 refused: ValidationError/)]);
+    expect(first.ScheduledUpdateGroupActions?.map((a) => a.ScheduledActionName)).toEqual([
+      'scenario-scheduled-1',
+    ]);
+    expect(second.ScheduledUpdateGroupActions?.map((a) => a.ScheduledActionName)).toEqual([
+      'scenario-scheduled-2',
+    ]);
+    expect(second.NextToken).toBeUndefined();
+    await expect(tooMany).rejects.toMatchObject({ name: 'ValidationError', message: /maxRecords/ });
+  });
 });

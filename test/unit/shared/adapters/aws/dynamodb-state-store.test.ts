@@ -35,10 +35,19 @@ describe('DynamoDbStateStore reads', () => {
     // Prepare
     const open = buildPlan();
     const done = buildPlan({ groupName: 'ng-b', completedAtMs: 5_000 });
+    const ceiling = buildPlan({
+      groupName: 'ng-c',
+      mode: 'ceiling',
+      protectedInstanceIds: ['i-1', 'i-2'],
+      scheduledActions: [
+        { name: 'noon', startMs: 150_000, desiredCapacity: 120 },
+        { name: 'night', startMs: 600_000, minSize: 0, maxSize: 40 },
+      ],
+    });
     ddb
       .on(QueryCommand)
       .resolvesOnce({ Items: [planItem(open)], LastEvaluatedKey: { pk: 'PLAN', sk: 'ng-a' } })
-      .resolvesOnce({ Items: [planItem(done, 7)] });
+      .resolvesOnce({ Items: [planItem(done, 7), planItem(ceiling, 2)] });
 
     // Act
     const plans = await store().listPlans();
@@ -47,6 +56,7 @@ describe('DynamoDbStateStore reads', () => {
     expect(plans).toEqual([
       { value: open, version: 4 },
       { value: done, version: 7 },
+      { value: ceiling, version: 2 },
     ]);
   });
 
@@ -71,6 +81,21 @@ describe('DynamoDbStateStore reads', () => {
       "'plan.steps[0].attaches'",
     ],
     ['no version', planItem(buildPlan(), '4'), '\'version\' is "4"'],
+    [
+      'a scheduled action without a start',
+      planItem(buildPlan({ scheduledActions: [{ name: 'noon', desiredCapacity: 120 } as never] })),
+      "'plan.scheduledActions[0].startMs' is missing",
+    ],
+    [
+      'a scheduled action with a negative size',
+      planItem(buildPlan({ scheduledActions: [{ name: 'noon', startMs: 1, maxSize: -1 }] })),
+      "'plan.scheduledActions[0].maxSize' is -1",
+    ],
+    [
+      'protected instances that are not ids',
+      planItem({ ...buildPlan(), protectedInstanceIds: [3] }),
+      "'plan.protectedInstanceIds' is [3]",
+    ],
   ])('rejects a plan with %s, naming its key and field', async (_, item, field) => {
     ddb.on(GetCommand).resolves({ Item: item });
 

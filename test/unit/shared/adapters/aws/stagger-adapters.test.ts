@@ -4,6 +4,7 @@ import {
   CreateOrUpdateTagsCommand,
   DeleteTagsCommand,
   DescribeAutoScalingGroupsCommand,
+  DescribeScheduledActionsCommand,
   SetDesiredCapacityCommand,
   SetInstanceProtectionCommand,
   UpdateAutoScalingGroupCommand,
@@ -233,6 +234,65 @@ describe('AutoScalingGroupsAdapter', () => {
     });
     expect(asg).toHaveReceivedCommandWith(DeleteTagsCommand, { Tags: [tag] });
     expect(asg).toHaveReceivedCommandTimes(CreateOrUpdateTagsCommand, 1);
+  });
+
+  it("pages through a group's scheduled actions, in StartTime order, with only the sizes each sets", async () => {
+    // Prepare
+    const asg = mockClient(AutoScalingClient);
+    asg
+      .on(DescribeScheduledActionsCommand)
+      .resolvesOnce({
+        ScheduledUpdateGroupActions: [
+          {
+            AutoScalingGroupName: 'g',
+            ScheduledActionName: 'evening',
+            StartTime: new Date(NOW + 600_000),
+            Recurrence: '0 18 * * *',
+            MinSize: 2,
+          },
+        ],
+        NextToken: 'page-2',
+      })
+      .resolvesOnce({
+        ScheduledUpdateGroupActions: [
+          {
+            AutoScalingGroupName: 'g',
+            ScheduledActionName: 'morning',
+            StartTime: new Date(NOW + 60_000),
+            DesiredCapacity: 120,
+            MaxSize: 300,
+          },
+        ],
+      });
+    const adapter = new AutoScalingGroupsAdapter(new AutoScalingClient({ region: 'us-east-1' }));
+    // Act
+    const actions = await adapter.scheduledActions('g');
+    // Assess
+    expect(actions).toEqual([
+      { name: 'morning', startMs: NOW + 60_000, desiredCapacity: 120, maxSize: 300 },
+      { name: 'evening', startMs: NOW + 600_000, minSize: 2 },
+    ]);
+    expect(asg).toHaveReceivedNthCommandWith(1, DescribeScheduledActionsCommand, {
+      AutoScalingGroupName: 'g',
+      MaxRecords: 100,
+    });
+    expect(asg).toHaveReceivedNthCommandWith(2, DescribeScheduledActionsCommand, { NextToken: 'page-2' });
+    asg.restore();
+  });
+
+  it('names DescribeScheduledActions when reading the scheduled actions fails', async () => {
+    // Prepare
+    const asg = mockClient(AutoScalingClient);
+    asg
+      .on(DescribeScheduledActionsCommand)
+      .rejects(Object.assign(new Error('not authorized'), { name: 'AccessDenied' }));
+    const adapter = new AutoScalingGroupsAdapter(new AutoScalingClient({ region: 'us-east-1' }));
+    // Act
+    const read = adapter.scheduledActions('g');
+    // Assess
+    await expect(read).rejects.toBeInstanceOf(AwsCallError);
+    await expect(read).rejects.toMatchObject({ operation: 'autoscaling:DescribeScheduledActions' });
+    asg.restore();
   });
 
   it('sets and removes scale-in protection 50 instances per call', async () => {

@@ -46,8 +46,7 @@ describe('operator acts mid-plan (scenarios/operator)', () => {
     60_000,
   );
 
-  // In ceiling mode a schedule above the guard's MaxSize ceiling is held to that ceiling by Auto Scaling itself.
-  it.each(['desired', 'gate'] as const)(
+  it.each(['desired', 'ceiling', 'gate'] as const)(
     'scheduled-action-mid-plan (%s): the scheduled desired capacity is the newest intent',
     async (mode) => {
       const { summary } = await runGuarded('scheduled-action-mid-plan', mode);

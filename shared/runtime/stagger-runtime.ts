@@ -4,7 +4,6 @@ import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { EKSClient } from '@aws-sdk/client-eks';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { SSMClient } from '@aws-sdk/client-ssm';
-import { AutoScalingGroupsAdapter } from '../adapters/aws/auto-scaling-groups.js';
 import { DynamoDbStateStore } from '../adapters/aws/dynamodb-state-store.js';
 import { Ec2AttachObserver } from '../adapters/aws/ec2-attach-observer.js';
 import { Ec2InstanceCatalog } from '../adapters/aws/ec2-instance-catalog.js';
@@ -17,6 +16,7 @@ import type { StaggerDeps } from '../use-cases/stagger-deps.js';
 import { cachedCniAddons } from './cached-cni-addons.js';
 import type { GuardConfig } from './config.js';
 import { currentCorrelationId } from './correlation-id.js';
+import { LoggedAutoScalingGroups } from './logged-scaling-groups.js';
 import { logger } from './logger.js';
 
 export interface StaggerClients {
@@ -48,7 +48,7 @@ export function buildStaggerDeps(
           throw new Error('buildStaggerDeps: a DynamoDB client or a state store is required');
         })());
   return {
-    groups: new AutoScalingGroupsAdapter(clients.autoScaling),
+    groups: new LoggedAutoScalingGroups(clients.autoScaling),
     observer: new Ec2AttachObserver(clients.ec2, clock, config.attachTimeFilter),
     store: stateStore,
     events: new EventBridgePublisher(clients.eventBridge, config.eventBusName, currentCorrelationId(logger)),

@@ -14,6 +14,11 @@ export interface ScheduledSizes {
   readonly maxSize?: number;
 }
 
+/** Scheduled actions in the order they run (StartTime, then name). */
+export function byStartTime(a: ScheduledSizes, b: ScheduledSizes): number {
+  return a.startMs - b.startMs || a.name.localeCompare(b.name);
+}
+
 /** `origin.via` of an intent that a scheduled action expressed. */
 export const SCHEDULED_ACTION_VIA = 'ScheduledAction';
 
@@ -117,7 +122,7 @@ function mergeActions(
   listed: readonly ScheduledSizes[],
 ): ScheduledSizes[] {
   const byKey = new Map([...recorded, ...listed].map((a) => [keyOf(a), a]));
-  return [...byKey.values()].sort((a, b) => a.startMs - b.startMs || a.name.localeCompare(b.name));
+  return [...byKey.values()].sort(byStartTime);
 }
 
 function sameActions(a: readonly ScheduledSizes[], b: readonly ScheduledSizes[]): boolean {

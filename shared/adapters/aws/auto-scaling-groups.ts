@@ -11,8 +11,10 @@ import {
   UpdateAutoScalingGroupCommand,
 } from '@aws-sdk/client-auto-scaling';
 import { DEFAULT_GUARD_SETTINGS } from '../../domain/guard-defaults.js';
+import { byStartTime } from '../../domain/scheduled-actions.js';
 import type { GroupBounds, ScalingGroup, ScalingGroups, ScheduledSizes } from '../../ports/scaling-groups.js';
 import { AwsCallError, callAws } from './aws-error.js';
+import { chunk } from './chunk.js';
 
 /** DescribeAutoScalingGroups accepts at most 100 names per call. */
 const NAMES_PER_CALL = 100;
@@ -125,7 +127,7 @@ export class AutoScalingGroupsAdapter implements ScalingGroups {
           actions.push(...toScheduledSizes(action));
       }
     });
-    return actions.sort((a, b) => a.startMs - b.startMs || a.name.localeCompare(b.name));
+    return actions.sort(byStartTime);
   }
 
   async setDesiredCapacity(name: string, desiredCapacity: number): Promise<void> {
@@ -154,8 +156,7 @@ export class AutoScalingGroupsAdapter implements ScalingGroups {
   }
 
   async setInstanceProtection(name: string, instanceIds: readonly string[], protect: boolean): Promise<void> {
-    for (let i = 0; i < instanceIds.length; i += PROTECTION_IDS_PER_CALL) {
-      const batch = instanceIds.slice(i, i + PROTECTION_IDS_PER_CALL);
+    for (const batch of chunk(instanceIds, PROTECTION_IDS_PER_CALL)) {
       await callAws('autoscaling:SetInstanceProtection', () =>
         this.client.send(
           new SetInstanceProtectionCommand({

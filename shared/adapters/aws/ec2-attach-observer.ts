@@ -3,6 +3,7 @@ import type { ObservedAttach } from '../../domain/launch-gate.js';
 import type { AccountAttaches } from '../../ports/account-attaches.js';
 import type { AttachesSeen, AttachObserver } from '../../ports/attach-observer.js';
 import { callAws } from './aws-error.js';
+import { chunk } from './chunk.js';
 
 /**
  * `attachment.attach-time` filter values for every minute from `sinceMs` to `nowMs`, as wildcards
@@ -88,8 +89,7 @@ export class Ec2AttachObserver implements AttachObserver, AccountAttaches {
   async attachedEniCounts(instanceIds: readonly string[]): Promise<ReadonlyMap<string, number>> {
     const counts = new Map<string, number>();
     const unique = [...new Set(instanceIds)];
-    for (let i = 0; i < unique.length; i += INSTANCE_IDS_PER_FILTER) {
-      const batch = unique.slice(i, i + INSTANCE_IDS_PER_FILTER);
+    for (const batch of chunk(unique, INSTANCE_IDS_PER_FILTER)) {
       await callAws('ec2:DescribeNetworkInterfaces', async () => {
         for await (const page of paginateDescribeNetworkInterfaces(
           { client: this.client, pageSize: 1000 },

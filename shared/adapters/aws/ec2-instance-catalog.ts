@@ -3,6 +3,7 @@ import type { InstanceLimits } from '../../domain/instance-limits.js';
 import { findBundledInstanceLimits } from '../../instance-types/bundled-instance-limits.js';
 import { toInstanceLimitsRow } from '../../instance-types/instance-limits-rows.js';
 import { type InstanceCatalog, UnknownInstanceTypeError } from '../../ports/instance-catalog.js';
+import { chunk } from './chunk.js';
 
 /** EC2 accepts at most this many names in one DescribeInstanceTypes `InstanceTypes` list. */
 const MAX_TYPES_PER_CALL = 100;
@@ -10,12 +11,6 @@ const MAX_TYPES_PER_CALL = 100;
 /** DescribeInstanceTypes failed, or answered with a type whose limits are incomplete. */
 export class InstanceCatalogError extends Error {
   override readonly name = 'InstanceCatalogError';
-}
-
-function chunk<T>(items: readonly T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
-  return chunks;
 }
 
 function escapeRegExp(text: string): string {

@@ -13,6 +13,7 @@ import type {
   SubnetInventory,
   SubnetQuery,
 } from '../../ports/subnet-inventory.js';
+import { chunk } from './chunk.js';
 import { SubnetInventoryError, toAddresses, toSubnetInfo } from './ec2-describe-mappers.js';
 
 /** EC2 accepts at most 200 values in one filter (EC2 API reference, "Filter"). */
@@ -21,12 +22,6 @@ export const MAX_FILTER_VALUES = 200;
 const PAGE_SIZE = 1000;
 
 /** An EC2 call made for the subnet inventory failed, or answered without a field the guard needs. */
-
-function chunk<T>(items: readonly T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
-  return chunks;
-}
 
 function toReservationType(value: string | undefined, cidr: string): ReservationType {
   if (value === ReservationType.prefix || value === ReservationType.explicit) return value;

@@ -1,3 +1,4 @@
+import { byStartTime } from '../../domain/scheduled-actions.js';
 import type { ScalingGroup, ScalingGroups, ScheduledSizes } from '../../ports/scaling-groups.js';
 
 /** Auto Scaling groups held in memory, read-only, with their scheduled actions not run yet by group name. */
@@ -18,8 +19,6 @@ export class InMemoryScalingGroups
   }
 
   async scheduledActions(name: string): Promise<ScheduledSizes[]> {
-    return [...(this.scheduled[name] ?? [])].sort(
-      (a, b) => a.startMs - b.startMs || a.name.localeCompare(b.name),
-    );
+    return [...(this.scheduled[name] ?? [])].sort(byStartTime);
   }
 }

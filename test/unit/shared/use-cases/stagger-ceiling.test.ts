@@ -1,8 +1,6 @@
 import type { BoundsSetSignal } from '../../../../shared/events/scale-signal.js';
 import type { ScalingGroup } from '../../../../shared/ports/scaling-groups.js';
-import { nextWakeMs } from '../../../../shared/runtime/stagger-stepper.js';
-import { advanceStaggerPlans } from '../../../../shared/use-cases/advance-stagger-plans.js';
-import { desiredSet, react } from '../../../builders/scale-signals.js';
+import { desiredSet, react, stepNow, stepUntilPlansEnd } from '../../../builders/scale-signals.js';
 import { buildGroup, buildWorld, type FakeWorld } from '../../../fakes/stagger-fakes.js';
 
 /*
@@ -39,19 +37,7 @@ async function operatorSets(world: FakeWorld, change: Partial<ScalingGroup>): Pr
 /** One stepper tick after `afterMs`, with the nodes released so far in service. */
 async function tick(world: FakeWorld, afterMs = 75_000) {
   world.now += afterMs;
-  world.groups.settle();
-  return advanceStaggerPlans(world.deps);
-}
-
-/** Ticks as the stepper's handler schedules them until no plan is open. */
-async function stepUntilDone(world: FakeWorld): Promise<void> {
-  const start = world.now;
-  const open = async () => (await world.store.listPlans()).some((p) => p.value.completedAtMs === undefined);
-  while (await open()) {
-    const outcomes = await tick(world, 0);
-    world.now = nextWakeMs(outcomes, world.now, 15_000) ?? world.now + 60_000;
-    if (world.now - start > 3_600_000) throw new Error('plans did not finish');
-  }
+  return stepNow(world);
 }
 
 /** A 50 -> 200 scale-out of a ceiling group (MaxSize 300) held at 70 by the reactor. */
@@ -72,7 +58,7 @@ describe('ceiling mode keeps the operator desired capacity', () => {
     const world = await heldWorld();
     expect(await groupOf(world)).toMatchObject({ maxSize: 70, desiredCapacity: 70 });
     // Act
-    await stepUntilDone(world);
+    await stepUntilPlansEnd(world);
     // Assess: each ceiling below the target comes with desired at the ceiling; the last call restores MaxSize.
     const calls = ceilingCalls(world);
     for (const call of calls.slice(0, -1)) expect(call.desiredCapacity).toBe(call.maxSize);
@@ -135,7 +121,7 @@ describe('ceiling mode keeps the operator desired capacity', () => {
         intentAtMs: world.now,
       }),
     );
-    await stepUntilDone(world);
+    await stepUntilPlansEnd(world);
     // Assess
     expect(outcome[0]).toMatchObject({ outcome: 'hold', target: 250 });
     expect(await groupOf(world)).toMatchObject({ maxSize: 400, desiredCapacity: 250 });
@@ -150,7 +136,7 @@ describe('ceiling mode keeps the operator desired capacity', () => {
     await operatorSets(world, { desiredCapacity: 80 });
     // Act
     const outcome = await react(world, desiredSet({ eventId: 'evt-2', desired: 80, intentAtMs: world.now }));
-    await stepUntilDone(world);
+    await stepUntilPlansEnd(world);
     // Assess
     expect(outcome[0]).toMatchObject({ outcome: 'hold', target: 80 });
     expect(await groupOf(world)).toMatchObject({ maxSize: 300, desiredCapacity: 80 });
@@ -169,7 +155,7 @@ describe('ceiling mode keeps the operator desired capacity', () => {
     // Act
     world.now += 20_000;
     await react(world, desiredSet({ eventId: 'evt-2', desired: 80, intentAtMs: calledAtMs }));
-    await stepUntilDone(world);
+    await stepUntilPlansEnd(world);
     // Assess
     expect(await groupOf(world)).toMatchObject({ maxSize: 300, desiredCapacity: 80 });
   });
@@ -191,7 +177,7 @@ describe('ceiling mode keeps the operator desired capacity', () => {
     await operatorSets(world, { maxSize: 150 });
     // Act
     const outcome = await react(world, boundsSet({ maxSize: 150, intentAtMs: world.now }));
-    await stepUntilDone(world);
+    await stepUntilPlansEnd(world);
     // Assess
     expect(outcome[0]).toMatchObject({ outcome: 'hold', target: 150 });
     expect(await groupOf(world)).toMatchObject({ maxSize: 150, desiredCapacity: 150 });

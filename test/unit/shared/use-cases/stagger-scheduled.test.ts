@@ -1,7 +1,5 @@
 import type { ScalingGroup, ScheduledSizes } from '../../../../shared/ports/scaling-groups.js';
-import { nextWakeMs } from '../../../../shared/runtime/stagger-stepper.js';
-import { advanceStaggerPlans } from '../../../../shared/use-cases/advance-stagger-plans.js';
-import { desiredSet, react } from '../../../builders/scale-signals.js';
+import { desiredSet, react, stepNow, stepUntilPlansEnd } from '../../../builders/scale-signals.js';
 import { buildGroup, buildWorld, type FakeWorld } from '../../../fakes/stagger-fakes.js';
 
 /*
@@ -28,19 +26,7 @@ async function planOf(world: FakeWorld) {
 /** One stepper tick at `atMs`, with the nodes released so far in service. */
 async function tickAt(world: FakeWorld, atMs: number) {
   world.now = atMs;
-  world.groups.settle();
-  return advanceStaggerPlans(world.deps);
-}
-
-/** Ticks as the stepper's handler schedules them until no plan is open. */
-async function stepUntilDone(world: FakeWorld): Promise<void> {
-  const start = world.now;
-  const open = async () => (await world.store.listPlans()).some((p) => p.value.completedAtMs === undefined);
-  while (await open()) {
-    const outcomes = await tickAt(world, world.now);
-    world.now = nextWakeMs(outcomes, world.now, 15_000) ?? world.now + 60_000;
-    if (world.now - start > 3_600_000) throw new Error('plans did not finish');
-  }
+  return stepNow(world);
 }
 
 /** A 50 -> 200 scale-out of a ceiling group (MaxSize 300) held at 70, with `scheduled` put on the group. */
@@ -64,7 +50,7 @@ describe('ceiling mode follows scheduled actions that run while a plan is open',
     // Act: Auto Scaling runs the action under the ceiling (refused, then deleted), the stepper goes on
     world.now = NOON.startMs;
     const ran = world.groups.runScheduled('shop-general', 'noon');
-    await stepUntilDone(world);
+    await stepUntilPlansEnd(world);
     // Assess
     expect(ran).toBe(false);
     expect(await groupOf(world)).toMatchObject({ maxSize: 300, desiredCapacity: 120 });
@@ -84,7 +70,7 @@ describe('ceiling mode follows scheduled actions that run while a plan is open',
     // Act: Auto Scaling applies it (MaxSize above the ceiling), the stepper holds the ceiling again
     world.now = night.startMs;
     world.groups.runScheduled('shop-general', 'night');
-    await stepUntilDone(world);
+    await stepUntilPlansEnd(world);
     // Assess
     expect(await groupOf(world)).toMatchObject({ maxSize: 150, desiredCapacity: 150 });
     expect(await planOf(world)).toMatchObject({ targetCapacity: 150, configuredMaxSize: 150 });
@@ -102,7 +88,7 @@ describe('ceiling mode follows scheduled actions that run while a plan is open',
     await react(world, desiredSet({ eventId: 'evt-2', desired: 180, intentAtMs: NOON.startMs + 1_000 }));
     world.groups.runScheduled('shop-general', 'noon');
     // Act
-    await stepUntilDone(world);
+    await stepUntilPlansEnd(world);
     // Assess
     expect(await groupOf(world)).toMatchObject({ maxSize: 300, desiredCapacity: 180 });
   });
@@ -114,7 +100,7 @@ describe('ceiling mode follows scheduled actions that run while a plan is open',
       throw new Error('AccessDenied');
     };
     // Act
-    await stepUntilDone(world);
+    await stepUntilPlansEnd(world);
     // Assess
     expect(await groupOf(world)).toMatchObject({ maxSize: 300, desiredCapacity: 200 });
   });

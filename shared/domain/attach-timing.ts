@@ -21,6 +21,8 @@ export interface ReleasedInstance {
    * the hook on its own is booked now, but the attaches it made since it began to wait count as seen.
    */
   readonly seenSinceMs?: number;
+  /** The node had said it reached its wait point when released: its first attach shows the start-up delay alone. */
+  readonly readyAtRelease?: boolean;
 }
 
 /** From when a released instance's attaches count as its own. */
@@ -84,7 +86,8 @@ function addSample(samples: Map<string, DelaySample>, groupName: string, ms: num
 
 /**
  * Per group, the shortest time seen from a release to the node's first attach, over nodes that had finished
- * booting (see {@link DELAY_SAMPLE_MIN_WAIT_MS}): no such node of the group attached sooner after its release.
+ * booting (they said so, or see {@link DELAY_SAMPLE_MIN_WAIT_MS}): no such node of the group attached sooner
+ * after its release.
  *
  * @example
  * shortestAttachDelaysMs([{ instanceId: 'i-1', groupName: 'g', releasedAtMs: 0, predictedAttaches: 2, earliestAttachMs: 0, waitedMs: 200_000 }], [{ atMs: 12_000, instanceId: 'i-1' }]) // Map { 'g' => { shortestMs: 12000, samples: 1 } }
@@ -95,7 +98,7 @@ export function shortestAttachDelaysMs(
 ): Map<string, DelaySample> {
   const delays = new Map<string, DelaySample>();
   for (const r of released) {
-    if (r.waitedMs < DELAY_SAMPLE_MIN_WAIT_MS) continue;
+    if (r.waitedMs < DELAY_SAMPLE_MIN_WAIT_MS && r.readyAtRelease !== true) continue;
     const { firstAtMs } = progressOf(r, observed);
     if (firstAtMs === null) continue;
     addSample(delays, r.groupName, Math.max(0, firstAtMs - r.releasedAtMs));

@@ -44,6 +44,11 @@ export const DEFAULT_GUARD_SETTINGS = Object.freeze({
   gatePeerRefreshSec: 600,
   /** Tag giving a gated group's share when several groups wait at once (whole number >= 1). */
   gateWeightTagKey: 'capacity-guard/gate-weight',
+  /**
+   * Tag `true` on a gated group whose nodes report reaching the wait point (the wait block's report, with the
+   * node role allowed to send it): its waiting nodes that have not reported are still booting.
+   */
+  gateReportsTagKey: 'capacity-guard/gate-reports',
   /** Tag giving kubelet's max pods on the group's nodes when the launch template or nodeadm config sets it. */
   maxPodsTagKey: 'capacity-guard/max-pods',
   /** Tag giving the pods each new node is expected to run (otherwise a full node). */

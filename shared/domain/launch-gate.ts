@@ -29,6 +29,8 @@ export interface GatePolicy {
   readonly settleQuietMs: number;
   /** A released instance's prediction retires this long after its release, whatever it attached. */
   readonly settleMaxMs: number;
+  /** See {@link BOOT_GRACE_MS} (the default). */
+  readonly bootGraceMs?: number;
 }
 
 /** An instance the hook holds, as the guard sees it on one pass. */
@@ -47,7 +49,23 @@ export interface WaitingInstance {
   readonly attachDelayMs: number;
   /** How soon after one of its attaches a node of this group can attach again at the earliest (learned; 0). */
   readonly attachGapMs: number;
+  /**
+   * When the node reported reaching its wait point (booted, kubelet not started); null or absent: no report. A
+   * node released after its report attaches within kubelet's and the CNI's start-up.
+   */
+  readonly readyAtMs?: number | null;
+  /**
+   * Its group's nodes report reaching the wait point (group tag): one that has not reported is still booting, and
+   * releasing it would hold budget until its boot ends (see {@link BOOT_GRACE_MS}).
+   */
+  readonly reportsReady?: boolean;
 }
+
+/**
+ * How long a node of a group whose nodes report may go unreported before it is released like any waiting node
+ * (its report was lost, or its user data has an older wait): longer than a boot to user data takes.
+ */
+export const BOOT_GRACE_MS = 180_000;
 
 /**
  * Why an instance was released: the budget had room; it waited the maximum hold; a release before did not take;
@@ -147,17 +165,29 @@ export function settlesAtMs(
   return cap;
 }
 
-/** Waiting instances in release order: groups take turns by weight, each group's instances oldest first. */
-function releaseOrder(waiting: readonly WaitingInstance[]): WaitingInstance[] {
+/** Whether the node has reported reaching its wait point by `nowMs`. */
+function isReady(w: WaitingInstance, nowMs: number): boolean {
+  return w.readyAtMs !== undefined && w.readyAtMs !== null && w.readyAtMs <= nowMs;
+}
+
+/**
+ * Waiting instances in release order: groups take turns by weight; in each group, nodes that reported reaching the
+ * wait point first (soonest first: they attach as soon as they are released), then the others oldest first.
+ */
+function releaseOrder(waiting: readonly WaitingInstance[], nowMs: number): WaitingInstance[] {
+  const readyAt = (w: WaitingInstance) =>
+    isReady(w, nowMs) ? (w.readyAtMs as number) : Number.POSITIVE_INFINITY;
+  const byReadiness = (a: WaitingInstance, b: WaitingInstance) =>
+    readyAt(a) === readyAt(b) ? byWaitAge(a, b) : readyAt(a) - readyAt(b);
   const byGroup = new Map<string, WaitingInstance[]>();
-  for (const w of [...waiting].sort(byWaitAge)) {
+  for (const w of [...waiting].sort(byReadiness)) {
     const list = byGroup.get(w.groupName) ?? [];
     list.push(w);
     byGroup.set(w.groupName, list);
   }
   // The group whose oldest instance has waited longest goes first in every round.
   const queues = [...byGroup.values()].sort((a, b) =>
-    byWaitAge(a[0] as WaitingInstance, b[0] as WaitingInstance),
+    byReadiness(a[0] as WaitingInstance, b[0] as WaitingInstance),
   );
   const order: WaitingInstance[] = [];
   while (queues.some((q) => q.length > 0)) {
@@ -173,13 +203,12 @@ function byWaitAge(a: WaitingInstance, b: WaitingInstance): number {
   return a.waitingSinceMs - b.waitingSinceMs || a.instanceId.localeCompare(b.instanceId);
 }
 
-/** The most attaches any rolling 60 s window of `timesMs` holds. */
-function busiestWindow(timesMs: readonly number[]): number {
-  const sorted = [...timesMs].sort((a, b) => a - b);
+/** The most of the sorted `timesMs` that any interval (t − spanMs, t] holds. */
+function busiestSpan(sortedMs: readonly number[], spanMs: number): number {
   let busiest = 0;
   let first = 0;
-  for (let last = 0; last < sorted.length; last += 1) {
-    while ((sorted[first] as number) <= (sorted[last] as number) - BUDGET_WINDOW_MS) first += 1;
+  for (let last = 0; last < sortedMs.length; last += 1) {
+    while ((sortedMs[first] as number) <= (sortedMs[last] as number) - spanMs) first += 1;
     busiest = Math.max(busiest, last - first + 1);
   }
   return busiest;
@@ -206,7 +235,7 @@ function fitsEveryWindow(
   extra: readonly Expected[],
   expected: readonly Expected[],
   seenTimesMs: readonly number[],
-  othersPerWindow: number,
+  othersIn: (spanMs: number) => number,
   nowMs: number,
   budget: number,
 ): boolean {
@@ -219,13 +248,13 @@ function fitsEveryWindow(
     ...expected.map((e) => e.atMs).filter((t) => t >= from),
     ...seenTimesMs.map((t) => t + BUDGET_WINDOW_MS - 1).filter((t) => t >= from),
     // Other consumers' future attaches fill a window more the later it ends, up to a whole window from now.
-    ...(othersPerWindow > 0 ? [Math.max(from, nowMs + BUDGET_WINDOW_MS)] : []),
+    ...(othersIn(BUDGET_WINDOW_MS) > 0 ? [Math.max(from, nowMs + BUDGET_WINDOW_MS)] : []),
   ];
   const countBy = (items: readonly Expected[], end: number) =>
     items.reduce((sum, e) => (e.atMs <= end ? sum + e.attaches : sum), 0);
   for (const end of ends) {
     const seen = seenTimesMs.filter((t) => t > end - BUDGET_WINDOW_MS).length;
-    const others = Math.ceil((othersPerWindow * Math.min(BUDGET_WINDOW_MS, end - nowMs)) / BUDGET_WINDOW_MS);
+    const others = othersIn(Math.min(BUDGET_WINDOW_MS, end - nowMs));
     if (seen + countBy(expected, end) + countBy(extra, end) + others > budget) return false;
   }
   return true;
@@ -256,19 +285,28 @@ export function decideGate(input: GateInput): GateDecision {
     .filter((a) => a.atMs > nowMs - BUDGET_WINDOW_MS && a.atMs <= nowMs + CLOCK_SKEW_MS)
     .map((a) => a.atMs);
   const observedInWindow = seenTimesMs.length;
-  // Other consumers (attaches by anything outside the gated groups) are expected to go on at their busiest rolling
-  // minute of the last two: their future attaches are reserved too.
+  // Other consumers (attaches by anything outside the gated groups) are expected to go on as in their busiest
+  // stretch of the last two minutes: in the next s seconds, as many as they ever made in s seconds there (not a
+  // pro-rated share of a minute: a steady consumer's attaches bunch a little, and a pro-rated share missed one).
   const ours = new Set([...input.released.map((r) => r.instanceId), ...(input.gatedInstanceIds ?? [])]);
-  const othersPerWindow = busiestWindow(
-    input.observed
-      .filter(
-        (a) =>
-          a.atMs > nowMs - OTHERS_HISTORY_WINDOWS * BUDGET_WINDOW_MS &&
-          a.atMs <= nowMs + CLOCK_SKEW_MS &&
-          (a.instanceId === null || !ours.has(a.instanceId)),
-      )
-      .map((a) => a.atMs),
-  );
+  const othersHistoryMs = input.observed
+    .filter(
+      (a) =>
+        a.atMs > nowMs - OTHERS_HISTORY_WINDOWS * BUDGET_WINDOW_MS &&
+        a.atMs <= nowMs + CLOCK_SKEW_MS &&
+        (a.instanceId === null || !ours.has(a.instanceId)),
+    )
+    .map((a) => a.atMs)
+    .sort((a, b) => a - b);
+  const othersBySpan = new Map<number, number>();
+  const othersIn = (spanMs: number) => {
+    if (spanMs <= 0) return 0;
+    const known = othersBySpan.get(spanMs);
+    if (known !== undefined) return known;
+    const count = busiestSpan(othersHistoryMs, spanMs);
+    othersBySpan.set(spanMs, count);
+    return count;
+  };
 
   const inFlight: ReleasedInstance[] = [];
   const expected: Expected[] = [];
@@ -301,7 +339,31 @@ export function decideGate(input: GateInput): GateDecision {
       .map((w) => w.instanceId),
   );
   let blocked = false;
-  for (const w of releaseOrder(input.waiting)) {
+  // An instance kept waiting: its hook's timeout is restarted before it would let the instance go unpaced.
+  const keepWaiting = (w: WaitingInstance) => {
+    wake(w.waitingSinceMs + policy.maxHoldMs);
+    const timeoutAtMs = (w.heartbeatAtMs ?? w.waitingSinceMs) + policy.heartbeatTimeoutMs;
+    const holdOutlastsTimeout = w.waitingSinceMs + policy.maxHoldMs > timeoutAtMs;
+    if (holdOutlastsTimeout && timeoutAtMs - HEARTBEAT_LEAD_MS <= nowMs) heartbeat.push(w);
+    else if (holdOutlastsTimeout) wake(timeoutAtMs - HEARTBEAT_LEAD_MS);
+  };
+  const booting = (w: WaitingInstance) =>
+    w.reportsReady === true && !isReady(w, nowMs) && nowMs - w.waitingSinceMs < bootGraceMs;
+  const bootGraceMs = policy.bootGraceMs ?? BOOT_GRACE_MS;
+  // Nodes still booting wait for their report unless everything waiting fits the budget now.
+  const holdBooting =
+    input.waiting.some(booting) &&
+    !fitsEveryWindow(
+      input.waiting
+        .filter((w) => !releasedIds.has(w.instanceId))
+        .flatMap((w) => spread(nowMs + w.attachDelayMs, w.predictedAttaches, w.attachGapMs)),
+      expected,
+      seenTimesMs,
+      othersIn,
+      nowMs,
+      budget,
+    );
+  for (const w of releaseOrder(input.waiting, nowMs)) {
     if (releasedIds.has(w.instanceId)) {
       release.push({ instance: w, reason: 'retry' });
       continue;
@@ -321,12 +383,18 @@ export function decideGate(input: GateInput): GateDecision {
     }
     const held = nowMs - w.waitingSinceMs;
     const failOpen = input.killSwitch === true || held >= policy.maxHoldMs;
+    if (!failOpen && holdBooting && booting(w)) {
+      // Released now, it would hold budget until its boot ends; it does not block the queue behind it.
+      wake(w.waitingSinceMs + bootGraceMs);
+      keepWaiting(w);
+      continue;
+    }
     const earliest = nowMs + w.attachDelayMs;
     const own = spread(earliest, w.predictedAttaches, w.attachGapMs);
     const windowEmpty = observedInWindow === 0 && expected.length === 0;
     const fits =
       !blocked &&
-      (fitsEveryWindow(own, expected, seenTimesMs, othersPerWindow, nowMs, budget) ||
+      (fitsEveryWindow(own, expected, seenTimesMs, othersIn, nowMs, budget) ||
         (windowEmpty && w.predictedAttaches > budget));
     if (failOpen || fits) {
       release.push({
@@ -342,6 +410,7 @@ export function decideGate(input: GateInput): GateDecision {
         earliestAttachMs: earliest,
         waitedMs: held,
         attachGapMs: w.attachGapMs,
+        ...(isReady(w, nowMs) ? { readyAtRelease: true } : {}),
       });
       continue;
     }
@@ -351,11 +420,7 @@ export function decideGate(input: GateInput): GateDecision {
     }
     // Strict order: a smaller instance behind a blocked one does not jump the queue (no starvation).
     blocked = true;
-    wake(w.waitingSinceMs + policy.maxHoldMs);
-    const timeoutAtMs = (w.heartbeatAtMs ?? w.waitingSinceMs) + policy.heartbeatTimeoutMs;
-    const holdOutlastsTimeout = w.waitingSinceMs + policy.maxHoldMs > timeoutAtMs;
-    if (holdOutlastsTimeout && timeoutAtMs - HEARTBEAT_LEAD_MS <= nowMs) heartbeat.push(w);
-    else if (holdOutlastsTimeout) wake(timeoutAtMs - HEARTBEAT_LEAD_MS);
+    keepWaiting(w);
   }
   const roomAfter = budget - observedInWindow - expected.reduce((sum, e) => sum + e.attaches, 0);
   const releasedNow = new Set(release.map((r) => r.instance.instanceId));

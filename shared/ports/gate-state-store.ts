@@ -33,6 +33,12 @@ export interface AttachDelay {
   readonly atMs: number;
 }
 
+/** A node reported reaching its wait point (see `shared/events/node-report.ts`). */
+export interface ReadyReport {
+  readonly instanceId: string;
+  readonly atMs: number;
+}
+
 /** The gate's ledger: one item, changed only under its version. */
 export interface GateState {
   readonly released: readonly ReleasedInstance[];
@@ -41,6 +47,8 @@ export interface GateState {
   readonly delays: readonly AttachDelay[];
   /** The shortest time seen between two attaches of one node, per group (see `shortestAttachGapsMs`). */
   readonly gaps: readonly AttachDelay[];
+  /** Nodes that reported reaching their wait point, while they wait (absent in ledgers written before reports). */
+  readonly reports?: readonly ReadyReport[];
 }
 
 export const EMPTY_GATE_STATE: GateState = Object.freeze({

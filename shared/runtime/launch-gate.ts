@@ -11,10 +11,11 @@ import { METRICS_NAMESPACE, PowertoolsMetricsSink } from '../adapters/aws/powert
 import { killSwitchOff, SsmKillSwitch } from '../adapters/aws/ssm-kill-switch.js';
 import { effectiveBudget } from '../domain/attach-budget.js';
 import { InvalidEventError } from '../events/invalid-event-error.js';
+import { isNodeReportEvent, parseNodeReport } from '../events/node-report.js';
 import { parseScaleEvent } from '../events/registry.js';
 import { parseSqsRecords } from '../events/sqs-records.js';
 import type { Clock } from '../ports/clock.js';
-import type { GateStateStore, WaitRecord } from '../ports/gate-state-store.js';
+import type { GateStateStore, ReadyReport, WaitRecord } from '../ports/gate-state-store.js';
 import {
   type MetricPoint,
   type MetricsSink,
@@ -170,16 +171,30 @@ function warnOnBacklog(outcome: GatePassOutcome, maxHoldMs: number): void {
   });
 }
 
-/** Lifecycle action events as wait records; entries into a warm pool are listed apart (they never join). */
+/**
+ * Lifecycle action events as wait records (entries into a warm pool are listed apart: they never join) and the
+ * nodes' reports that they reached the wait point.
+ */
 export function waitRecordsOf(
   bodies: readonly { readonly messageId: string; readonly body: unknown }[],
   selfRoleArns: readonly string[],
-): { records: WaitRecord[]; warmPool: WaitRecord[]; invalid: { messageId: string; reason: string }[] } {
+): {
+  records: WaitRecord[];
+  warmPool: WaitRecord[];
+  reports: ReadyReport[];
+  invalid: { messageId: string; reason: string }[];
+} {
   const records: WaitRecord[] = [];
   const warmPool: WaitRecord[] = [];
+  const reports: ReadyReport[] = [];
   const invalid: { messageId: string; reason: string }[] = [];
   for (const message of bodies) {
     try {
+      if (isNodeReportEvent(message.body)) {
+        const report = parseNodeReport(message.body);
+        reports.push({ instanceId: report.instanceId, atMs: report.atMs });
+        continue;
+      }
       const signal = parseScaleEvent(message.body, { selfIdentityArns: selfRoleArns });
       if (signal.kind !== 'launch-lifecycle-action') continue;
       const record: WaitRecord = {
@@ -196,12 +211,12 @@ export function waitRecordsOf(
       invalid.push({ messageId: message.messageId, reason: error.message });
     }
   }
-  return { records, warmPool, invalid };
+  return { records, warmPool, reports, invalid };
 }
 
 /**
- * The launch gate's event body: SQS batches of `EC2 Instance-launch Lifecycle Action` events. Records when each
- * instance began to wait, lets instances bound for a warm pool through at once (they do not join the cluster
+ * The launch gate's event body: SQS batches of `EC2 Instance-launch Lifecycle Action` events and nodes' reports
+ * (`Launch Gate Node Waiting`). Records when each instance began to wait and when its node said it booted, lets instances bound for a warm pool through at once (they do not join the cluster
  * then), and runs one pass so that instances the budget has room for go without waiting for the schedule.
  * An invalid message is a batch item failure (its queue's redrive policy sends it to the dead-letter queue).
  */
@@ -211,8 +226,8 @@ export function createLaunchGate(wiring?: GateWiring) {
   return async (event: unknown): Promise<{ batchItemFailures: { itemIdentifier: string }[] }> => {
     const { deps, selfRoleArns, metrics } = resolve();
     const messages = parseSqsRecords(event);
-    const { records, warmPool, invalid } = waitRecordsOf(messages, selfRoleArns);
-    for (const bad of invalid) logger.error('invalid lifecycle action event', bad);
+    const { records, warmPool, reports, invalid } = waitRecordsOf(messages, selfRoleArns);
+    for (const bad of invalid) logger.error('invalid launch gate event', bad);
     for (const w of warmPool) {
       await deps.actions.release({
         groupName: w.groupName,
@@ -220,8 +235,13 @@ export function createLaunchGate(wiring?: GateWiring) {
         instanceId: w.instanceId,
       });
     }
-    const outcome = await runGatePass(deps, records);
-    logger.info('launch gate pass', { trigger: 'event', recorded: records.length, ...outcome });
+    const outcome = await runGatePass(deps, records, reports);
+    logger.info('launch gate pass', {
+      trigger: 'event',
+      recorded: records.length,
+      reported: reports.length,
+      ...outcome,
+    });
     warnOnBacklog(outcome, deps.settings.policy.maxHoldMs);
     await metrics?.emit(gatePassMetrics(outcome));
     return { batchItemFailures: invalid.map((i) => ({ itemIdentifier: i.messageId })) };

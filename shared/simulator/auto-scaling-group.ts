@@ -51,6 +51,8 @@ export interface SimGroup {
   readonly hooks: LifecycleHook[];
   /** The launch template's user data waits for IMDS `target-lifecycle-state` = InService before kubelet. */
   readonly nodeWaits: boolean;
+  /** A waiting node reports reaching its wait point (EventBridge PutEvents). */
+  readonly nodeReports: boolean;
   /** DeleteAutoScalingGroup in progress: instances terminating, no change accepted. */
   deleting: boolean;
   /** How late the events of the next reconcile's activities arrive (an action's override); null: as timed. */
@@ -96,6 +98,7 @@ export function createGroup(spec: ScenarioGroup, scenario: Scenario): SimGroup {
         ]
       : [],
     nodeWaits: spec.launchHook?.nodeWaits ?? false,
+    nodeReports: spec.launchHook?.nodeReports ?? false,
     deleting: false,
     eventDelay: null,
   };

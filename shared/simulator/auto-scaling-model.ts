@@ -101,6 +101,12 @@ export class AutoScalingModel {
     if (group) this.gate.lifecycleTimeout(group, event);
   }
 
+  /** A held node reached its user data's wait point. */
+  nodeWaitPoint(event: Extract<SimEvent, { kind: 'node-wait-point' }>): void {
+    const group = this.groups.get(event.group);
+    if (group) this.gate.nodeWaitPoint(group, event.instanceId);
+  }
+
   /** Auto Scaling acts on a desired-capacity change after its reaction time. */
   reconcileAfterReaction(group: SimGroup): void {
     this.scheduleReconcile(group, this.uniformMs(this.env.scenario.timing.scalingReactionSec));

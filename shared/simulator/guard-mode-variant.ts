@@ -11,14 +11,16 @@ const DEFAULT_HOOK = {
   heartbeatTimeoutSec: 600,
   defaultResult: 'CONTINUE',
   nodeWaits: true,
+  nodeReports: true,
 } as const;
 
 const isOptedIn = (tags: Readonly<Record<string, string>>) =>
   tags[DEFAULT_GUARD_SETTINGS.optInTagKey] === DEFAULT_GUARD_SETTINGS.optInTagValue;
 
 /**
- * The scenario with every opted-in group tagged with the mode; in gate mode each also gets the launch hook and
- * the node-side wait, in the other modes no hook (nothing would release its instances).
+ * The scenario with every opted-in group tagged with the mode; in gate mode each also gets the launch hook, the
+ * node-side wait with its report and the tag saying its nodes report (the recommended set-up, docs/gate-mode.md),
+ * in the other modes no hook (nothing would release its instances).
  *
  * @example
  * withGuardMode(scenario, 'gate').groups[0].launchHook // { name: 'capacity-guard-launch-gate', … }
@@ -31,7 +33,11 @@ export function withGuardMode(scenario: Scenario, mode: GuardModeVariant): Scena
       isOptedIn(g.tags)
         ? {
             ...g,
-            tags: { ...g.tags, [DEFAULT_GUARD_SETTINGS.modeTagKey]: mode },
+            tags: {
+              ...g.tags,
+              [DEFAULT_GUARD_SETTINGS.modeTagKey]: mode,
+              ...(mode === 'gate' ? { [DEFAULT_GUARD_SETTINGS.gateReportsTagKey]: 'true' } : {}),
+            },
             launchHook: mode === 'gate' ? { ...DEFAULT_HOOK } : null,
           }
         : g,

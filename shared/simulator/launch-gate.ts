@@ -1,3 +1,4 @@
+import { NODE_REPORT_DETAIL_TYPE, NODE_REPORT_SOURCE } from '../events/node-report.js';
 import type { GroupMember, SimGroup } from './auto-scaling-group.js';
 import type { SimulatedEventBus } from './event-bus.js';
 import { eventTime, launchLifecycleActionEvent } from './eventbridge-events.js';
@@ -91,7 +92,29 @@ export class LaunchGate {
     if (!group.nodeWaits) return false;
     member.waitPointMs = waitPointMs;
     this.env.clock.at(waitPointMs, { kind: 'instance-running', instanceId: member.instanceId });
+    if (group.nodeReports) {
+      this.env.clock.at(waitPointMs, {
+        kind: 'node-wait-point',
+        group: group.spec.name,
+        instanceId: member.instanceId,
+      });
+    }
     return true;
+  }
+
+  /**
+   * The node reached its wait point and its first IMDS read is not InService: it reports with one PutEvents on
+   * the default bus (the wait block's report, `capacity-guard gate snippet`). A node already released, or gone,
+   * reads InService (or nothing) and sends nothing.
+   */
+  nodeWaitPoint(group: SimGroup, instanceId: string): void {
+    const member = group.members.find((m) => m.instanceId === instanceId);
+    if (!member || member.lifecycle !== 'Pending:Wait') return;
+    this.env.bus.putEvent({
+      source: NODE_REPORT_SOURCE,
+      detailType: NODE_REPORT_DETAIL_TYPE,
+      detail: { 'instance-id': instanceId, 'reached-at': eventTime(this.env.clock.nowEpochMs()) },
+    });
   }
 
   private hookOf(group: SimGroup, hookName: string): LifecycleHook {

@@ -72,6 +72,11 @@ export interface ScenarioLaunchHook {
    * before kubelet starts; false: the instance boots through the wait.
    */
   readonly nodeWaits: boolean;
+  /**
+   * true: a waiting node reports reaching its wait point (EventBridge PutEvents `Launch Gate Node Waiting`, the
+   * wait block's report), delivered after `customEventDelaySec`. Only with `nodeWaits`.
+   */
+  readonly nodeReports: boolean;
 }
 
 export interface ScenarioTiming {

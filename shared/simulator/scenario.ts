@@ -287,6 +287,7 @@ const DEFAULT_LAUNCH_HOOK: ScenarioLaunchHook = {
   heartbeatTimeoutSec: 600,
   defaultResult: 'CONTINUE',
   nodeWaits: true,
+  nodeReports: false,
 };
 
 function parseLaunchHook(value: Json, path: string): ScenarioLaunchHook {
@@ -311,8 +312,12 @@ function parseLaunchHook(value: Json, path: string): ScenarioLaunchHook {
       "'CONTINUE' or 'ABANDON'",
     ) as ScenarioLaunchHook['defaultResult'],
     nodeWaits: reader.boolean('nodeWaits', DEFAULT_LAUNCH_HOOK.nodeWaits),
+    nodeReports: reader.boolean('nodeReports', DEFAULT_LAUNCH_HOOK.nodeReports),
   };
   reader.done();
+  if (hook.nodeReports && !hook.nodeWaits) {
+    throw invalid(`${path}.nodeReports`, true, 'false when nodeWaits is false (only a waiting node reports)');
+  }
   return hook;
 }
 

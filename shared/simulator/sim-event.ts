@@ -29,6 +29,7 @@ export type SimEvent =
       readonly generation: number;
     }
   | { readonly kind: 'instance-running'; readonly instanceId: string }
+  | { readonly kind: 'node-wait-point'; readonly group: string; readonly instanceId: string }
   | { readonly kind: 'guard-up' }
   | { readonly kind: 'sample' };
 

@@ -321,6 +321,9 @@ export class SimulatedAccount {
       case 'lifecycle-timeout':
         this.autoScaling.lifecycleTimeout(event);
         return undefined;
+      case 'node-wait-point':
+        this.autoScaling.nodeWaitPoint(event);
+        return undefined;
       case 'deliver':
         if (!this.bus.arrive(event.event)) return undefined;
         if (this.options.guard && this.guardContext)

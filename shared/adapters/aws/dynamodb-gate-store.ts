@@ -7,6 +7,7 @@ import {
   type GateState,
   type GateStateStore,
   type PeerEstimate,
+  type ReadyReport,
   type WaitRecord,
 } from '../../ports/gate-state-store.js';
 import { ConcurrentUpdateError, type Versioned } from '../../ports/guard-state-store.js';
@@ -58,6 +59,7 @@ export function parseGateItem(item: Record<string, unknown> | undefined): Versio
         waitedMs: isNumber,
         attachGapMs: isNumber,
         seenSinceMs: (v) => v === undefined || isNumber(v),
+        readyAtRelease: (v) => v === undefined || typeof v === 'boolean',
       }),
       waits: listOf<WaitRecord>(item, 'waits', {
         instanceId: isString,
@@ -83,6 +85,7 @@ export function parseGateItem(item: Record<string, unknown> | undefined): Versio
         shortestMs: isNumber,
         atMs: isNumber,
       }),
+      reports: listOf<ReadyReport>(item, 'reports', { instanceId: isString, atMs: isNumber }),
     },
   };
 }

@@ -1,3 +1,4 @@
+import { NODE_REPORT_SOURCE } from '../../events/node-report.js';
 import type { MetricPoint } from '../../ports/metrics-sink.js';
 import { buildAuditorDeps } from '../../runtime/auditor-deps.js';
 import { createCapacityAuditor } from '../../runtime/capacity-auditor.js';
@@ -183,9 +184,13 @@ export function createSimulatedCapacityGuard(options: SimulatedGuardOptions = {}
   };
 
   /** One gate pass; a pass that leaves instances waiting keeps its invocation looping (as the functions do). */
-  const gatePass = async (ctx: GuardContext, records: Parameters<typeof runGatePass>[1] = []) => {
+  const gatePass = async (
+    ctx: GuardContext,
+    records: Parameters<typeof runGatePass>[1] = [],
+    reports: Parameters<typeof runGatePass>[2] = [],
+  ) => {
     if (!gateDeps) return;
-    const outcome = await runGatePass(gateDeps, records);
+    const outcome = await runGatePass(gateDeps, records, reports);
     options.onGatePass?.(outcome);
     const now = ctx.nowMs();
     const wake = nextGatePassAtMs(outcome, now);
@@ -199,11 +204,14 @@ export function createSimulatedCapacityGuard(options: SimulatedGuardOptions = {}
   const flushGate = async (ctx: GuardContext): Promise<void> => {
     if (!gateDeps || gateBuffer.length === 0) return;
     const events = gateBuffer.splice(0, gateBuffer.length);
-    const { records, warmPool, invalid } = waitRecordsOf(
+    const { records, warmPool, reports, invalid } = waitRecordsOf(
       events.map((e) => ({ messageId: e.id, body: e })),
       config.selfRoleArns,
     );
-    if (invalid.length > 0) throw new Error(`simulated launch gate rejected ${invalid.length} events`);
+    if (invalid.length > 0)
+      throw new Error(
+        `simulated launch gate rejected ${invalid.length} events: ${invalid.map((i) => i.reason).join('; ')}`,
+      );
     for (const w of warmPool) {
       await gateDeps.actions.release({
         groupName: w.groupName,
@@ -212,7 +220,7 @@ export function createSimulatedCapacityGuard(options: SimulatedGuardOptions = {}
       });
     }
     if (nextGatePassMs === null) gateLoopEndMs = ctx.nowMs() + config.gate.loopSec * 1000;
-    await gatePass(ctx, records);
+    await gatePass(ctx, records, reports);
   };
 
   /** The scheduled releaser: a pass at the top of every minute, then passes while its invocation loops. */
@@ -282,7 +290,10 @@ export function createSimulatedCapacityGuard(options: SimulatedGuardOptions = {}
         ROUTED_SOURCES.has(event.source) ||
         (event.source === 'capacity-guard' && event['detail-type'] === 'Scale Request');
       if (intent && auditorOptions !== null) preflightDueMs ??= lastNowMs + PREFLIGHT_BATCH_SEC * 1000;
-      if (event.source === 'aws.autoscaling' && event['detail-type'] === LIFECYCLE_ACTION) {
+      if (
+        (event.source === 'aws.autoscaling' && event['detail-type'] === LIFECYCLE_ACTION) ||
+        event.source === NODE_REPORT_SOURCE
+      ) {
         gateBuffer.push(event);
         return;
       }

@@ -1,8 +1,15 @@
 import { type DelaySample, usableAttachDelayMs, usableAttachGapMs } from '../../domain/attach-timing.js';
 import type { CniConfig } from '../../domain/cni-config.js';
+import { DEFAULT_GUARD_SETTINGS } from '../../domain/guard-defaults.js';
 import type { InstanceLimits } from '../../domain/instance-limits.js';
 import type { ReleasedInstance, WaitingInstance } from '../../domain/launch-gate.js';
-import type { AttachDelay, GateState, PeerEstimate, WaitRecord } from '../../ports/gate-state-store.js';
+import type {
+  AttachDelay,
+  GateState,
+  PeerEstimate,
+  ReadyReport,
+  WaitRecord,
+} from '../../ports/gate-state-store.js';
 import type { ScalingGroup } from '../../ports/scaling-groups.js';
 import { guardModeOf } from '../group-profile.js';
 import { INSTANCE_TYPE_TAG_KEY } from '../group-tags.js';
@@ -101,6 +108,31 @@ export function mergeWaits(
   );
 }
 
+/**
+ * Readiness reports for this pass: the stored ones and the new ones (earliest wins), kept while their instance has
+ * a wait record, or for a while when the report came first (its lifecycle action and listing may follow).
+ */
+export function mergeReports(
+  stored: readonly ReadyReport[],
+  received: readonly ReadyReport[],
+  waits: readonly WaitRecord[],
+  nowMs: number,
+): ReadyReport[] {
+  const byId = new Map<string, ReadyReport>();
+  for (const report of [...stored, ...received]) {
+    const known = byId.get(report.instanceId);
+    if (!known || report.atMs < known.atMs)
+      byId.set(report.instanceId, { instanceId: report.instanceId, atMs: report.atMs });
+  }
+  const waiting = new Set(waits.map((w) => w.instanceId));
+  return [...byId.values()].filter((r) => waiting.has(r.instanceId) || nowMs - r.atMs < UNSEEN_WAIT_KEPT_MS);
+}
+
+/** Whether a group's nodes report reaching the wait point (tag `capacity-guard/gate-reports` = `true`). */
+export function reportsReadyOf(group: ScalingGroup): boolean {
+  return group.tags[DEFAULT_GUARD_SETTINGS.gateReportsTagKey] === 'true';
+}
+
 export async function refreshPeers(
   deps: GateDeps,
   state: GateState,
@@ -158,8 +190,10 @@ export function toWaiting(
   gaps: readonly AttachDelay[],
   limits: ReadonlyMap<string, InstanceLimits>,
   clusterCni: ReadonlyMap<string, CniConfig> = new Map(),
+  reports: readonly ReadyReport[] = [],
 ): WaitingInstance[] {
   const waitOf = new Map(waits.map((w) => [w.instanceId, w]));
+  const readyOf = new Map(reports.map((r) => [r.instanceId, r.atMs]));
   const delayOf = new Map(delays.map((d) => [d.groupName, d]));
   const gapOf = new Map(gaps.map((d) => [d.groupName, d]));
   return members.map((m) => {
@@ -173,6 +207,8 @@ export function toWaiting(
       weight: gateWeightOf(m.group),
       attachDelayMs: usableAttachDelayMs(delayOf.get(m.group.name) ?? null),
       attachGapMs: usableAttachGapMs(gapOf.get(m.group.name) ?? null),
+      readyAtMs: readyOf.get(m.instanceId) ?? null,
+      reportsReady: reportsReadyOf(m.group),
     };
   });
 }

@@ -8,7 +8,7 @@ import {
   type ReleaseReason,
   type WaitingInstance,
 } from '../../domain/launch-gate.js';
-import type { GateState, WaitRecord } from '../../ports/gate-state-store.js';
+import type { GateState, ReadyReport, WaitRecord } from '../../ports/gate-state-store.js';
 import { ConcurrentUpdateError } from '../../ports/guard-state-store.js';
 import type { LifecycleActionResult } from '../../ports/lifecycle-actions.js';
 import { mapWithConcurrency } from '../audit/map-with-concurrency.js';
@@ -18,6 +18,7 @@ import type { GateDeps } from './gate-deps.js';
 import {
   gatedGroups,
   learnShortest,
+  mergeReports,
   mergeWaits,
   proceededOnTheirOwn,
   refreshPeers,
@@ -64,6 +65,7 @@ export class GatePassConflictError extends Error {
 export async function runGatePass(
   deps: GateDeps,
   recorded: readonly WaitRecord[] = [],
+  reported: readonly ReadyReport[] = [],
 ): Promise<GatePassOutcome> {
   const { settings } = deps;
   const callsBefore = deps.attaches.describeCalls?.() ?? 0;
@@ -96,6 +98,7 @@ export async function runGatePass(
       members.map((m) => ({ instanceId: m.instanceId, groupName: m.group.name })),
       nowMs,
     );
+    const reports = mergeReports(state.reports ?? [], reported, waits, nowMs);
     const peers = members.length === 0 ? state.peers : await refreshPeers(deps, state, members, nowMs);
     const onTheirOwn = proceededOnTheirOwn(groups, state, peers, limits, nowMs, cni);
     const released = [...state.released, ...onTheirOwn];
@@ -118,7 +121,7 @@ export async function runGatePass(
     const decision = decideGate({
       nowMs,
       policy: settings.policy,
-      waiting: toWaiting(members, waits, peers, delays, gaps, limits, cni),
+      waiting: toWaiting(members, waits, peers, delays, gaps, limits, cni, reports),
       released,
       observed,
       killSwitch,
@@ -141,6 +144,7 @@ export async function runGatePass(
       peers,
       delays,
       gaps,
+      reports,
     };
     try {
       await deps.store.commitGate(next, stored.version);

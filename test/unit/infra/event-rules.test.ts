@@ -1,3 +1,4 @@
+import { NODE_REPORT_DETAIL_TYPE, NODE_REPORT_SOURCE } from '../../../shared/events/node-report.js';
 import { SCALE_EVENT_PARSERS } from '../../../shared/events/registry.js';
 import { listEventFixtures, loadEventFixture } from '../shared/events/event-fixtures.js';
 import { loadPackagedTemplate } from './packaged-template.js';
@@ -78,6 +79,28 @@ const packaged = loadPackagedTemplate('event-rules.test');
       );
       expect(target.DeadLetterConfig?.Arn).toEqual({ 'Fn::GetAtt': ['EventsDeadLetterQueue', 'Arn'] });
     }
+  });
+
+  it("routes the nodes' reports to the launch gate's queue only, with a retry policy and a dead-letter queue", () => {
+    // Prepare
+    const report = {
+      source: NODE_REPORT_SOURCE,
+      'detail-type': NODE_REPORT_DETAIL_TYPE,
+      detail: { 'instance-id': 'i-0123456789abcdef0' },
+    };
+    const gateQueue = { 'Fn::GetAtt': ['LaunchGateQueue', 'Arn'] };
+
+    // Act
+    const matched = rules.filter((rule) => matches(rule.pattern, report));
+
+    // Assess
+    expect(matched.map((rule) => rule.name)).toEqual(['NodeReportsRule']);
+    const targets = matched.flatMap((rule) => rule.targets);
+    expect(targets.map((t) => t.Arn)).toEqual([gateQueue]);
+    expect(targets[0]?.DeadLetterConfig?.Arn).toEqual({ 'Fn::GetAtt': ['EventsDeadLetterQueue', 'Arn'] });
+    // The queue's policy lets that rule send.
+    const policy = JSON.stringify(packaged?.Resources?.LaunchGateQueuePolicy?.Properties ?? {});
+    expect(policy).toContain('NodeReportsRule');
   });
 
   it('gives every schedule a retry policy and a dead-letter queue', () => {

@@ -125,6 +125,7 @@ describe('scenario launchHook and guard-down', () => {
       heartbeatTimeoutSec: 600,
       defaultResult: 'CONTINUE',
       nodeWaits: true,
+      nodeReports: false,
     });
     expect(scenario.timing.gatePollSec).toBe(GATE_DEFAULTS.pollSec);
   });
@@ -144,6 +145,9 @@ describe('scenario launchHook and guard-down', () => {
       `$.groups[0].launchHook.defaultResult: "continue" is not valid (expected 'CONTINUE' or 'ABANDON')`,
     );
     expect(typo).toThrow(/\$\.groups\[0\]\.launchHook\.nodeWait: unknown key/);
+    expect(() => buildGatedScenario({ nodeWaits: false, nodeReports: true })).toThrow(
+      '$.groups[0].launchHook.nodeReports: true is not valid (expected false when nodeWaits is false (only a waiting node reports))',
+    );
     expect(guardDown).toThrow(
       '$.actions[0].forSec: missing is not valid (expected a number in 1..1000000000)',
     );
@@ -214,6 +218,38 @@ describe('launch lifecycle hook', () => {
     for (const success of successes)
       expect(Date.parse((success.detail as { EndTime: string }).EndTime)).toBe(releaseMs);
     expect(report.summary.guardCallsByAction).toEqual({ CompleteLifecycleAction: 4 });
+  });
+
+  it('a reporting node says when it reaches its wait point, once, with PutEvents; a node released before says nothing', async () => {
+    // Prepare: released at 85 s, while some of the 4 new nodes (launched about 32 s, at their wait point 35-65 s
+    // later) still boot.
+    const { guard, seen } = buildGateGuard({ everySec: 5, act: (sec) => (sec >= 85 ? 'complete' : 'none') });
+    const scenario = buildGatedScenario({ heartbeatTimeoutSec: 7200, nodeReports: true }, { durationMin: 4 });
+    const { account, run } = runAccount(scenario, guard);
+    const before = new Set(account.ec2.instances.keys());
+    // Act
+    await run();
+    // Assess
+    const launched = launchedIds(account, before);
+    const reports = seen.filter((s) => s.event.source === 'capacity-guard.node');
+    const reported = reports.map((r) => (r.event.detail as { 'instance-id': string })['instance-id']);
+    expect(new Set(reported).size).toBe(reported.length);
+    for (const id of reported) expect(launched).toContain(id);
+    for (const r of reports) {
+      expect(r.event['detail-type']).toBe('Launch Gate Node Waiting');
+      // Sent at its wait point (before the release at 85 s), delivered after the custom event delay.
+      expect(r.atMs).toBeLessThanOrEqual(85_000 + scenario.timing.customEventDelaySec.max * 1000);
+    }
+    const firstAttachMs = (id: string) =>
+      Math.min(...account.ec2.attachRecords.filter((a) => a.caller === id).map((a) => a.timeMs));
+    // Nodes that had not reached the wait point by the release read InService at once: no report.
+    const silent = launched.filter((id) => !reported.includes(id));
+    expect(reported.length).toBeGreaterThan(0);
+    expect(silent.length).toBeGreaterThan(0);
+    expect(reported.length + silent.length).toBe(4);
+    for (const id of launched)
+      expect(firstAttachMs(id)).toBeGreaterThanOrEqual(account.startEpochMs + 85_000);
+    expect(account.putEvents.filter((e) => e.source === 'capacity-guard.node')).toHaveLength(reported.length);
   });
 
   it('accepts CompleteLifecycleAction by InstanceId', async () => {

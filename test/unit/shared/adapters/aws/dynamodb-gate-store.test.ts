@@ -36,11 +36,21 @@ describe('parseGateItem', () => {
       peers: [],
       delays: [{ groupName: 'g', shortestMs: 12_000, samples: 3, atMs: 9 }],
       gaps: [],
+      reports: [{ instanceId: 'i-2', atMs: 7 }],
     };
     const { value, version } = parseGateItem(item);
     expect(version).toBe(3);
     expect(value.released).toEqual([released]);
     expect(value.delays).toEqual(item.delays);
+    expect(value.reports).toEqual(item.reports);
+    const readyReleased = { ...released, readyAtRelease: true };
+    expect(parseGateItem({ ...item, released: [readyReleased] }).value.released).toEqual([readyReleased]);
+    expect(() => parseGateItem({ ...item, reports: [{ instanceId: 'i-2' }] })).toThrow(
+      'reports[0].atMs is missing or of the wrong type',
+    );
+    expect(() => parseGateItem({ ...item, released: [{ ...released, readyAtRelease: 'yes' }] })).toThrow(
+      'released[0].readyAtRelease',
+    );
   });
 
   it('names the key and the field of a corrupt item', () => {

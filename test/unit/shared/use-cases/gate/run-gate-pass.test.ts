@@ -1,6 +1,6 @@
 import { InMemoryClusterDirectory } from '../../../../../shared/adapters/memory/in-memory-cluster-directory.js';
 import { ConcurrentUpdateError } from '../../../../../shared/ports/guard-state-store.js';
-import { mergeWaits } from '../../../../../shared/use-cases/gate/gate-ledger.js';
+import { mergeReports, mergeWaits } from '../../../../../shared/use-cases/gate/gate-ledger.js';
 import { runGatePass } from '../../../../../shared/use-cases/gate/run-gate-pass.js';
 import { buildGateDeps, FakeGateWorld } from '../../../../fakes/gate-fakes.js';
 
@@ -334,6 +334,69 @@ describe('runGatePass', () => {
     world.nowMs = 192_000;
     const outcome = await runGatePass(deps);
     expect(outcome.released.budget).toBe(20);
+  });
+});
+
+describe('runGatePass with node reports', () => {
+  it('releases the nodes that reported first and keeps the booting ones, in a group tagged as reporting', async () => {
+    const world = new FakeGateWorld();
+    world.addGroup('workers', { waiting: 30, tags: { 'capacity-guard/gate-reports': 'true' } });
+    const { deps, store } = buildGateDeps(world);
+    world.nowMs = 50_000;
+    const reported = ['workers-new-007', 'workers-new-003'].map((instanceId, i) => ({
+      instanceId,
+      atMs: 48_000 + i,
+    }));
+    const outcome = await runGatePass(deps, [], reported);
+    expect(world.releases.map((r) => r.instanceId)).toEqual(['workers-new-007', 'workers-new-003']);
+    expect(outcome.released.budget).toBe(2);
+    const ledger = (await store.readGate()).value;
+    expect(ledger.released.every((r) => r.readyAtRelease === true)).toBe(true);
+    // A report that came before the next pass is kept in the ledger until its node is released.
+    world.nowMs = 51_000;
+    await runGatePass(deps, [], [{ instanceId: 'workers-new-020', atMs: 50_500 }]);
+    expect(world.releases.map((r) => r.instanceId)).toContain('workers-new-020');
+  });
+
+  it('ignores reports in a group not tagged as reporting (its silent nodes are not held)', async () => {
+    const world = new FakeGateWorld();
+    world.addGroup('workers', { waiting: 30 });
+    const { deps } = buildGateDeps(world);
+    const outcome = await runGatePass(deps, [], [{ instanceId: 'workers-new-029', atMs: 0 }]);
+    expect(outcome.released.budget).toBe(20);
+    // A report still orders: the node that said it booted goes first.
+    expect(world.releases[0]?.instanceId).toBe('workers-new-029');
+  });
+});
+
+describe('mergeReports', () => {
+  const wait = (instanceId: string) => ({
+    instanceId,
+    groupName: 'g',
+    sinceMs: 0,
+    hookName: null,
+    heartbeatAtMs: null,
+    stage: 'waiting' as const,
+  });
+
+  it('keeps the earliest report per node while it waits, and an early report for a while', () => {
+    const merged = mergeReports(
+      [{ instanceId: 'i-1', atMs: 5_000 }],
+      [
+        { instanceId: 'i-1', atMs: 4_000 },
+        { instanceId: 'i-2', atMs: 9_000 },
+        { instanceId: 'i-gone', atMs: 1_000 },
+      ],
+      [wait('i-1')],
+      10_000,
+    );
+    expect(merged).toEqual([
+      { instanceId: 'i-1', atMs: 4_000 },
+      { instanceId: 'i-2', atMs: 9_000 },
+      { instanceId: 'i-gone', atMs: 1_000 },
+    ]);
+    // Once its node no longer waits, a report goes; one whose wait was never seen goes after two minutes.
+    expect(mergeReports(merged, [], [wait('i-2')], 200_000)).toEqual([{ instanceId: 'i-2', atMs: 9_000 }]);
   });
 });
 

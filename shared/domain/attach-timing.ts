@@ -36,6 +36,13 @@ export interface ObservedAttach {
   readonly instanceId: string | null;
 }
 
+/**
+ * EC2 reports `Attachment.AttachTime` in whole seconds: an attach seen at T happened in [T, T + 1 s). Its slot in
+ * the budget's window is held until T + 1 s + 60 s; delays measured from T are at most the true ones (safe); gaps
+ * between two such times are off by less than a second, which {@link ATTACH_GAP_MARGIN_MS} covers.
+ */
+export const ATTACH_TIME_PRECISION_MS = 1_000;
+
 /** How far clocks of two invocations (and EC2's attach times) may disagree. */
 export const CLOCK_SKEW_MS = 5_000;
 

@@ -1,5 +1,6 @@
 import { BUDGET_WINDOW_MS } from './attach-budget.js';
 import {
+  ATTACH_TIME_PRECISION_MS,
   CLOCK_SKEW_MS,
   type ObservedAttach,
   type Progress,
@@ -281,9 +282,11 @@ export function decideGate(input: GateInput): GateDecision {
   const { nowMs, policy } = input;
   const budget = policy.attachesPerWindow;
   const releasedIds = new Set(input.released.map((r) => r.instanceId));
+  // Each seen attach at the latest it can have happened (AttachTime is whole seconds): its slot is held that long.
   const seenTimesMs = input.observed
-    .filter((a) => a.atMs > nowMs - BUDGET_WINDOW_MS && a.atMs <= nowMs + CLOCK_SKEW_MS)
-    .map((a) => a.atMs);
+    .filter((a) => a.atMs <= nowMs + CLOCK_SKEW_MS)
+    .map((a) => a.atMs + ATTACH_TIME_PRECISION_MS - 1)
+    .filter((t) => t > nowMs - BUDGET_WINDOW_MS);
   const observedInWindow = seenTimesMs.length;
   // Other consumers (attaches by anything outside the gated groups) are expected to go on as in their busiest
   // stretch of the last two minutes: in the next s seconds, as many as they ever made in s seconds there (not a
@@ -303,7 +306,8 @@ export function decideGate(input: GateInput): GateDecision {
     if (spanMs <= 0) return 0;
     const known = othersBySpan.get(spanMs);
     if (known !== undefined) return known;
-    const count = busiestSpan(othersHistoryMs, spanMs);
+    // Whole-second times: attaches within s seconds of each other show within s + 1 s.
+    const count = busiestSpan(othersHistoryMs, spanMs + ATTACH_TIME_PRECISION_MS);
     othersBySpan.set(spanMs, count);
     return count;
   };

@@ -34,6 +34,14 @@ import {
 } from './simulated-eks-api.js';
 import { publish, putEvents } from './simulated-publish-api.js';
 
+/**
+ * EC2 reports an ENI's `Attachment.AttachTime` in whole seconds (`2019-07-12T11:33:17.000Z` in the EC2 API
+ * reference and CLI output): the simulated account does too, so the guard meets the same rounding.
+ */
+function wholeSecond(ms: number): number {
+  return Math.floor(ms / 1000) * 1000;
+}
+
 /** Answers one SDK command from the simulated account; unknown commands fail with a clear error. */
 export function answerCommand(
   account: SimulatedAccount,
@@ -149,7 +157,7 @@ function eniOutput(account: SimulatedAccount, eni: SimNetworkInterface): Output 
     Attachment: eni.attachment
       ? {
           AttachmentId: eni.attachment.attachmentId,
-          AttachTime: new Date(eni.attachment.attachTimeMs),
+          AttachTime: new Date(wholeSecond(eni.attachment.attachTimeMs)),
           DeviceIndex: eni.attachment.deviceIndex,
           NetworkCardIndex: 0,
           InstanceId: eni.attachment.instanceId,
@@ -238,7 +246,9 @@ function describeNetworkInterfaces(account: SimulatedAccount, input: Input): Out
       'network-interface-id': [id],
       'attachment.status': [attachment ? 'attached' : 'detached'],
       'attachment.instance-id': attachment ? [attachment.instanceId] : [],
-      'attachment.attach-time': attachment ? [new Date(attachment.attachTimeMs).toISOString()] : [],
+      'attachment.attach-time': attachment
+        ? [new Date(wholeSecond(attachment.attachTimeMs)).toISOString()]
+        : [],
       status: [attachment ? 'in-use' : 'available'],
       description: [description],
       'interface-type': [interfaceType],

@@ -80,7 +80,8 @@ describe('decideGate', () => {
     // 40 - 1 observed = 39 → 19 nodes of 2.
     expect(decision.release).toHaveLength(19);
     expect(decision.release[0]?.instance.instanceId).toBe('i-029');
-    expect(decision.nextCheckAtMs).toBe(70_000);
+    // AttachTime is whole seconds: the attach seen at 10 s happened before 11 s, its slot frees by 71 s.
+    expect(decision.nextCheckAtMs).toBe(70_999);
   });
 
   it('counts released instances not yet seen, and only what they have still to attach', () => {
@@ -203,9 +204,9 @@ describe('decideGate', () => {
     ]);
     const slow = decideGate({ nowMs: 62_000, policy, waiting: many(10), released: before, observed });
     expect(slow.release).toHaveLength(0);
-    expect(slow.nextCheckAtMs).toBe(72_000);
+    expect(slow.nextCheckAtMs).toBe(72_999);
     const learned = many(10, { attachDelayMs: 10_000 });
-    const fast = decideGate({ nowMs: 62_000, policy, waiting: learned, released: before, observed });
+    const fast = decideGate({ nowMs: 63_000, policy, waiting: learned, released: before, observed });
     expect(fast.release).toHaveLength(10);
   });
 

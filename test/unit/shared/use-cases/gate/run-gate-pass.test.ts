@@ -328,10 +328,10 @@ describe('runGatePass', () => {
     expect((await store.readGate()).value.delays).toEqual([
       { groupName: 'workers', shortestMs: 12_000, samples: 20, atMs: 155_000 },
     ]);
-    // Nodes released at 192 s attach from 203 s (12 s less the 1 s margin), when the 142 s attaches have left the
-    // window, and again from 210 s (the 8 s gap less 1 s), when the 150 s ones have: 20 fit. Counted from the
-    // release itself, none would.
-    world.nowMs = 192_000;
+    // Nodes released at 193 s attach from 204 s (12 s less the 1 s margin), when the 142 s attaches (made before
+    // 143 s: AttachTime is whole seconds) have left the window, and again from 211 s (the 8 s gap less 1 s), when the
+    // 150 s ones have: 20 fit. Counted from the release itself, none would.
+    world.nowMs = 193_000;
     const outcome = await runGatePass(deps);
     expect(outcome.released.budget).toBe(20);
   });

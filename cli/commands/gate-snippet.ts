@@ -1,4 +1,8 @@
-import { GATE_WAIT_LIMITS } from '../../shared/node-gate/gate-defaults.js';
+import {
+  GATE_WAIT_LIMITS,
+  NODE_REPORT,
+  nodeReportPolicyStatement,
+} from '../../shared/node-gate/gate-defaults.js';
 import {
   managedNodeGroupNotes,
   NODE_OS,
@@ -17,13 +21,23 @@ function parseOsFlag(value: string | undefined): NodeOs {
   return value as NodeOs;
 }
 
-/** `gate snippet`: the node-side wait on stdout; with --managed-node-group, the merge notes on stderr. */
+/** What the node role needs for the report, for stderr: one line of explanation, then the statement. */
+function nodeRoleNote(): string {
+  const statement = JSON.stringify(nodeReportPolicyStatement(), null, 2);
+  return `The node reports reaching the wait to the guard (EventBridge PutEvents, source ${NODE_REPORT.source}). Give the node role this statement (arn:aws-cn: in the China Regions); without it the node still waits and is released, the guard just does not learn it has booted (--no-report leaves the report out):\n${statement}\n`;
+}
+
+/**
+ * `gate snippet`: the node-side wait on stdout; on stderr, the node role's statement for the report (unless
+ * --no-report) and, with --managed-node-group, the merge notes. stdout stays pasteable.
+ */
 export async function runGateSnippet(args: readonly string[], io: CliIo): Promise<number> {
   const { values } = parseFlags('gate snippet', args, {
     os: { type: 'string' },
     'max-hold-sec': { type: 'string' },
     'poll-sec': { type: 'string' },
     'managed-node-group': { type: 'boolean' },
+    'no-report': { type: 'boolean' },
   });
   const os = parseOsFlag(values.os);
   const { maxHoldSec, pollSec } = GATE_WAIT_LIMITS;
@@ -41,6 +55,7 @@ export async function runGateSnippet(args: readonly string[], io: CliIo): Promis
     ...(values['poll-sec'] === undefined
       ? {}
       : { pollSec: parseIntegerFlag('poll-sec', values['poll-sec'], pollSec.min, pollSec.max) }),
+    report: values['no-report'] !== true,
   });
   const managedNodeGroup = values['managed-node-group'] === true;
   io.stdout(renderGateSnippet(os, params, { managedNodeGroup }));
@@ -48,5 +63,6 @@ export async function runGateSnippet(args: readonly string[], io: CliIo): Promis
     const notes = managedNodeGroupNotes(os).map((note) => `  - ${note}`);
     io.stderr(`Merging into a managed node group's launch template (${os}):\n${notes.join('\n')}\n`);
   }
+  if (params.report) io.stderr(nodeRoleNote());
   return 0;
 }

@@ -1,4 +1,4 @@
-import { GATE_DEFAULTS, GATE_WAIT_LIMITS } from '../../shared/node-gate/gate-defaults.js';
+import { GATE_DEFAULTS, GATE_WAIT_LIMITS, NODE_REPORT } from '../../shared/node-gate/gate-defaults.js';
 import { type CliCommand, UsageError } from '../command.js';
 
 const help = `Usage: capacity-guard gate snippet|install|status [options]
@@ -7,13 +7,16 @@ Gate mode: a launch lifecycle hook (${GATE_DEFAULTS.hookName}) holds each new in
 the node waits before kubelet starts until IMDS reads target lifecycle state InService, and the guard
 releases instances as the ENI attach budget allows. See docs/gate-mode.md.
 
-gate snippet --os al2023|al2|bottlerocket [--max-hold-sec N] [--poll-sec N] [--managed-node-group]
+gate snippet --os al2023|al2|bottlerocket [--max-hold-sec N] [--poll-sec N] [--managed-node-group] [--no-report]
   Prints the node-side wait: MIME user data (al2023: NodeConfig + shell part; al2: shell part that runs
-  /etc/eks/bootstrap.sh after the wait) or Bottlerocket settings (a bootstrap container).
+  /etc/eks/bootstrap.sh after the wait) or Bottlerocket settings (a bootstrap container). Reaching the
+  wait, the node tells the guard once (EventBridge PutEvents, source ${NODE_REPORT.source}); stderr shows the
+  events:PutEvents statement its role needs.
   --max-hold-sec N       the node starts kubelet after N s even if not released (default ${GATE_DEFAULTS.maxHoldSec}, ${GATE_WAIT_LIMITS.maxHoldSec.min}..${GATE_WAIT_LIMITS.maxHoldSec.max})
   --poll-sec N           seconds between two IMDS reads (default ${GATE_DEFAULTS.pollSec}, ${GATE_WAIT_LIMITS.pollSec.min}..${GATE_WAIT_LIMITS.pollSec.max})
   --managed-node-group   leave out what EKS merges in (NodeConfig, bootstrap.sh, cluster settings) and
                          print on stderr what the launch template needs (stdout stays pasteable)
+  --no-report            leave the node's report out of the wait (no PutEvents, no role statement)
 
 gate install --group G [--region R] [--profile P] [--heartbeat-timeout-sec N] [--apply]
   Dry run by default: prints the PutLifecycleHook it would make (transition EC2_INSTANCE_LAUNCHING,

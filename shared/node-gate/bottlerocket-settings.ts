@@ -15,6 +15,10 @@ api-server = "https://EXAMPLE0123456789.gr7.us-east-1.eks.amazonaws.com"
 cluster-certificate = "BASE64-CLUSTER-CA"
 `;
 
+const REPORT_NEEDS = `#   - for the node's report to the guard: curl 7.75 or later (--aws-sigv4), the instance role's
+#     credentials from IMDS, HTTPS to the Region's EventBridge endpoint, events:PutEvents on the node role.
+`;
+
 /*
  * Bottlerocket runs no shell user data. Its bootstrap containers run before kubelet: the unit
  * bootstrap-containers@.service is ordered Before=configured.target and the boot does not go on to the
@@ -33,7 +37,7 @@ function header(params: GateWaitParams): string {
 #   - it reaches IMDS at 169.254.169.254 like the host (IMDSv2, token hop limit 1 is enough);
 #   - the script below is its user data (base64); it holds at most ${params.maxHoldSec} s, polls every
 #     ${params.pollSec} s, always exits 0; read its log with journalctl -u bootstrap-containers@${BOTTLEROCKET_GATE_CONTAINER}.
-# mode "once": only the first boot (the launch) is held. essential false: a failed pull does not stop the node.
+${params.report ? REPORT_NEEDS : ''}# mode "once": only the first boot (the launch) is held. essential false: a failed pull does not stop the node.
 #
 # Without an image: Bottlerocket's own wait (warm-pool-wait, before kubelet) does the same with
 #   [settings.autoscaling]
@@ -49,8 +53,8 @@ function header(params: GateWaitParams): string {
  * without a custom AMI gets those merged in by EKS.
  *
  * @example
- * renderBottlerocketSettings({ maxHoldSec: 900, pollSec: 5 }, { managedNodeGroup: true });
- * // '# capacity-guard gate-wait v1 (Bottlerocket settings, TOML)\n…[settings.bootstrap-containers.capacity-guard-gate]…'
+ * renderBottlerocketSettings({ maxHoldSec: 900, pollSec: 5, report: true }, { managedNodeGroup: true });
+ * // '# capacity-guard gate-wait v2 (Bottlerocket settings, TOML)\n…[settings.bootstrap-containers.capacity-guard-gate]…'
  */
 export function renderBottlerocketSettings(params: GateWaitParams, target: UserDataTarget): string {
   const userData = Buffer.from(renderGateWaitScript(params), 'utf8').toString('base64');

@@ -22,6 +22,8 @@ export const GATE_DEFAULTS = Object.freeze({
    * second are far below IMDS's per-instance throttling (EC2 user guide, "Instance metadata limits").
    */
   pollSec: 1,
+  /** The node reports reaching the wait to the guard (EventBridge PutEvents); `gate snippet --no-report` turns it off. */
+  report: true,
   /** Tag choosing how a group is paced: `gate`, `ceiling` or `desired`. */
   modeTagKey: DEFAULT_GUARD_SETTINGS.modeTagKey,
 });
@@ -37,12 +39,51 @@ export const GATE_WAIT_LIMITS = Object.freeze({
 
 /**
  * First line of the wait block in every rendered snippet; `gate install` and `gate status` look for it in a
- * launch template's user data. Bump the version only when the block's contract changes.
+ * launch template's user data. Bump the version only when the block's contract changes: v2 added the node's
+ * report (one EventBridge event when the node reaches the wait). Blocks of every version are recognised.
  */
-export const GATE_WAIT_MARKER = '# capacity-guard gate-wait v1';
+export const GATE_WAIT_MARKER = '# capacity-guard gate-wait v2';
+
+/** Any version of the marker, the version captured: `# capacity-guard gate-wait v1` is still in old templates. */
+export const GATE_WAIT_MARKER_PATTERN = /^# capacity-guard gate-wait v([1-9]\d*)$/;
 
 /** Environment variable that points the wait at another IMDS endpoint (tests, proxies). */
 export const IMDS_ENDPOINT_ENV = 'CAPACITY_GUARD_IMDS_ENDPOINT';
+
+/** Environment variable that replaces the whole EventBridge endpoint of the node's report (tests, proxies). */
+export const EVENTS_ENDPOINT_ENV = 'CAPACITY_GUARD_EVENTS_ENDPOINT';
+
+/**
+ * The event a node puts on the account's default event bus (EventBridge PutEvents, signed with the instance
+ * role) when it reaches the wait: the first read of its target lifecycle state was not `InService`. Its
+ * `Detail` is {@link NodeWaitingDetail}.
+ */
+export const NODE_REPORT = Object.freeze({
+  source: 'capacity-guard.node',
+  detailType: 'Launch Gate Node Waiting',
+});
+
+/** `Detail` of the node's report. */
+export interface NodeWaitingDetail {
+  /** `i-…`, from IMDS `meta-data/instance-id`. */
+  readonly 'instance-id': string;
+  /** When the node read a state other than `InService`, UTC, whole seconds: `2026-12-02T13:00:00Z`. */
+  readonly 'reached-at': string;
+}
+
+/**
+ * The statement the node role needs for the report; without it the node still waits and is released, the
+ * guard just does not learn that it has booted. `<region>` and `<account>` are the group's (`arn:aws-cn:` in
+ * the China Regions).
+ */
+export function nodeReportPolicyStatement(): Readonly<Record<string, unknown>> {
+  return {
+    Effect: 'Allow',
+    Action: 'events:PutEvents',
+    Resource: 'arn:aws:events:<region>:<account>:event-bus/default',
+    Condition: { StringEquals: { 'events:source': NODE_REPORT.source } },
+  };
+}
 
 /** Tag written to the journal by the wait block (`journalctl -t capacity-guard-gate`). */
 export const GATE_LOG_TAG = 'capacity-guard-gate';

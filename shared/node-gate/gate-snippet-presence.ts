@@ -1,5 +1,5 @@
 import { BOTTLEROCKET_GATE_CONTAINER } from './bottlerocket-settings.js';
-import { GATE_WAIT_MARKER } from './gate-defaults.js';
+import { GATE_WAIT_MARKER_PATTERN } from './gate-defaults.js';
 
 /** Whether a node's user data makes kubelet wait for the launch hook's release, and how. */
 export type GateSnippetPresence =
@@ -12,16 +12,33 @@ const SHOULD_WAIT = /^\s*\[settings\.autoscaling\][^[]*^\s*should-wait\s*=\s*tru
 const SHOULD_WAIT_DOTTED = /^\s*(settings\.)?autoscaling\.should-wait\s*=\s*true\b/m;
 
 /**
- * Looks for the wait in decoded user data: the shell block's marker (AL2023, AL2), the Bottlerocket bootstrap
- * container by name, or Bottlerocket's own `settings.autoscaling.should-wait = true`. Commented-out TOML
- * does not count.
+ * The version of the first wait block's marker in decoded user data (a line of its own), or `undefined`.
+ * A version 1 block never reports to the guard; a later one does unless it was rendered with `--no-report`.
  *
  * @example
- * detectGateSnippet('#!/bin/bash\n# capacity-guard gate-wait v1\n'); // { kind: 'wait-block' }
+ * gateWaitBlockVersion('#!/bin/bash\n# capacity-guard gate-wait v1\n'); // 1
+ * gateWaitBlockVersion('echo "# capacity-guard gate-wait v2"\n'); // undefined
+ */
+export function gateWaitBlockVersion(userData: string): number | undefined {
+  for (const line of userData.split('\n')) {
+    const match = GATE_WAIT_MARKER_PATTERN.exec(line.trimEnd());
+    if (match?.[1]) return Number(match[1]);
+  }
+  return undefined;
+}
+
+/**
+ * Looks for the wait in decoded user data: the shell block's marker of any version (AL2023, AL2; v1 blocks of
+ * old launch templates wait too), the Bottlerocket bootstrap container by name, or Bottlerocket's own
+ * `settings.autoscaling.should-wait = true`. Commented-out TOML does not count.
+ *
+ * @example
+ * detectGateSnippet('#!/bin/bash\n# capacity-guard gate-wait v2\n'); // { kind: 'wait-block' }
+ * detectGateSnippet('#!/bin/bash\n# capacity-guard gate-wait v1\n'); // { kind: 'wait-block' } (an old template)
  * detectGateSnippet('[settings.autoscaling]\nshould-wait = true\n'); // { kind: 'bottlerocket-should-wait' }
  */
 export function detectGateSnippet(userData: string): GateSnippetPresence {
-  if (userData.split('\n').some((line) => line.trimEnd() === GATE_WAIT_MARKER)) return { kind: 'wait-block' };
+  if (gateWaitBlockVersion(userData) !== undefined) return { kind: 'wait-block' };
   const active = userData
     .split('\n')
     .filter((line) => !line.trimStart().startsWith('#'))

@@ -10,7 +10,7 @@ export type NodeOs = (typeof NODE_OS)[number];
  * The node-side snippet for one OS: MIME user data for AL2023 and AL2, settings TOML for Bottlerocket.
  *
  * @example
- * renderGateSnippet('al2023', { maxHoldSec: 900, pollSec: 5 }, { managedNodeGroup: true });
+ * renderGateSnippet('al2023', { maxHoldSec: 900, pollSec: 5, report: true }, { managedNodeGroup: true });
  * // 'MIME-Version: 1.0\nContent-Type: multipart/mixed; …'
  */
 export function renderGateSnippet(os: NodeOs, params: GateWaitParams, target: UserDataTarget): string {

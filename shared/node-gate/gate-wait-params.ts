@@ -6,6 +6,11 @@ export interface GateWaitParams {
   readonly maxHoldSec: number;
   /** Seconds between two reads of the target lifecycle state. */
   readonly pollSec: number;
+  /**
+   * Whether the node tells the guard it has reached the wait (one EventBridge PutEvents, signed with the
+   * instance role). False leaves the report out of the rendered block entirely.
+   */
+  readonly report: boolean;
 }
 
 /** A wait parameter outside its range; names the field, the value and the accepted form. */
@@ -31,11 +36,17 @@ function checkWhole(field: keyof GateWaitParams, value: number, range: { min: nu
   return value;
 }
 
+function checkBoolean(field: keyof GateWaitParams, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new InvalidGateWaitParamsError(field, value, 'true or false');
+  return value;
+}
+
 /**
- * Fills in the defaults (hold 900 s, poll 1 s) and checks the ranges; throws `InvalidGateWaitParamsError`.
+ * Fills in the defaults (hold 900 s, poll 1 s, report on) and checks the values; throws
+ * `InvalidGateWaitParamsError`.
  *
  * @example
- * resolveGateWaitParams({ maxHoldSec: 300 }); // { maxHoldSec: 300, pollSec: 1 }
+ * resolveGateWaitParams({ maxHoldSec: 300 }); // { maxHoldSec: 300, pollSec: 1, report: true }
  */
 export function resolveGateWaitParams(input: Partial<GateWaitParams> = {}): GateWaitParams {
   return Object.freeze({
@@ -45,5 +56,6 @@ export function resolveGateWaitParams(input: Partial<GateWaitParams> = {}): Gate
       GATE_WAIT_LIMITS.maxHoldSec,
     ),
     pollSec: checkWhole('pollSec', input.pollSec ?? GATE_DEFAULTS.pollSec, GATE_WAIT_LIMITS.pollSec),
+    report: checkBoolean('report', input.report ?? GATE_DEFAULTS.report),
   });
 }

@@ -36,7 +36,7 @@ spec:
  * templates/al2023/runtime/rootfs/etc/systemd/system/nodeadm-config.service and nodeadm-run.service).
  *
  * @example
- * renderAl2023UserData({ maxHoldSec: 900, pollSec: 5 }, { managedNodeGroup: false });
+ * renderAl2023UserData({ maxHoldSec: 900, pollSec: 5, report: true }, { managedNodeGroup: false });
  * // MIME document: NodeConfig part, then the shell part
  */
 export function renderAl2023UserData(params: GateWaitParams, target: UserDataTarget): string {
@@ -52,7 +52,7 @@ export function renderAl2023UserData(params: GateWaitParams, target: UserDataTar
  * AMI, EKS adds the bootstrap call in a part of its own, after this one.
  *
  * @example
- * renderAl2UserData({ maxHoldSec: 900, pollSec: 5 }, { managedNodeGroup: false }).includes('/etc/eks/bootstrap.sh my-cluster'); // true
+ * renderAl2UserData({ maxHoldSec: 900, pollSec: 5, report: true }, { managedNodeGroup: false }).includes('/etc/eks/bootstrap.sh my-cluster'); // true
  */
 export function renderAl2UserData(params: GateWaitParams, target: UserDataTarget): string {
   const lines = ['#!/bin/bash', renderGateWaitBlock(params).replace(/\n$/, '')];

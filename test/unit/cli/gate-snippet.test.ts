@@ -3,7 +3,7 @@ import { runCapacityGuard } from '../../helpers/cli.js';
 import { parseMultipart } from '../../helpers/mime.js';
 
 describe('capacity-guard gate snippet', () => {
-  it('prints AL2023 user data with the given hold and poll, and nothing on stderr', async () => {
+  it("prints AL2023 user data with the given hold and poll, and on stderr only the node role's statement", async () => {
     // Act
     const run = await runCapacityGuard(
       'gate',
@@ -18,7 +18,15 @@ describe('capacity-guard gate snippet', () => {
 
     // Assess
     expect(run.code).toBe(0);
-    expect(run.stderr).toBe('');
+    expect(run.stderr).toMatch(
+      /^The node reports reaching the wait to the guard \(EventBridge PutEvents, source capacity-guard\.node\)\./,
+    );
+    expect(JSON.parse(run.stderr.slice(run.stderr.indexOf('\n') + 1))).toEqual({
+      Effect: 'Allow',
+      Action: 'events:PutEvents',
+      Resource: 'arn:aws:events:<region>:<account>:event-bus/default',
+      Condition: { StringEquals: { 'events:source': 'capacity-guard.node' } },
+    });
     const parts = parseMultipart(run.stdout).parts;
     expect(parts.map((p) => p.headers['content-type'])).toEqual([
       'application/node.eks.aws',
@@ -35,6 +43,21 @@ describe('capacity-guard gate snippet', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('local max_hold_sec=900 poll_sec=1');
     expect(run.stdout).toContain('/etc/eks/bootstrap.sh my-cluster');
+  });
+
+  it('with --no-report leaves the report out of the wait and prints nothing on stderr', async () => {
+    // Act
+    const run = await runCapacityGuard('gate', 'snippet', '--os', 'al2023', '--no-report');
+    const withReport = await runCapacityGuard('gate', 'snippet', '--os', 'al2023');
+
+    // Assess
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('');
+    const shell = parseMultipart(run.stdout).parts[1]?.body ?? '';
+    expect(shell).toContain(GATE_WAIT_MARKER);
+    expect(shell).toContain('local max_hold_sec=900 poll_sec=1');
+    expect(shell).not.toContain('PutEvents');
+    expect(withReport.stdout).toContain("-H 'X-Amz-Target: AWSEvents.PutEvents'");
   });
 
   it('for a managed node group leaves out what EKS merges and explains the merge on stderr', async () => {
@@ -107,7 +130,7 @@ describe('capacity-guard gate snippet', () => {
 
     // Assess
     expect(top.stdout).toMatch(/^ {2}gate +gate mode/m);
-    for (const flag of ['--os', '--max-hold-sec', '--poll-sec', '--managed-node-group'])
+    for (const flag of ['--os', '--max-hold-sec', '--poll-sec', '--managed-node-group', '--no-report'])
       expect(own.stdout).toContain(flag);
   });
 });

@@ -50,6 +50,29 @@ describe('renderBottlerocketSettings', () => {
     ]);
   });
 
+  it("names what the node's report needs from the image, unless the report is off", () => {
+    // Act
+    const withReport = renderBottlerocketSettings(params, { managedNodeGroup: true });
+    const without = renderBottlerocketSettings(resolveGateWaitParams({ maxHoldSec: 300, report: false }), {
+      managedNodeGroup: true,
+    });
+
+    // Assess
+    expect(withReport).toContain(
+      "#   - for the node's report to the guard: curl 7.75 or later (--aws-sigv4)",
+    );
+    expect(without).not.toContain("node's report");
+    const script = (toml: string) =>
+      Buffer.from(
+        JSON.parse(
+          table(toml, `settings.bootstrap-containers.${BOTTLEROCKET_GATE_CONTAINER}`)['user-data'] ?? '""',
+        ),
+        'base64',
+      ).toString('utf8');
+    expect(script(withReport)).toContain('AWSEvents.PutEvents');
+    expect(script(without)).not.toContain('PutEvents');
+  });
+
   it('mentions the built-in should-wait only in comments', () => {
     // Act
     const toml = renderBottlerocketSettings(params, { managedNodeGroup: true });

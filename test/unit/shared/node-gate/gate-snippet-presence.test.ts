@@ -1,5 +1,9 @@
 import { renderBottlerocketSettings } from '../../../../shared/node-gate/bottlerocket-settings.js';
-import { detectGateSnippet } from '../../../../shared/node-gate/gate-snippet-presence.js';
+import { GATE_WAIT_MARKER } from '../../../../shared/node-gate/gate-defaults.js';
+import {
+  detectGateSnippet,
+  gateWaitBlockVersion,
+} from '../../../../shared/node-gate/gate-snippet-presence.js';
 import { resolveGateWaitParams } from '../../../../shared/node-gate/gate-wait-params.js';
 import { renderAl2UserData, renderAl2023UserData } from '../../../../shared/node-gate/node-user-data.js';
 
@@ -9,6 +13,18 @@ describe('detectGateSnippet', () => {
   it.each([
     ['AL2023', renderAl2023UserData(params, { managedNodeGroup: false }), 'wait-block'],
     ['AL2', renderAl2UserData(params, { managedNodeGroup: true }), 'wait-block'],
+    [
+      'AL2023 without the report',
+      renderAl2023UserData(resolveGateWaitParams({ report: false }), { managedNodeGroup: true }),
+      'wait-block',
+    ],
+    ['a v2 block', '#!/bin/bash\n# capacity-guard gate-wait v2\ncapacity_guard_gate_wait\n', 'wait-block'],
+    [
+      'a v1 block of an old launch template',
+      '#!/bin/bash\n# capacity-guard gate-wait v1\ncapacity_guard_gate_wait\n/etc/eks/bootstrap.sh c\n',
+      'wait-block',
+    ],
+    ['a v1 block with CRLF line ends', '#!/bin/bash\r\n# capacity-guard gate-wait v1\r\n', 'wait-block'],
     [
       'Bottlerocket container',
       renderBottlerocketSettings(params, { managedNodeGroup: true }),
@@ -33,7 +49,18 @@ describe('detectGateSnippet', () => {
     ['should-wait false', '[settings.autoscaling]\nshould-wait = false\n', 'absent'],
     ['should-wait commented', '# [settings.autoscaling]\n# should-wait = true\n', 'absent'],
     ['marker quoted inside a line', 'echo "# capacity-guard gate-wait v1"\n', 'absent'],
+    ['marker without a version', '# capacity-guard gate-wait v\n', 'absent'],
+    ['marker of version 0', '# capacity-guard gate-wait v0\n', 'absent'],
   ])('%s', (_name, userData, kind) => {
     expect(detectGateSnippet(userData).kind).toBe(kind);
+  });
+});
+
+describe('gateWaitBlockVersion', () => {
+  it('reads the version of the rendered block and of an old v1 block', () => {
+    expect(GATE_WAIT_MARKER).toBe('# capacity-guard gate-wait v2');
+    expect(gateWaitBlockVersion(renderAl2023UserData(params, { managedNodeGroup: false }))).toBe(2);
+    expect(gateWaitBlockVersion('#!/bin/bash\n# capacity-guard gate-wait v1\n')).toBe(1);
+    expect(gateWaitBlockVersion('#!/bin/bash\necho no wait\n')).toBeUndefined();
   });
 });

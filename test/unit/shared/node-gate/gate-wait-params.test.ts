@@ -4,8 +4,19 @@ import {
 } from '../../../../shared/node-gate/gate-wait-params.js';
 
 describe('resolveGateWaitParams', () => {
-  it('defaults to a 900 s hold polled every second', () => {
-    expect(resolveGateWaitParams()).toEqual({ maxHoldSec: 900, pollSec: 1 });
+  it('defaults to a 900 s hold polled every second, with the report on', () => {
+    expect(resolveGateWaitParams()).toEqual({ maxHoldSec: 900, pollSec: 1, report: true });
+  });
+
+  it('turns the report off', () => {
+    expect(resolveGateWaitParams({ report: false })).toEqual({ maxHoldSec: 900, pollSec: 1, report: false });
+  });
+
+  it('rejects a report that is not a boolean', () => {
+    // Act / Assess
+    expect(() => resolveGateWaitParams({ report: 'no' as unknown as boolean })).toThrow(
+      new InvalidGateWaitParamsError('report', 'no', 'true or false'),
+    );
   });
 
   it.each([
@@ -32,6 +43,10 @@ describe('resolveGateWaitParams', () => {
   });
 
   it('accepts the ends of the ranges', () => {
-    expect(resolveGateWaitParams({ maxHoldSec: 7200, pollSec: 1 })).toEqual({ maxHoldSec: 7200, pollSec: 1 });
+    expect(resolveGateWaitParams({ maxHoldSec: 7200, pollSec: 1 })).toEqual({
+      maxHoldSec: 7200,
+      pollSec: 1,
+      report: true,
+    });
   });
 });

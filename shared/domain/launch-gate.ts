@@ -69,6 +69,14 @@ export interface WaitingInstance {
 export const BOOT_GRACE_MS = 180_000;
 
 /**
+ * While no node of a reporting group has reported yet (no waiting node has, no node in flight had), its nodes are
+ * held for their report this long at most: a group tagged as reporting whose nodes do not (no permission, an old
+ * launch template) then costs this much once per scale-out, not {@link BOOT_GRACE_MS}. Nodes reach the wait point
+ * 30-70 s after launch.
+ */
+export const FIRST_REPORT_GRACE_MS = 90_000;
+
+/**
  * Why an instance was released: the budget had room; it waited the maximum hold; a release before did not take;
  * the kill switch; its group was opted out while it waited (released by the pass, never decided here); or its
  * node attaches while held (its user data does not wait for `InService`, so holding it
@@ -102,6 +110,11 @@ export interface GateDecision {
   readonly backlogSec: number;
   /** When the next pass can change something (room frees, a hold or a heartbeat falls due); null: nothing waits. */
   readonly nextCheckAtMs: number | null;
+  /**
+   * Groups tagged as reporting whose nodes have waited {@link FIRST_REPORT_GRACE_MS} with no report from any of
+   * them: their launch template or node role likely lacks the report, and each scale-out loses that long.
+   */
+  readonly silentReportingGroups: readonly string[];
 }
 
 export interface GateInput {
@@ -351,9 +364,15 @@ export function decideGate(input: GateInput): GateDecision {
     if (holdOutlastsTimeout && timeoutAtMs - HEARTBEAT_LEAD_MS <= nowMs) heartbeat.push(w);
     else if (holdOutlastsTimeout) wake(timeoutAtMs - HEARTBEAT_LEAD_MS);
   };
-  const booting = (w: WaitingInstance) =>
-    w.reportsReady === true && !isReady(w, nowMs) && nowMs - w.waitingSinceMs < bootGraceMs;
   const bootGraceMs = policy.bootGraceMs ?? BOOT_GRACE_MS;
+  const reportingGroups = new Set([
+    ...input.waiting.filter((w) => isReady(w, nowMs)).map((w) => w.groupName),
+    ...input.released.filter((r) => r.readyAtRelease === true).map((r) => r.groupName),
+  ]);
+  const graceOf = (w: WaitingInstance) =>
+    reportingGroups.has(w.groupName) ? bootGraceMs : Math.min(bootGraceMs, FIRST_REPORT_GRACE_MS);
+  const booting = (w: WaitingInstance) =>
+    w.reportsReady === true && !isReady(w, nowMs) && nowMs - w.waitingSinceMs < graceOf(w);
   // Nodes still booting wait for their report unless everything waiting fits the budget now.
   const holdBooting =
     input.waiting.some(booting) &&
@@ -389,7 +408,7 @@ export function decideGate(input: GateInput): GateDecision {
     const failOpen = input.killSwitch === true || held >= policy.maxHoldMs;
     if (!failOpen && holdBooting && booting(w)) {
       // Released now, it would hold budget until its boot ends; it does not block the queue behind it.
-      wake(w.waitingSinceMs + bootGraceMs);
+      wake(w.waitingSinceMs + graceOf(w));
       keepWaiting(w);
       continue;
     }
@@ -442,5 +461,17 @@ export function decideGate(input: GateInput): GateDecision {
     pendingAttaches,
     roomAfter: Math.max(0, roomAfter),
     nextCheckAtMs: input.waiting.length > release.length ? nextCheckAtMs : null,
+    silentReportingGroups: [
+      ...new Set(
+        input.waiting
+          .filter(
+            (w) =>
+              w.reportsReady === true &&
+              !reportingGroups.has(w.groupName) &&
+              nowMs - w.waitingSinceMs >= FIRST_REPORT_GRACE_MS,
+          )
+          .map((w) => w.groupName),
+      ),
+    ].sort(),
   };
 }

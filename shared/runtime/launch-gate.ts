@@ -159,8 +159,15 @@ export function gatePassMetrics(outcome: GatePassOutcome): MetricPoint[] {
   ];
 }
 
-/** A scale-out the budget cannot release within the hold: said at once (the GateBacklogSec alarm pages). */
+/** A scale-out the budget cannot release within the hold, or reporting groups whose nodes are silent: said at once. */
 function warnOnBacklog(outcome: GatePassOutcome, maxHoldMs: number): void {
+  if (outcome.silentReportingGroups.length > 0) {
+    logger.warn('launch gate: groups tagged as reporting have nodes that did not report reaching the wait', {
+      groups: outcome.silentReportingGroups,
+      advice:
+        "check the launch template's wait block (capacity-guard gate snippet, v2 reports) and the node role's events:PutEvents permission, or remove the tag capacity-guard/gate-reports",
+    });
+  }
   if (outcome.backlogSec * 1000 <= maxHoldMs) return;
   logger.warn('launch gate backlog exceeds the maximum hold', {
     backlogSec: outcome.backlogSec,

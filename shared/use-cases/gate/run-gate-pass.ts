@@ -49,6 +49,8 @@ export interface GatePassOutcome {
   readonly failedCalls: number;
   /** EC2 Describe calls (pages) the pass made to observe the account (0 when not counted). */
   readonly describeCalls: number;
+  /** Groups tagged as reporting whose waiting nodes have not reported (see `GateDecision`). */
+  readonly silentReportingGroups: readonly string[];
 }
 
 export class GatePassConflictError extends Error {
@@ -224,6 +226,7 @@ async function act(
     pendingAttaches: decision.pendingAttaches,
     roomAfter: decision.roomAfter,
     backlogSec: decision.backlogSec,
+    silentReportingGroups: decision.silentReportingGroups,
     nextCheckAtMs: decision.nextCheckAtMs,
     failedCalls,
     describeCalls,

@@ -2,6 +2,7 @@ import { shortestAttachDelaysMs } from '../../../../shared/domain/attach-timing.
 import {
   BOOT_GRACE_MS,
   decideGate,
+  FIRST_REPORT_GRACE_MS,
   type GatePolicy,
   type ReleasedInstance,
   type WaitingInstance,
@@ -84,6 +85,33 @@ describe('decideGate with nodes that report reaching the wait point', () => {
       observed: [],
     });
     expect(ids(decision)).toEqual(['i-late']);
+  });
+
+  it('holds a tagged group whose nodes never reported only until the first report is overdue, and says so', () => {
+    const silent = Array.from({ length: 30 }, (_, i) => node(`i-s${String(i).padStart(2, '0')}`, null));
+    const early = decideGate({ nowMs: 60_000, policy, waiting: silent, released: [], observed: [] });
+    expect(early.release).toHaveLength(0);
+    expect(early.nextCheckAtMs).toBe(FIRST_REPORT_GRACE_MS);
+    expect(early.silentReportingGroups).toEqual([]);
+    const overdue = decideGate({
+      nowMs: FIRST_REPORT_GRACE_MS,
+      policy,
+      waiting: silent,
+      released: [],
+      observed: [],
+    });
+    expect(overdue.release).toHaveLength(20);
+    expect(overdue.silentReportingGroups).toEqual(['workers']);
+    // Once one node of the group has reported, the others get the whole boot grace.
+    const reported = decideGate({
+      nowMs: FIRST_REPORT_GRACE_MS,
+      policy,
+      waiting: [...silent, node('i-r', 80_000)],
+      released: [],
+      observed: [],
+    });
+    expect(ids(reported)).toEqual(['i-r']);
+    expect(reported.silentReportingGroups).toEqual([]);
   });
 
   it('holds nothing for groups whose nodes do not report', () => {

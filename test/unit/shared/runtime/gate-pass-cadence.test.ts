@@ -21,6 +21,7 @@ function outcome(overrides: Partial<GatePassOutcome>): GatePassOutcome {
     nextCheckAtMs: null,
     failedCalls: 0,
     describeCalls: 1,
+    silentReportingGroups: [],
     ...overrides,
   };
 }

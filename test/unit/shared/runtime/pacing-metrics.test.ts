@@ -17,6 +17,7 @@ describe('per-invocation pacing metrics', () => {
       nextCheckAtMs: null,
       failedCalls: 0,
       describeCalls: 1,
+      silentReportingGroups: [],
     });
     expect(points.map((p) => [p.name, p.value, p.unit])).toEqual([
       ['GateWaiting', 12, 'Count'],

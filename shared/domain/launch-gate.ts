@@ -8,6 +8,8 @@ import {
   type ReleasedInstance,
   seenSinceMs,
 } from './attach-timing.js';
+import { isReady, releaseOrder } from './gate-release-order.js';
+import { busiestSpan, type Expected, fitsEveryWindow, spread } from './gate-windows.js';
 
 export type { ObservedAttach, ReleasedInstance } from './attach-timing.js';
 
@@ -177,101 +179,6 @@ export function settlesAtMs(
     return Math.min(cap, progress.lastAtMs ?? released.releasedAtMs);
   if (progress.lastAtMs !== null) return Math.min(cap, progress.lastAtMs + policy.settleQuietMs);
   return cap;
-}
-
-/** Whether the node has reported reaching its wait point by `nowMs`. */
-function isReady(w: WaitingInstance, nowMs: number): boolean {
-  return w.readyAtMs !== undefined && w.readyAtMs !== null && w.readyAtMs <= nowMs;
-}
-
-/**
- * Waiting instances in release order: groups take turns by weight; in each group, nodes that reported reaching the
- * wait point first (soonest first: they attach as soon as they are released), then the others oldest first.
- */
-function releaseOrder(waiting: readonly WaitingInstance[], nowMs: number): WaitingInstance[] {
-  const readyAt = (w: WaitingInstance) =>
-    isReady(w, nowMs) ? (w.readyAtMs as number) : Number.POSITIVE_INFINITY;
-  const byReadiness = (a: WaitingInstance, b: WaitingInstance) =>
-    readyAt(a) === readyAt(b) ? byWaitAge(a, b) : readyAt(a) - readyAt(b);
-  const byGroup = new Map<string, WaitingInstance[]>();
-  for (const w of [...waiting].sort(byReadiness)) {
-    const list = byGroup.get(w.groupName) ?? [];
-    list.push(w);
-    byGroup.set(w.groupName, list);
-  }
-  // The group whose oldest instance has waited longest goes first in every round.
-  const queues = [...byGroup.values()].sort((a, b) =>
-    byReadiness(a[0] as WaitingInstance, b[0] as WaitingInstance),
-  );
-  const order: WaitingInstance[] = [];
-  while (queues.some((q) => q.length > 0)) {
-    for (const queue of queues) {
-      const turn = Math.max(1, Math.floor(queue[0]?.weight ?? 1));
-      order.push(...queue.splice(0, turn));
-    }
-  }
-  return order;
-}
-
-function byWaitAge(a: WaitingInstance, b: WaitingInstance): number {
-  return a.waitingSinceMs - b.waitingSinceMs || a.instanceId.localeCompare(b.instanceId);
-}
-
-/** The most of the sorted `timesMs` that any interval (t − spanMs, t] holds. */
-function busiestSpan(sortedMs: readonly number[], spanMs: number): number {
-  let busiest = 0;
-  let first = 0;
-  for (let last = 0; last < sortedMs.length; last += 1) {
-    while ((sortedMs[first] as number) <= (sortedMs[last] as number) - spanMs) first += 1;
-    busiest = Math.max(busiest, last - first + 1);
-  }
-  return busiest;
-}
-
-/** `count` single attaches, the first at `firstAtMs`, then one every `gapMs`. */
-function spread(firstAtMs: number, count: number, gapMs: number): Expected[] {
-  return Array.from({ length: count }, (_, i) => ({ atMs: firstAtMs + i * gapMs, attaches: 1 }));
-}
-
-/** Attaches expected no earlier than `atMs`. */
-interface Expected {
-  readonly atMs: number;
-  readonly attaches: number;
-}
-
-/**
- * Whether `extra` attaches, none before `fromMs`, fit every 60 s window that can still end after `nowMs`: a window
- * ending at s holds the attaches seen after s − 60 s, every expected attach that can come by s, and other consumers'
- * share of (now, s]. The count only rises at the times expected attaches can start, and with the others' share,
- * which grows until s = now + 60 s, just before a seen attach leaves: those times are the windows to check.
- */
-function fitsEveryWindow(
-  extra: readonly Expected[],
-  expected: readonly Expected[],
-  seenTimesMs: readonly number[],
-  othersIn: (spanMs: number) => number,
-  nowMs: number,
-  budget: number,
-): boolean {
-  if (extra.length === 0) return true;
-  const from = Math.min(...extra.map((e) => e.atMs));
-  // The count rises where expected attaches can start and, with other consumers' future attaches, just before a
-  // seen attach leaves the window.
-  const ends = [
-    ...extra.map((e) => e.atMs),
-    ...expected.map((e) => e.atMs).filter((t) => t >= from),
-    ...seenTimesMs.map((t) => t + BUDGET_WINDOW_MS - 1).filter((t) => t >= from),
-    // Other consumers' future attaches fill a window more the later it ends, up to a whole window from now.
-    ...(othersIn(BUDGET_WINDOW_MS) > 0 ? [Math.max(from, nowMs + BUDGET_WINDOW_MS)] : []),
-  ];
-  const countBy = (items: readonly Expected[], end: number) =>
-    items.reduce((sum, e) => (e.atMs <= end ? sum + e.attaches : sum), 0);
-  for (const end of ends) {
-    const seen = seenTimesMs.filter((t) => t > end - BUDGET_WINDOW_MS).length;
-    const others = othersIn(Math.min(BUDGET_WINDOW_MS, end - nowMs));
-    if (seen + countBy(expected, end) + countBy(extra, end) + others > budget) return false;
-  }
-  return true;
 }
 
 /**

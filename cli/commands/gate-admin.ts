@@ -12,6 +12,40 @@ export function liveHookAdmin(region: string | undefined, profile: string | unde
 }
 
 /** One word for a table cell and a sentence for the detail lines. */
+/**
+ * Whether the gate can count on the group's nodes reporting that they booted: the tag
+ * `capacity-guard/gate-reports=true` and a wait that sends the report must go together.
+ */
+export function reportsText(
+  check: NodeWaitCheck,
+  tagged: boolean,
+): { readonly cell: string; readonly detail: string | null } {
+  const sends = check.kind === 'present' ? check.reports : false;
+  if (tagged && sends === true) return { cell: 'yes', detail: null };
+  if (tagged && sends === null) {
+    return {
+      cell: 'tagged (unverified)',
+      detail: 'tagged; whether its wait sends the report cannot be read',
+    };
+  }
+  if (tagged) {
+    return {
+      cell: 'TAGGED, NOT SENT',
+      detail:
+        "tagged capacity-guard/gate-reports=true but its launch template's wait does not report (a v1 block, --no-report, " +
+        "or no wait): booting nodes are held up to 90 s per scale-out; render the wait again with 'gate snippet' or remove the tag",
+    };
+  }
+  if (sends === true) {
+    return {
+      cell: 'sent, not tagged',
+      detail:
+        'its wait reports, but without the tag capacity-guard/gate-reports=true the gate does not hold booting nodes for the report',
+    };
+  }
+  return { cell: 'no', detail: null };
+}
+
 export function nodeWaitText(check: NodeWaitCheck): { readonly cell: string; readonly detail: string } {
   switch (check.kind) {
     case 'present': {

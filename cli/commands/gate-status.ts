@@ -4,7 +4,7 @@ import { parseFlags } from '../args.js';
 import type { CliIo } from '../command.js';
 import { formatTable } from '../format-table.js';
 import { parseRegionFlag } from '../region-flag.js';
-import { liveHookAdmin, nodeWaitText } from './gate-admin.js';
+import { liveHookAdmin, nodeWaitText, reportsText } from './gate-admin.js';
 import type { HookAdminFactory } from './gate-install.js';
 
 function formatAge(seconds: number): string {
@@ -37,12 +37,13 @@ export async function runGateStatus(
     return 0;
   }
   const table = formatTable(
-    ['GROUP', 'MODE', 'HOOK', 'NODE WAIT', 'PENDING:WAIT', 'OLDEST WAIT'],
+    ['GROUP', 'MODE', 'HOOK', 'NODE WAIT', 'REPORTS', 'PENDING:WAIT', 'OLDEST WAIT'],
     rows.map((r) => [
       r.groupName,
       r.mode,
       r.hook ? `${r.hook.heartbeatTimeoutSec} s ${r.hook.defaultResult}` : 'none',
       nodeWaitText(r.nodeWait).cell,
+      reportsText(r.nodeWait, r.reportsTagged).cell,
       r.waitingInstances,
       r.oldestWait ? `${formatAge(r.oldestWait.ageSec)} ${r.oldestWait.instanceId}` : '-',
     ]),
@@ -50,8 +51,15 @@ export async function runGateStatus(
   const details = rows
     .filter((r) => r.nodeWait.kind !== 'present')
     .map((r) => `  ${r.groupName}: ${nodeWaitText(r.nodeWait).detail}`);
+  const reports = rows
+    .filter((r) => r.mode === 'gate')
+    .flatMap((r) => {
+      const { detail } = reportsText(r.nodeWait, r.reportsTagged);
+      return detail === null ? [] : [`  ${r.groupName}: ${detail}`];
+    });
   io.stdout(
-    `${table}\n${details.length > 0 ? `\nNode-side wait not confirmed:\n${details.join('\n')}\n` : ''}`,
+    `${table}\n${details.length > 0 ? `\nNode-side wait not confirmed:\n${details.join('\n')}\n` : ''}` +
+      `${reports.length > 0 ? `\nNode reports (docs/gate-mode.md, "Node reports"):\n${reports.join('\n')}\n` : ''}`,
   );
   return 0;
 }

@@ -1,4 +1,5 @@
 import { DEFAULT_GUARD_SETTINGS } from '../domain/guard-defaults.js';
+import { NODE_REPORT_DETAIL_TYPE, NODE_REPORT_SOURCE } from '../events/node-report.js';
 
 /**
  * Gate mode's names and defaults, shared by the node-side snippets, the CLI and the docs.
@@ -59,8 +60,8 @@ export const EVENTS_ENDPOINT_ENV = 'CAPACITY_GUARD_EVENTS_ENDPOINT';
  * `Detail` is {@link NodeWaitingDetail}.
  */
 export const NODE_REPORT = Object.freeze({
-  source: 'capacity-guard.node',
-  detailType: 'Launch Gate Node Waiting',
+  source: NODE_REPORT_SOURCE,
+  detailType: NODE_REPORT_DETAIL_TYPE,
 });
 
 /** `Detail` of the node's report. */

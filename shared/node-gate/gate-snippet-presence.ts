@@ -1,6 +1,9 @@
 import { BOTTLEROCKET_GATE_CONTAINER } from './bottlerocket-settings.js';
 import { GATE_WAIT_MARKER_PATTERN } from './gate-defaults.js';
 
+/** The report's call as the wait block makes it (`gate-wait-script.ts`). */
+const REPORT_CALL = 'X-Amz-Target: AWSEvents.PutEvents';
+
 /** Whether a node's user data makes kubelet wait for the launch hook's release, and how. */
 export type GateSnippetPresence =
   | { readonly kind: 'wait-block' }
@@ -49,4 +52,29 @@ export function detectGateSnippet(userData: string): GateSnippetPresence {
   if (SHOULD_WAIT.test(active) || SHOULD_WAIT_DOTTED.test(active))
     return { kind: 'bottlerocket-should-wait' };
   return { kind: 'absent' };
+}
+
+const CONTAINER_USER_DATA = new RegExp(
+  `\\[settings\\.bootstrap-containers\\.${BOTTLEROCKET_GATE_CONTAINER}\\][^[]*?^\\s*user-data\\s*=\\s*"([A-Za-z0-9+/=]+)"`,
+  'm',
+);
+
+/**
+ * Whether the node's wait reports reaching it to the guard (`Launch Gate Node Waiting`): a wait block of v2 or
+ * later rendered with the report, also inside the Bottlerocket bootstrap container's user data. false for a v1
+ * block, `--no-report`, Bottlerocket's should-wait or no wait; null when it cannot be told (a container whose
+ * user data is not inline).
+ *
+ * @example
+ * waitReports(renderGateSnippet('al2023', resolveGateWaitParams(), { managedNodeGroup: false })); // true
+ * waitReports('#!/bin/bash\n# capacity-guard gate-wait v1\n'); // false
+ */
+export function waitReports(userData: string): boolean | null {
+  const presence = detectGateSnippet(userData);
+  if (presence.kind === 'wait-block') {
+    return (gateWaitBlockVersion(userData) ?? 1) >= 2 && userData.includes(REPORT_CALL);
+  }
+  if (presence.kind !== 'bottlerocket-container') return false;
+  const inline = CONTAINER_USER_DATA.exec(userData)?.[1];
+  return inline === undefined ? null : waitReports(Buffer.from(inline, 'base64').toString('utf8'));
 }

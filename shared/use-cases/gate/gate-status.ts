@@ -10,6 +10,8 @@ export interface GateStatusRow {
   /** Gate mode's hook on this group, null when absent. */
   readonly hook: LifecycleHookSpec | null;
   readonly nodeWait: NodeWaitCheck;
+  /** The group carries `capacity-guard/gate-reports=true`: the gate holds its booting nodes for their report. */
+  readonly reportsTagged: boolean;
   readonly waitingInstances: number;
   /** The instance waiting longest and since when (epoch ms); null when none waits or none has a known start. */
   readonly oldestWait: {
@@ -47,6 +49,7 @@ export async function readGateStatus(
       mode: describeGuardMode(group),
       hook: hooks.find((h) => h.hookName === options.hookName) ?? null,
       nodeWait: await checkNodeWait(admin, group),
+      reportsTagged: group.tags[DEFAULT_GUARD_SETTINGS.gateReportsTagKey] === 'true',
       waitingInstances: waiting.length,
       oldestWait: oldest,
     });

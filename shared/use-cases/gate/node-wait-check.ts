@@ -1,4 +1,8 @@
-import { detectGateSnippet, type GateSnippetPresence } from '../../node-gate/gate-snippet-presence.js';
+import {
+  detectGateSnippet,
+  type GateSnippetPresence,
+  waitReports,
+} from '../../node-gate/gate-snippet-presence.js';
 import type { GateGroup, LaunchSource, LifecycleHookAdmin } from '../../ports/lifecycle-hook-admin.js';
 import { guardModeOf } from '../group-profile.js';
 import { GroupProfileError } from '../group-tags.js';
@@ -9,6 +13,8 @@ export type NodeWaitCheck =
       readonly kind: 'present';
       readonly how: Exclude<GateSnippetPresence['kind'], 'absent'>;
       readonly source: string;
+      /** The wait reports reaching it to the guard (see `waitReports`); null: cannot be told. */
+      readonly reports: boolean | null;
     }
   | { readonly kind: 'missing'; readonly source: string }
   | { readonly kind: 'unchecked'; readonly reason: string };
@@ -48,7 +54,7 @@ export async function checkNodeWait(admin: LifecycleHookAdmin, group: GateGroup)
   const presence = detectGateSnippet(userData ?? '');
   return presence.kind === 'absent'
     ? { kind: 'missing', source: label }
-    : { kind: 'present', how: presence.kind, source: label };
+    : { kind: 'present', how: presence.kind, source: label, reports: waitReports(userData ?? '') };
 }
 
 /** The group's mode as the guard reads it (mode tag, earlier pacing tag, autoscaler default), or the tag error. */

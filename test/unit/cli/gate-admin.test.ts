@@ -194,11 +194,16 @@ describe('capacity-guard gate status', () => {
     // Assess
     expect(run.code).toBe(0);
     const lines = run.stdout.split('\n');
-    expect(lines[0]).toMatch(/^GROUP +MODE +HOOK +NODE WAIT +PENDING:WAIT +OLDEST WAIT$/);
-    expect(lines[1]).toMatch(/^gated +gate +600 s CONTINUE +yes +1 +2m0\ds i-0aaaaaaaaaaaaaaaa$/);
-    expect(lines[2]).toMatch(/^plain +desired +none +MISSING +0 +-$/);
+    expect(lines[0]).toMatch(/^GROUP +MODE +HOOK +NODE WAIT +REPORTS +PENDING:WAIT +OLDEST WAIT$/);
+    expect(lines[1]).toMatch(
+      /^gated +gate +600 s CONTINUE +yes +sent, not tagged +1 +2m0\ds i-0aaaaaaaaaaaaaaaa$/,
+    );
+    expect(lines[2]).toMatch(/^plain +desired +none +MISSING +no +0 +-$/);
     expect(run.stdout).toContain(
       'plain: launch template lt-plain version $Latest: no node-side wait in the user data',
+    );
+    expect(run.stdout).toContain(
+      'gated: its wait reports, but without the tag capacity-guard/gate-reports=true the gate does not hold',
     );
     expect(autoScaling).not.toHaveReceivedCommand(PutLifecycleHookCommand);
   });
@@ -221,6 +226,7 @@ describe('capacity-guard gate status', () => {
         mode: 'gate',
         hook: null,
         nodeWait: { kind: 'missing', source: 'launch template lt-plain version $Latest' },
+        reportsTagged: false,
         waitingInstances: 0,
         oldestWait: null,
       },

@@ -1,8 +1,10 @@
 import { renderBottlerocketSettings } from '../../../../shared/node-gate/bottlerocket-settings.js';
 import { GATE_WAIT_MARKER } from '../../../../shared/node-gate/gate-defaults.js';
+import { renderGateSnippet } from '../../../../shared/node-gate/gate-snippet.js';
 import {
   detectGateSnippet,
   gateWaitBlockVersion,
+  waitReports,
 } from '../../../../shared/node-gate/gate-snippet-presence.js';
 import { resolveGateWaitParams } from '../../../../shared/node-gate/gate-wait-params.js';
 import { renderAl2UserData, renderAl2023UserData } from '../../../../shared/node-gate/node-user-data.js';
@@ -62,5 +64,23 @@ describe('gateWaitBlockVersion', () => {
     expect(gateWaitBlockVersion(renderAl2023UserData(params, { managedNodeGroup: false }))).toBe(2);
     expect(gateWaitBlockVersion('#!/bin/bash\n# capacity-guard gate-wait v1\n')).toBe(1);
     expect(gateWaitBlockVersion('#!/bin/bash\necho no wait\n')).toBeUndefined();
+  });
+});
+
+describe('waitReports', () => {
+  it('tells a wait that reports from one that does not, for every node OS', () => {
+    for (const os of ['al2023', 'al2', 'bottlerocket'] as const) {
+      for (const report of [true, false]) {
+        const userData = renderGateSnippet(os, resolveGateWaitParams({ report }), {
+          managedNodeGroup: false,
+        });
+        expect([os, report, waitReports(userData)]).toEqual([os, report, report]);
+      }
+    }
+    expect(waitReports('#!/bin/bash\n# capacity-guard gate-wait v1\ncapacity_guard_gate_wait\n')).toBe(false);
+    expect(waitReports('[settings.autoscaling]\nshould-wait = true\n')).toBe(false);
+    expect(waitReports('#!/bin/bash\necho hello\n')).toBe(false);
+    // A container whose user data is not inline cannot be read.
+    expect(waitReports('[settings.bootstrap-containers.capacity-guard-gate]\nmode = "once"\n')).toBeNull();
   });
 });

@@ -34,6 +34,7 @@ describe('planGateInstall / applyGateInstall', () => {
       kind: 'present',
       how: 'wait-block',
       source: 'launch template lt-gate version 3',
+      reports: true,
     });
     expect(plan.optedIn).toBe(true);
     expect(plan.mode).toBe('gate');

@@ -53,21 +53,43 @@ function isRecord(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-async function readJson(dir: string, file: string, optional: boolean): Promise<unknown> {
-  let text: string;
+/** Reads one file of the snapshot; undefined when an optional file is absent. */
+async function readText(dir: string, file: string, optional: boolean): Promise<string | undefined> {
   try {
-    text = await readFile(join(dir, file), 'utf8');
+    return await readFile(join(dir, file), 'utf8');
   } catch (error) {
     if (optional && (error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new SnapshotError(`${file}: cannot be read in ${dir} (${(error as Error).message})`, {
       cause: error,
     });
   }
+}
+
+function parseJson(file: string, text: string | undefined): unknown {
+  if (text === undefined) return undefined;
   try {
     return JSON.parse(text);
   } catch (error) {
     throw new SnapshotError(`${file}: not valid JSON (${(error as Error).message})`, { cause: error });
   }
+}
+
+/**
+ * Reads the snapshot's files at once (each read waits on the disk, not on the one before), then parses them in
+ * `files` order: the error reported is the first file's, whatever read failed first.
+ */
+async function readSnapshotFiles(
+  dir: string,
+  files: readonly { readonly file: string; readonly optional: boolean }[],
+): Promise<Map<string, unknown>> {
+  const reads = await Promise.allSettled(files.map((f) => readText(dir, f.file, f.optional)));
+  const documents = new Map<string, unknown>();
+  files.forEach((f, index) => {
+    const read = reads[index] as PromiseSettledResult<string | undefined>;
+    if (read.status === 'rejected') throw read.reason;
+    documents.set(f.file, parseJson(f.file, read.value));
+  });
+  return documents;
 }
 
 function arrayField(file: string, document: unknown, field: string, command: string): Json[] {
@@ -194,11 +216,21 @@ function toAddon(file: string, document: unknown): Map<string, CniAddon> {
  */
 export async function loadAwsCliSnapshot(dir: string): Promise<AwsCliSnapshot> {
   const F = SnapshotFile;
-  const subnetDoc = await readJson(dir, F.subnets, false);
+  const docs = await readSnapshotFiles(dir, [
+    { file: F.subnets, optional: false },
+    { file: F.networkInterfaces, optional: false },
+    { file: F.autoScalingGroups, optional: false },
+    { file: F.instanceTypes, optional: false },
+    { file: F.cidrReservations, optional: true },
+    { file: F.addon, optional: true },
+    { file: F.instances, optional: true },
+    { file: F.clusters, optional: true },
+  ]);
+  const subnetDoc = docs.get(F.subnets);
   const subnets: SubnetInfo[] = arrayField(F.subnets, subnetDoc, 'Subnets', 'aws ec2 describe-subnets').map(
     (subnet, index) => convert(F.subnets, `Subnets[${index}]`, () => toSubnetInfo(subnet as Subnet)),
   );
-  const eniDoc = await readJson(dir, F.networkInterfaces, false);
+  const eniDoc = docs.get(F.networkInterfaces);
   const enis: NetworkInterfaceAddresses[] = arrayField(
     F.networkInterfaces,
     eniDoc,
@@ -218,14 +250,14 @@ export async function loadAwsCliSnapshot(dir: string): Promise<AwsCliSnapshot> {
     }
     return addresses;
   });
-  const asgDoc = await readJson(dir, F.autoScalingGroups, false);
+  const asgDoc = docs.get(F.autoScalingGroups);
   const groups = arrayField(
     F.autoScalingGroups,
     asgDoc,
     'AutoScalingGroups',
     'aws autoscaling describe-auto-scaling-groups',
   ).map((group, index) => toScalingGroup(F.autoScalingGroups, group, index));
-  const typesDoc = await readJson(dir, F.instanceTypes, false);
+  const typesDoc = docs.get(F.instanceTypes);
   const limits = new Map<string, InstanceLimits>();
   arrayField(F.instanceTypes, typesDoc, 'InstanceTypes', 'aws ec2 describe-instance-types').forEach(
     (info, index) => {
@@ -238,15 +270,15 @@ export async function loadAwsCliSnapshot(dir: string): Promise<AwsCliSnapshot> {
       limits.set(conversion.row.instanceType, conversion.row);
     },
   );
-  const reservationsDoc = await readJson(dir, F.cidrReservations, true);
+  const reservationsDoc = docs.get(F.cidrReservations);
   const reservations =
     reservationsDoc === undefined ? new Map() : toReservations(F.cidrReservations, reservationsDoc);
-  const addonDoc = await readJson(dir, F.addon, true);
+  const addonDoc = docs.get(F.addon);
   const addons = addonDoc === undefined ? new Map<string, CniAddon>() : toAddon(F.addon, addonDoc);
 
-  const instancesDoc = await readJson(dir, F.instances, true);
+  const instancesDoc = docs.get(F.instances);
   const nodes = instancesDoc === undefined ? null : toSnapshotInstances(F.instances, instancesDoc);
-  const clustersDoc = await readJson(dir, F.clusters, true);
+  const clustersDoc = docs.get(F.clusters);
   const clusterSubnets =
     clustersDoc === undefined
       ? new Map<string, string[]>()

@@ -49,4 +49,23 @@ describe('loadAwsCliSnapshot', () => {
       expect(groups.find((g) => g.name === other.AutoScalingGroupName)?.instanceTypeOverrides).toEqual([]);
     }
   });
+
+  it('reports the first broken file in the documented order, whichever read failed first', async () => {
+    // Prepare: the instance types are not JSON and the ENIs are missing.
+    writeFileSync(join(dir, SnapshotFile.instanceTypes), '{ not json');
+    rmSync(join(dir, SnapshotFile.networkInterfaces));
+    // Act / Assess
+    await expect(loadAwsCliSnapshot(dir)).rejects.toThrow(
+      `${SnapshotFile.networkInterfaces}: cannot be read in ${dir}`,
+    );
+    writeFileSync(join(dir, SnapshotFile.networkInterfaces), '{"NetworkInterfaces": []}');
+    await expect(loadAwsCliSnapshot(dir)).rejects.toThrow(`${SnapshotFile.instanceTypes}: not valid JSON`);
+    // Optional files may be absent.
+    rmSync(join(dir, SnapshotFile.instanceTypes));
+    writeFileSync(join(dir, SnapshotFile.instanceTypes), '{"InstanceTypes": []}');
+    rmSync(join(dir, SnapshotFile.addon), { force: true });
+    await expect(loadAwsCliSnapshot(dir)).resolves.toMatchObject({
+      autoScalingGroupNames: expect.any(Array),
+    });
+  });
 });

@@ -7,14 +7,9 @@ import {
   type ReleasedInstance,
   type WaitingInstance,
 } from '../../../../shared/domain/launch-gate.js';
+import { buildWaitingInstance, TEST_GATE_POLICY } from '../../../builders/gate-policy.js';
 
-const policy: GatePolicy = {
-  attachesPerWindow: 40,
-  maxHoldMs: 600_000,
-  heartbeatTimeoutMs: 600_000,
-  settleQuietMs: 90_000,
-  settleMaxMs: 300_000,
-};
+const policy: GatePolicy = TEST_GATE_POLICY;
 
 /** A node of a group whose nodes report reaching the wait point; `readyAtMs` null: still booting. */
 function node(
@@ -22,19 +17,7 @@ function node(
   readyAtMs: number | null,
   overrides: Partial<WaitingInstance> = {},
 ): WaitingInstance {
-  return {
-    instanceId: id,
-    groupName: 'workers',
-    waitingSinceMs: 0,
-    heartbeatAtMs: null,
-    predictedAttaches: 2,
-    weight: 1,
-    attachDelayMs: 0,
-    attachGapMs: 0,
-    readyAtMs,
-    reportsReady: true,
-    ...overrides,
-  };
+  return buildWaitingInstance(id, { readyAtMs, reportsReady: true, ...overrides });
 }
 
 const ids = (decision: ReturnType<typeof decideGate>) => decision.release.map((r) => r.instance.instanceId);

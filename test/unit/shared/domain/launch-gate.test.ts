@@ -14,28 +14,11 @@ import {
   settlesAtMs,
   type WaitingInstance,
 } from '../../../../shared/domain/launch-gate.js';
+import { buildWaitingInstance, TEST_GATE_POLICY } from '../../../builders/gate-policy.js';
 
-const policy: GatePolicy = {
-  attachesPerWindow: 40,
-  maxHoldMs: 600_000,
-  heartbeatTimeoutMs: 600_000,
-  settleQuietMs: 90_000,
-  settleMaxMs: 300_000,
-};
+const policy: GatePolicy = TEST_GATE_POLICY;
 
-function waiting(id: string, overrides: Partial<WaitingInstance> = {}): WaitingInstance {
-  return {
-    instanceId: id,
-    groupName: 'workers',
-    waitingSinceMs: 0,
-    heartbeatAtMs: null,
-    predictedAttaches: 2,
-    weight: 1,
-    attachDelayMs: 0,
-    attachGapMs: 0,
-    ...overrides,
-  };
-}
+const waiting = buildWaitingInstance;
 
 function released(id: string, overrides: Partial<ReleasedInstance> = {}): ReleasedInstance {
   return {

@@ -109,7 +109,7 @@ export class LaunchGate {
    */
   nodeWaitPoint(group: SimGroup, instanceId: string): void {
     const member = group.members.find((m) => m.instanceId === instanceId);
-    if (!member || member.lifecycle !== 'Pending:Wait') return;
+    if (member?.lifecycle !== 'Pending:Wait') return;
     this.env.bus.putEvent({
       source: NODE_REPORT_SOURCE,
       detailType: NODE_REPORT_DETAIL_TYPE,

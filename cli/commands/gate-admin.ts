@@ -40,7 +40,8 @@ export function reportsText(
     return {
       cell: 'sent, not tagged',
       detail:
-        'its wait reports, but without the tag capacity-guard/gate-reports=true the gate does not hold booting nodes for the report',
+        'its wait reports, but without the tag capacity-guard/gate-reports=true the gate learns it from the first report only: ' +
+        'the first scale-out releases booting nodes blind',
     };
   }
   return { cell: 'no', detail: null };

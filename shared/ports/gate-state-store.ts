@@ -49,6 +49,14 @@ export interface GateState {
   readonly gaps: readonly AttachDelay[];
   /** Nodes that reported reaching their wait point, while they wait (absent in ledgers written before reports). */
   readonly reports?: readonly ReadyReport[];
+  /** Groups whose nodes have reported, with the last time one did (see `learnReportingGroups`). */
+  readonly reportingGroups?: readonly ReportingGroup[];
+}
+
+/** A group one of whose nodes reported reaching the wait point, and when the last one did. */
+export interface ReportingGroup {
+  readonly groupName: string;
+  readonly atMs: number;
 }
 
 export const EMPTY_GATE_STATE: GateState = Object.freeze({

@@ -8,6 +8,7 @@ import {
   type GateStateStore,
   type PeerEstimate,
   type ReadyReport,
+  type ReportingGroup,
   type WaitRecord,
 } from '../../ports/gate-state-store.js';
 import { ConcurrentUpdateError, type Versioned } from '../../ports/guard-state-store.js';
@@ -86,6 +87,10 @@ export function parseGateItem(item: Record<string, unknown> | undefined): Versio
         atMs: isNumber,
       }),
       reports: listOf<ReadyReport>(item, 'reports', { instanceId: isString, atMs: isNumber }),
+      reportingGroups: listOf<ReportingGroup>(item, 'reportingGroups', {
+        groupName: isString,
+        atMs: isNumber,
+      }),
     },
   };
 }

@@ -8,6 +8,7 @@ import type {
   GateState,
   PeerEstimate,
   ReadyReport,
+  ReportingGroup,
   WaitRecord,
 } from '../../ports/gate-state-store.js';
 import type { ScalingGroup } from '../../ports/scaling-groups.js';
@@ -128,9 +129,41 @@ export function mergeReports(
   return [...byId.values()].filter((r) => waiting.has(r.instanceId) || nowMs - r.atMs < UNSEEN_WAIT_KEPT_MS);
 }
 
-/** Whether a group's nodes report reaching the wait point (tag `capacity-guard/gate-reports` = `true`). */
-export function reportsReadyOf(group: ScalingGroup): boolean {
-  return group.tags[DEFAULT_GUARD_SETTINGS.gateReportsTagKey] === 'true';
+/** How long a group is remembered as reporting after the last report of one of its nodes. */
+export const REPORTING_MEMORY_MS = 7 * 24 * 3_600_000;
+
+/**
+ * The groups known to report: the stored ones, those a node of which reported now (the report's group is the
+ * waiting instance's), forgotten {@link REPORTING_MEMORY_MS} after their last report.
+ */
+export function learnReportingGroups(
+  stored: readonly ReportingGroup[],
+  reports: readonly ReadyReport[],
+  waiting: readonly { readonly instanceId: string; readonly groupName: string }[],
+  nowMs: number,
+): ReportingGroup[] {
+  const groupOf = new Map(waiting.map((w) => [w.instanceId, w.groupName]));
+  const last = new Map(
+    stored.filter((g) => nowMs - g.atMs < REPORTING_MEMORY_MS).map((g) => [g.groupName, g.atMs]),
+  );
+  for (const report of reports) {
+    const groupName = groupOf.get(report.instanceId);
+    if (groupName !== undefined) last.set(groupName, Math.max(last.get(groupName) ?? 0, report.atMs));
+  }
+  return [...last]
+    .map(([groupName, atMs]) => ({ groupName, atMs }))
+    .sort((a, b) => a.groupName.localeCompare(b.groupName));
+}
+
+/**
+ * Whether a group's nodes report reaching the wait point: tag `capacity-guard/gate-reports` = `true` (always) or
+ * `false` (never); without the tag, once one of its nodes has reported (see {@link learnReportingGroups}).
+ */
+export function reportsReadyOf(group: ScalingGroup, learned: ReadonlySet<string> = new Set()): boolean {
+  const tag = group.tags[DEFAULT_GUARD_SETTINGS.gateReportsTagKey];
+  if (tag === 'true') return true;
+  if (tag === 'false') return false;
+  return learned.has(group.name);
 }
 
 export async function refreshPeers(
@@ -191,7 +224,9 @@ export function toWaiting(
   limits: ReadonlyMap<string, InstanceLimits>,
   clusterCni: ReadonlyMap<string, CniConfig> = new Map(),
   reports: readonly ReadyReport[] = [],
+  reportingGroups: readonly ReportingGroup[] = [],
 ): WaitingInstance[] {
+  const learned = new Set(reportingGroups.map((g) => g.groupName));
   const waitOf = new Map(waits.map((w) => [w.instanceId, w]));
   const readyOf = new Map(reports.map((r) => [r.instanceId, r.atMs]));
   const delayOf = new Map(delays.map((d) => [d.groupName, d]));
@@ -208,7 +243,7 @@ export function toWaiting(
       attachDelayMs: usableAttachDelayMs(delayOf.get(m.group.name) ?? null),
       attachGapMs: usableAttachGapMs(gapOf.get(m.group.name) ?? null),
       readyAtMs: readyOf.get(m.instanceId) ?? null,
-      reportsReady: reportsReadyOf(m.group),
+      reportsReady: reportsReadyOf(m.group, learned),
     };
   });
 }

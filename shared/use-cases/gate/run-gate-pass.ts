@@ -17,6 +17,7 @@ import { MAX_COMMIT_ATTEMPTS } from '../stagger-deps.js';
 import type { GateDeps } from './gate-deps.js';
 import {
   gatedGroups,
+  learnReportingGroups,
   learnShortest,
   mergeReports,
   mergeWaits,
@@ -101,6 +102,12 @@ export async function runGatePass(
       nowMs,
     );
     const reports = mergeReports(state.reports ?? [], reported, waits, nowMs);
+    const reportingGroups = learnReportingGroups(
+      state.reportingGroups ?? [],
+      reports,
+      members.map((m) => ({ instanceId: m.instanceId, groupName: m.group.name })),
+      nowMs,
+    );
     const peers = members.length === 0 ? state.peers : await refreshPeers(deps, state, members, nowMs);
     const onTheirOwn = proceededOnTheirOwn(groups, state, peers, limits, nowMs, cni);
     const released = [...state.released, ...onTheirOwn];
@@ -123,7 +130,7 @@ export async function runGatePass(
     const decision = decideGate({
       nowMs,
       policy: settings.policy,
-      waiting: toWaiting(members, waits, peers, delays, gaps, limits, cni, reports),
+      waiting: toWaiting(members, waits, peers, delays, gaps, limits, cni, reports, reportingGroups),
       released,
       observed,
       killSwitch,
@@ -147,6 +154,7 @@ export async function runGatePass(
       delays,
       gaps,
       reports,
+      reportingGroups,
     };
     try {
       await deps.store.commitGate(next, stored.version);

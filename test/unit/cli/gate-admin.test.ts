@@ -203,7 +203,7 @@ describe('capacity-guard gate status', () => {
       'plain: launch template lt-plain version $Latest: no node-side wait in the user data',
     );
     expect(run.stdout).toContain(
-      'gated: its wait reports, but without the tag capacity-guard/gate-reports=true the gate does not hold',
+      'gated: its wait reports, but without the tag capacity-guard/gate-reports=true the gate learns it from the first report only',
     );
     expect(autoScaling).not.toHaveReceivedCommand(PutLifecycleHookCommand);
   });

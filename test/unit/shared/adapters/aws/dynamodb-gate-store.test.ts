@@ -37,12 +37,17 @@ describe('parseGateItem', () => {
       delays: [{ groupName: 'g', shortestMs: 12_000, samples: 3, atMs: 9 }],
       gaps: [],
       reports: [{ instanceId: 'i-2', atMs: 7 }],
+      reportingGroups: [{ groupName: 'g', atMs: 7 }],
     };
     const { value, version } = parseGateItem(item);
     expect(version).toBe(3);
     expect(value.released).toEqual([released]);
     expect(value.delays).toEqual(item.delays);
     expect(value.reports).toEqual(item.reports);
+    expect(value.reportingGroups).toEqual(item.reportingGroups);
+    expect(() => parseGateItem({ ...item, reportingGroups: [{ groupName: 'g' }] })).toThrow(
+      'reportingGroups[0].atMs is missing or of the wrong type',
+    );
     const readyReleased = { ...released, readyAtRelease: true };
     expect(parseGateItem({ ...item, released: [readyReleased] }).value.released).toEqual([readyReleased]);
     expect(() => parseGateItem({ ...item, reports: [{ instanceId: 'i-2' }] })).toThrow(

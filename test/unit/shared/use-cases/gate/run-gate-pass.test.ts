@@ -358,13 +358,30 @@ describe('runGatePass with node reports', () => {
     expect(world.releases.map((r) => r.instanceId)).toContain('workers-new-020');
   });
 
-  it('ignores reports in a group not tagged as reporting (its silent nodes are not held)', async () => {
+  it('learns that an untagged group reports from its first report, and holds its booting nodes from then on', async () => {
     const world = new FakeGateWorld();
-    world.addGroup('workers', { waiting: 30 });
+    world.addGroup('batch', { waiting: 30 });
+    const { deps, store } = buildGateDeps(world);
+    // A report of one of its waiting nodes: the group is remembered, its other nodes wait for theirs.
+    world.nowMs = 1_000;
+    await runGatePass(deps, [], [{ instanceId: 'batch-new-029', atMs: 500 }]);
+    expect((await store.readGate()).value.reportingGroups).toEqual([{ groupName: 'batch', atMs: 500 }]);
+    expect(world.releases.map((r) => r.instanceId)).toEqual(['batch-new-029']);
+    // Remembered for a week after its last report, whatever waits.
+    world.nowMs = 1_000 + 6 * 24 * 3_600_000;
+    await runGatePass(deps);
+    expect((await store.readGate()).value.reportingGroups).toEqual([{ groupName: 'batch', atMs: 500 }]);
+    world.nowMs = 1_000 + 7 * 24 * 3_600_000;
+    await runGatePass(deps);
+    expect((await store.readGate()).value.reportingGroups).toEqual([]);
+  });
+
+  it('never holds a group tagged capacity-guard/gate-reports=false, and orders by reports all the same', async () => {
+    const world = new FakeGateWorld();
+    world.addGroup('workers', { waiting: 30, tags: { 'capacity-guard/gate-reports': 'false' } });
     const { deps } = buildGateDeps(world);
     const outcome = await runGatePass(deps, [], [{ instanceId: 'workers-new-029', atMs: 0 }]);
     expect(outcome.released.budget).toBe(20);
-    // A report still orders: the node that said it booted goes first.
     expect(world.releases[0]?.instanceId).toBe('workers-new-029');
   });
 });

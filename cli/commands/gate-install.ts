@@ -1,3 +1,4 @@
+import { DEFAULT_GUARD_SETTINGS } from '../../shared/domain/guard-defaults.js';
 import { GATE_DEFAULTS, GATE_WAIT_LIMITS } from '../../shared/node-gate/gate-defaults.js';
 import type { LifecycleHookAdmin } from '../../shared/ports/lifecycle-hook-admin.js';
 import {
@@ -9,7 +10,7 @@ import {
 import { parseFlags, parseIntegerFlag } from '../args.js';
 import { type CliIo, UsageError } from '../command.js';
 import { parseRegionFlag } from '../region-flag.js';
-import { liveHookAdmin, nodeWaitText } from './gate-admin.js';
+import { liveHookAdmin, nodeWaitText, reportsText } from './gate-admin.js';
 
 export type HookAdminFactory = (
   region: string | undefined,
@@ -35,7 +36,15 @@ function hookLines(plan: GateInstallPlan): string[] {
 
 function nodeLines(plan: GateInstallPlan): string[] {
   const { detail } = nodeWaitText(plan.nodeWait);
-  if (plan.nodeWait.kind === 'present') return [`Node-side wait: ${detail}`];
+  if (plan.nodeWait.kind === 'present') {
+    const tagged = plan.group.tags[DEFAULT_GUARD_SETTINGS.gateReportsTagKey] === 'true';
+    const reports = reportsText(plan.nodeWait, tagged);
+    return [
+      `Node-side wait: ${detail}`,
+      `Node reports: ${reports.cell}`,
+      ...(reports.detail === null ? [] : [`  ${reports.detail}`]),
+    ];
+  }
   return [
     `Node-side wait: ${detail}`,
     '  Without it a held instance still boots kubelet and the CNI attaches its ENIs: the hook only delays',

@@ -97,6 +97,8 @@ describe('capacity-guard gate install', () => {
     expect(run.stdout).toContain(
       'Node-side wait: launch template lt-workers version $Latest: carries the wait block',
     );
+    // The template's wait reports; the group lacks the tag that lets the gate count on it from the first scale-out.
+    expect(run.stdout).toContain('Node reports: sent, not tagged\n  its wait reports, but without the tag');
     expect(run.stdout).toContain('Hook capacity-guard-launch-gate put on workers.');
     expect(autoScaling).toHaveReceivedCommandTimes(PutLifecycleHookCommand, 1);
     expect(autoScaling).toHaveReceivedCommandWith(PutLifecycleHookCommand, {

@@ -1,6 +1,7 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { AwsLifecycleHookAdmin } from '../../shared/adapters/aws/lifecycle-hook-admin.js';
+import { FIRST_REPORT_GRACE_MS } from '../../shared/domain/launch-gate.js';
 import type { LifecycleHookAdmin } from '../../shared/ports/lifecycle-hook-admin.js';
 import type { NodeWaitCheck } from '../../shared/use-cases/gate/node-wait-check.js';
 import { liveClientConfig } from '../aws-client-config.js';
@@ -33,7 +34,7 @@ export function reportsText(
       cell: 'TAGGED, NOT SENT',
       detail:
         "tagged capacity-guard/gate-reports=true but its launch template's wait does not report (a v1 block, --no-report, " +
-        "or no wait): booting nodes are held up to 90 s per scale-out; render the wait again with 'gate snippet' or remove the tag",
+        `or no wait): booting nodes are held up to ${FIRST_REPORT_GRACE_MS / 1000} s per scale-out; render the wait again with 'gate snippet' or remove the tag`,
     };
   }
   if (sends === true) {

@@ -1,4 +1,3 @@
-import { DEFAULT_GUARD_SETTINGS } from '../../shared/domain/guard-defaults.js';
 import { GATE_DEFAULTS, GATE_WAIT_LIMITS } from '../../shared/node-gate/gate-defaults.js';
 import type { LifecycleHookAdmin } from '../../shared/ports/lifecycle-hook-admin.js';
 import {
@@ -7,6 +6,7 @@ import {
   GroupNotFoundError,
   planGateInstall,
 } from '../../shared/use-cases/gate/gate-install.js';
+import { reportsTagOf } from '../../shared/use-cases/gate/gate-ledger.js';
 import { parseFlags, parseIntegerFlag } from '../args.js';
 import { type CliIo, UsageError } from '../command.js';
 import { parseRegionFlag } from '../region-flag.js';
@@ -37,8 +37,7 @@ function hookLines(plan: GateInstallPlan): string[] {
 function nodeLines(plan: GateInstallPlan): string[] {
   const { detail } = nodeWaitText(plan.nodeWait);
   if (plan.nodeWait.kind === 'present') {
-    const tagged = plan.group.tags[DEFAULT_GUARD_SETTINGS.gateReportsTagKey] === 'true';
-    const reports = reportsText(plan.nodeWait, tagged);
+    const reports = reportsText(plan.nodeWait, reportsTagOf(plan.group) === true);
     return [
       `Node-side wait: ${detail}`,
       `Node reports: ${reports.cell}`,

@@ -1,6 +1,6 @@
 /* The order in which the launch gate looks at waiting instances (pure). */
 
-/** What the order reads of a waiting instance (`T` in launch-gate.ts). */
+/** What the order reads of a waiting instance (`WaitingInstance` in launch-gate.ts). */
 export interface Queued {
   readonly instanceId: string;
   readonly groupName: string;

@@ -32,8 +32,6 @@ export interface GatePolicy {
   readonly settleQuietMs: number;
   /** A released instance's prediction retires this long after its release, whatever it attached. */
   readonly settleMaxMs: number;
-  /** See {@link BOOT_GRACE_MS} (the default). */
-  readonly bootGraceMs?: number;
 }
 
 /** An instance the hook holds, as the guard sees it on one pass. */
@@ -58,7 +56,8 @@ export interface WaitingInstance {
    */
   readonly readyAtMs?: number | null;
   /**
-   * Its group's nodes report reaching the wait point (group tag): one that has not reported is still booting, and
+   * Its group's nodes report reaching the wait point (group tag, or learned from an earlier report): one that has
+   * not reported is still booting, and
    * releasing it would hold budget until its boot ends (see {@link BOOT_GRACE_MS}).
    */
   readonly reportsReady?: boolean;
@@ -142,9 +141,9 @@ export interface GateInput {
 export const HEARTBEAT_LEAD_MS = 60_000;
 
 /**
- * Other consumers' attaches are expected to go on at the rate of their busiest rolling 60 s window in this many
- * windows before now: their next minute is unknown, and the last one alone (or a fixed minute) is often a little
- * below their busiest, which left one of their attaches refused when the gated groups took the rest.
+ * Other consumers' attaches are expected to go on as in their busiest stretches of this many windows before now:
+ * their next minute is unknown, and the last one alone (or a fixed minute) is often a little below their busiest,
+ * which left one of their attaches refused when the gated groups took the rest.
  */
 export const OTHERS_HISTORY_WINDOWS = 2;
 
@@ -271,13 +270,13 @@ export function decideGate(input: GateInput): GateDecision {
     if (holdOutlastsTimeout && timeoutAtMs - HEARTBEAT_LEAD_MS <= nowMs) heartbeat.push(w);
     else if (holdOutlastsTimeout) wake(timeoutAtMs - HEARTBEAT_LEAD_MS);
   };
-  const bootGraceMs = policy.bootGraceMs ?? BOOT_GRACE_MS;
-  const reportingGroups = new Set([
+  // Groups one of whose nodes has reported in this scale-out (waiting, or released after its report).
+  const groupsHeardFrom = new Set([
     ...input.waiting.filter((w) => isReady(w, nowMs)).map((w) => w.groupName),
     ...input.released.filter((r) => r.readyAtRelease === true).map((r) => r.groupName),
   ]);
   const graceOf = (w: WaitingInstance) =>
-    reportingGroups.has(w.groupName) ? bootGraceMs : Math.min(bootGraceMs, FIRST_REPORT_GRACE_MS);
+    groupsHeardFrom.has(w.groupName) ? BOOT_GRACE_MS : FIRST_REPORT_GRACE_MS;
   const booting = (w: WaitingInstance) =>
     w.reportsReady === true && !isReady(w, nowMs) && nowMs - w.waitingSinceMs < graceOf(w);
   // Nodes still booting wait for their report unless everything waiting fits the budget now.
@@ -374,7 +373,7 @@ export function decideGate(input: GateInput): GateDecision {
           .filter(
             (w) =>
               w.reportsReady === true &&
-              !reportingGroups.has(w.groupName) &&
+              !groupsHeardFrom.has(w.groupName) &&
               nowMs - w.waitingSinceMs >= FIRST_REPORT_GRACE_MS,
           )
           .map((w) => w.groupName),

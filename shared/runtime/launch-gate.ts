@@ -160,7 +160,7 @@ export function gatePassMetrics(outcome: GatePassOutcome): MetricPoint[] {
 }
 
 /** A scale-out the budget cannot release within the hold, or reporting groups whose nodes are silent: said at once. */
-function warnOnBacklog(outcome: GatePassOutcome, maxHoldMs: number): void {
+function warnAboutPass(outcome: GatePassOutcome, maxHoldMs: number): void {
   if (outcome.silentReportingGroups.length > 0) {
     logger.warn('launch gate: groups tagged as reporting have nodes that did not report reaching the wait', {
       groups: outcome.silentReportingGroups,
@@ -223,8 +223,8 @@ export function waitRecordsOf(
 
 /**
  * The launch gate's event body: SQS batches of `EC2 Instance-launch Lifecycle Action` events and nodes' reports
- * (`Launch Gate Node Waiting`). Records when each instance began to wait and when its node said it booted, lets instances bound for a warm pool through at once (they do not join the cluster
- * then), and runs one pass so that instances the budget has room for go without waiting for the schedule.
+ * (`Launch Gate Node Waiting`). Records when each instance began to wait and when its node said it booted, lets
+ * instances bound for a warm pool through at once (they do not join the cluster then), and runs one pass so that instances the budget has room for go without waiting for the schedule.
  * An invalid message is a batch item failure (its queue's redrive policy sends it to the dead-letter queue).
  */
 export function createLaunchGate(wiring?: GateWiring) {
@@ -249,7 +249,7 @@ export function createLaunchGate(wiring?: GateWiring) {
       reported: reports.length,
       ...outcome,
     });
-    warnOnBacklog(outcome, deps.settings.policy.maxHoldMs);
+    warnAboutPass(outcome, deps.settings.policy.maxHoldMs);
     await metrics?.emit(gatePassMetrics(outcome));
     return { batchItemFailures: invalid.map((i) => ({ itemIdentifier: i.messageId })) };
   };
@@ -270,7 +270,7 @@ export function createGateReleaser(wiring?: GateWiring) {
       const outcome = await runGatePass(deps);
       passes.push(outcome);
       if (outcome.waiting > 0 || passes.length === 1) await metrics?.emit(gatePassMetrics(outcome));
-      warnOnBacklog(outcome, deps.settings.policy.maxHoldMs);
+      warnAboutPass(outcome, deps.settings.policy.maxHoldMs);
       if (outcome.waiting > 0) logger.info('launch gate pass', { trigger: 'schedule', ...outcome });
       const wake = nextGatePassAtMs(outcome, deps.clock.nowMs());
       if (wake === null || wake - startMs > loopMs) break;

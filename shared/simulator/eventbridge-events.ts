@@ -25,9 +25,14 @@ export function uuidFrom(random: SeededRandom): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
+/** The whole second `epochMs` falls in: AWS reports event times and ENI attach times in whole seconds. */
+export function wholeSecondMs(epochMs: number): number {
+  return Math.floor(epochMs / 1000) * 1000;
+}
+
 /** EventBridge `time`: whole seconds, UTC. */
 export function eventTime(epochMs: number): string {
-  return `${new Date(Math.floor(epochMs / 1000) * 1000).toISOString().slice(0, 19)}Z`;
+  return `${new Date(wholeSecondMs(epochMs)).toISOString().slice(0, 19)}Z`;
 }
 
 export function autoScalingGroupArn(

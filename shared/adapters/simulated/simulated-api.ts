@@ -1,4 +1,5 @@
 import type { SimNetworkInterface } from '../../simulator/ec2-model.js';
+import { wholeSecondMs } from '../../simulator/eventbridge-events.js';
 import { findSimulatorInstanceLimits, simulatorInstanceTypes } from '../../simulator/instance-catalog.js';
 import type { SimulatedAccount } from '../../simulator/simulated-account.js';
 import { SimulatedApiError } from '../../simulator/simulated-api-error.js';
@@ -33,14 +34,6 @@ import {
   listNodegroups,
 } from './simulated-eks-api.js';
 import { publish, putEvents } from './simulated-publish-api.js';
-
-/**
- * EC2 reports an ENI's `Attachment.AttachTime` in whole seconds (`2019-07-12T11:33:17.000Z` in the EC2 API
- * reference and CLI output): the simulated account does too, so the guard meets the same rounding.
- */
-function wholeSecond(ms: number): number {
-  return Math.floor(ms / 1000) * 1000;
-}
 
 /** Answers one SDK command from the simulated account; unknown commands fail with a clear error. */
 export function answerCommand(
@@ -157,7 +150,9 @@ function eniOutput(account: SimulatedAccount, eni: SimNetworkInterface): Output 
     Attachment: eni.attachment
       ? {
           AttachmentId: eni.attachment.attachmentId,
-          AttachTime: new Date(wholeSecond(eni.attachment.attachTimeMs)),
+          // EC2 reports AttachTime in whole seconds (`2019-07-12T11:33:17.000Z` in the EC2 API reference and CLI
+          // output): so does the simulated account, and the guard meets the same rounding.
+          AttachTime: new Date(wholeSecondMs(eni.attachment.attachTimeMs)),
           DeviceIndex: eni.attachment.deviceIndex,
           NetworkCardIndex: 0,
           InstanceId: eni.attachment.instanceId,
@@ -247,7 +242,7 @@ function describeNetworkInterfaces(account: SimulatedAccount, input: Input): Out
       'attachment.status': [attachment ? 'attached' : 'detached'],
       'attachment.instance-id': attachment ? [attachment.instanceId] : [],
       'attachment.attach-time': attachment
-        ? [new Date(wholeSecond(attachment.attachTimeMs)).toISOString()]
+        ? [new Date(wholeSecondMs(attachment.attachTimeMs)).toISOString()]
         : [],
       status: [attachment ? 'in-use' : 'available'],
       description: [description],

@@ -160,10 +160,15 @@ export function learnReportingGroups(
  * `false` (never); without the tag, once one of its nodes has reported (see {@link learnReportingGroups}).
  */
 export function reportsReadyOf(group: ScalingGroup, learned: ReadonlySet<string> = new Set()): boolean {
+  return reportsTagOf(group) ?? learned.has(group.name);
+}
+
+/** The group's tag `capacity-guard/gate-reports`: true, false, or undefined when absent or another value. */
+export function reportsTagOf(group: {
+  readonly tags: Readonly<Record<string, string>>;
+}): boolean | undefined {
   const tag = group.tags[DEFAULT_GUARD_SETTINGS.gateReportsTagKey];
-  if (tag === 'true') return true;
-  if (tag === 'false') return false;
-  return learned.has(group.name);
+  return tag === 'true' ? true : tag === 'false' ? false : undefined;
 }
 
 export async function refreshPeers(

@@ -1,6 +1,6 @@
 import { DEFAULT_GUARD_SETTINGS } from '../../domain/guard-defaults.js';
 import type { LifecycleHookAdmin, LifecycleHookSpec } from '../../ports/lifecycle-hook-admin.js';
-import { PENDING_WAIT } from './gate-ledger.js';
+import { PENDING_WAIT, reportsTagOf } from './gate-ledger.js';
 import { checkNodeWait, describeGuardMode, type NodeWaitCheck } from './node-wait-check.js';
 
 export interface GateStatusRow {
@@ -49,7 +49,7 @@ export async function readGateStatus(
       mode: describeGuardMode(group),
       hook: hooks.find((h) => h.hookName === options.hookName) ?? null,
       nodeWait: await checkNodeWait(admin, group),
-      reportsTagged: group.tags[DEFAULT_GUARD_SETTINGS.gateReportsTagKey] === 'true',
+      reportsTagged: reportsTagOf(group) === true,
       waitingInstances: waiting.length,
       oldestWait: oldest,
     });

@@ -90,24 +90,15 @@ export async function runGatePass(
   const limits = types.length === 0 ? new Map<string, InstanceLimits>() : await deps.catalog.getLimits(types);
   // Only the groups with instances to predict need their cluster's CNI settings.
   const cni = await clusterCniConfigs(deps.clusters, members.length === 0 ? [] : groups);
+  const waitingNow = members.map((m) => ({ instanceId: m.instanceId, groupName: m.group.name }));
 
   for (let attempt = 1; attempt <= MAX_COMMIT_ATTEMPTS; attempt += 1) {
     const nowMs = deps.clock.nowMs();
     const stored = await deps.store.readGate();
     const state = stored.value;
-    const waits = mergeWaits(
-      state.waits,
-      recorded,
-      members.map((m) => ({ instanceId: m.instanceId, groupName: m.group.name })),
-      nowMs,
-    );
+    const waits = mergeWaits(state.waits, recorded, waitingNow, nowMs);
     const reports = mergeReports(state.reports ?? [], reported, waits, nowMs);
-    const reportingGroups = learnReportingGroups(
-      state.reportingGroups ?? [],
-      reports,
-      members.map((m) => ({ instanceId: m.instanceId, groupName: m.group.name })),
-      nowMs,
-    );
+    const reportingGroups = learnReportingGroups(state.reportingGroups ?? [], reports, waitingNow, nowMs);
     const peers = members.length === 0 ? state.peers : await refreshPeers(deps, state, members, nowMs);
     const onTheirOwn = proceededOnTheirOwn(groups, state, peers, limits, nowMs, cni);
     const released = [...state.released, ...onTheirOwn];

@@ -42,6 +42,11 @@ export const DEFAULT_GUARD_SETTINGS = Object.freeze({
   gateSettleMaxSec: 300,
   /** How long what settled nodes of a group attached is trusted as the prediction for its new nodes. */
   gatePeerRefreshSec: 600,
+  /**
+   * How long one scheduled gate releaser invocation keeps passing while instances wait: until the next one is
+   * due (the schedule invokes it every minute), so no second of a minute goes without a pass.
+   */
+  gateLoopSec: 60,
   /** Tag giving a gated group's share when several groups wait at once (whole number >= 1). */
   gateWeightTagKey: 'capacity-guard/gate-weight',
   /**

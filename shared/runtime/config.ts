@@ -64,7 +64,7 @@ export function parseGateConfig(env: Env): GateConfig {
     settleQuietSec: number(env, 'GATE_SETTLE_QUIET_SEC', d.gateSettleQuietSec, 5, 3600, true),
     settleMaxSec: number(env, 'GATE_SETTLE_MAX_SEC', d.gateSettleMaxSec, 30, 7200, true),
     peerRefreshSec: number(env, 'GATE_PEER_REFRESH_SEC', d.gatePeerRefreshSec, 0, 86_400, true),
-    loopSec: number(env, 'GATE_LOOP_SEC', 55, 0, 840, true),
+    loopSec: number(env, 'GATE_LOOP_SEC', d.gateLoopSec, 0, 840, true),
   });
 }
 

@@ -34,6 +34,11 @@ export interface GuardSchedule {
   readonly name: string;
   readonly everySec: number;
   run(ctx: GuardContext): Promise<void>;
+  /**
+   * When the schedule's invocation, still looping, acts next (epoch ms; null: not before its next period): a
+   * function that sleeps to an exact instant between two periods is run again at that instant.
+   */
+  wakeAtMs?(): number | null;
 }
 
 /**

@@ -17,6 +17,7 @@ export type SimEvent =
   | { readonly kind: 'instance-gone'; readonly instanceId: string }
   | { readonly kind: 'deliver'; readonly event: EventBridgeEnvelope }
   | { readonly kind: 'guard-schedule'; readonly index: number }
+  | { readonly kind: 'guard-wake'; readonly index: number }
   | { readonly kind: 'scale-action'; readonly index: number }
   | { readonly kind: 'external-attach'; readonly consumer: number }
   | { readonly kind: 'external-release'; readonly eniId: string; readonly consumer: number }

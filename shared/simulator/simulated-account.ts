@@ -63,6 +63,8 @@ export class SimulatedAccount {
   private simMs = 0;
   private readonly externalConsumers: ExternalConsumers;
   private guardContext: GuardContext | null = null;
+  /** Per schedule index, the exact instant a looping invocation asked to act next (simulated ms). */
+  private readonly guardWakesMs = new Map<number, number>();
   private killSwitch = false;
   private readonly clock: SimClock;
 
@@ -309,6 +311,21 @@ export class SimulatedAccount {
     this.externalConsumers.start();
   }
 
+  /**
+   * A looping invocation that sleeps to an exact instant (the gate releaser waits for the budget's window to free
+   * room) acts then, not at its schedule's next period: each schedule's wake is queued once.
+   */
+  private queueGuardWakes(): void {
+    this.options.guard?.schedules.forEach((schedule, index) => {
+      const atEpochMs = schedule.wakeAtMs?.() ?? null;
+      if (atEpochMs === null) return;
+      const atMs = Math.ceil(atEpochMs - this.startEpochMs);
+      if (atMs <= this.simMs || this.guardWakesMs.get(index) === atMs) return;
+      this.guardWakesMs.set(index, atMs);
+      this.queue.push(atMs, { kind: 'guard-wake', index });
+    });
+  }
+
   private handle(event: SimEvent): Promise<void> | undefined {
     if (this.cluster.handle(event)) return undefined;
     switch (event.kind) {
@@ -327,7 +344,9 @@ export class SimulatedAccount {
       case 'deliver':
         if (!this.bus.arrive(event.event)) return undefined;
         if (this.options.guard && this.guardContext)
-          return this.options.guard.onEvent(event.event, this.guardContext);
+          return this.options.guard
+            .onEvent(event.event, this.guardContext)
+            .then(() => this.queueGuardWakes());
         return undefined;
       case 'guard-schedule': {
         const guard = this.options.guard;
@@ -335,7 +354,13 @@ export class SimulatedAccount {
         if (!schedule || !this.guardContext) return undefined;
         this.queue.push(this.simMs + schedule.everySec * 1000, event);
         if (this.bus.guardDown) return undefined;
-        return schedule.run(this.guardContext);
+        return schedule.run(this.guardContext).then(() => this.queueGuardWakes());
+      }
+      case 'guard-wake': {
+        const schedule = this.options.guard?.schedules[event.index];
+        this.guardWakesMs.delete(event.index);
+        if (!schedule || !this.guardContext || this.bus.guardDown) return undefined;
+        return schedule.run(this.guardContext).then(() => this.queueGuardWakes());
       }
       case 'guard-up':
         this.bus.guardUp();

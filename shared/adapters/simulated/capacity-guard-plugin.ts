@@ -303,7 +303,7 @@ export function createSimulatedCapacityGuard(options: SimulatedGuardOptions = {}
       { name: 'scale-reactor-buffer', everySec: options.bufferFlushSec ?? 1, run: flush },
       { name: 'stagger-stepper', everySec: 1, run: step },
       { name: 'launch-gate-queue', everySec: options.bufferFlushSec ?? 1, run: flushGate },
-      { name: 'gate-releaser', everySec: 1, run: releaseTick },
+      { name: 'gate-releaser', everySec: 1, run: releaseTick, wakeAtMs: () => nextGatePassMs },
       ...(auditorOptions === null
         ? []
         : [

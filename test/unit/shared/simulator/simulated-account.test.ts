@@ -1,5 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createSimulatedClients } from '../../../../shared/adapters/simulated/connect-to-simulator.js';
+import type { SimulatedGuard } from '../../../../shared/simulator/guard-plugin.js';
 import { parseScenario, ScenarioValidationError } from '../../../../shared/simulator/scenario.js';
 import { SimulatedAccount } from '../../../../shared/simulator/simulated-account.js';
 import { buildScenario, buildScenarioJson } from './builders.js';
@@ -103,6 +105,37 @@ describe('SimulatedAccount', () => {
     // Assess
     expect(report.timeline[0]?.attachesOk).toBeGreaterThanOrEqual(13);
     expect(report.summary.throttledAttaches).toBeGreaterThan(0);
+  });
+
+  it("runs a looping guard function again at the instant it sleeps to, between its schedule's periods", async () => {
+    // Prepare: a function ticked every 10 s that, on its first run, asks to act again 2.5 s later.
+    const scenario = buildScenario({ durationMin: 1 });
+    const runsAtMs: number[] = [];
+    let wakeAtMs: number | null = null;
+    let startEpochMs = 0;
+    const guard: SimulatedGuard = {
+      name: 'looping',
+      identityArn: 'arn:aws:iam::111122223333:role/looping',
+      start: async () => {},
+      onEvent: async () => {},
+      schedules: [
+        {
+          name: 'loop',
+          everySec: 10,
+          run: async (ctx) => {
+            runsAtMs.push(ctx.nowMs() - startEpochMs);
+            wakeAtMs = runsAtMs.length === 1 ? ctx.nowMs() + 2_500 : null;
+          },
+          wakeAtMs: () => wakeAtMs,
+        },
+      ],
+    };
+    const account = new SimulatedAccount(scenario, { seed: 1, guard, clientsFor: createSimulatedClients });
+    startEpochMs = account.startEpochMs;
+    // Act
+    await account.run();
+    // Assess
+    expect(runsAtMs.slice(0, 4)).toEqual([10_000, 12_500, 20_000, 30_000]);
   });
 
   it('validates every bundled scenario', () => {

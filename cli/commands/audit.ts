@@ -1,11 +1,13 @@
 import { statSync } from 'node:fs';
 import { Severity } from '../../shared/domain/alert-policy.js';
 import { AuditMode } from '../../shared/use-cases/audit/audit-report.js';
+import { runCapacityAudit } from '../../shared/use-cases/run-capacity-audit.js';
 import { parseFlags } from '../args.js';
 import { liveClientConfig } from '../aws-client-config.js';
 import { type CliCommand, type CliIo, UsageError } from '../command.js';
 import { parseRegionFlag } from '../region-flag.js';
 import { jsonReport, renderMarkdown, renderText, severityAtLeast, worstSeverity } from './audit-render.js';
+import { snapshotAuditDeps } from './audit-snapshot.js';
 
 const help = `Usage: capacity-guard audit --snapshot DIR | --region R [--profile P] [options]
 
@@ -106,13 +108,11 @@ export const auditCommand: CliCommand = {
     if (mode !== AuditMode.headroom && mode !== AuditMode.full) {
       throw new UsageError(`--mode: '${mode}' is not an audit mode (expected headroom or full)`);
     }
-    // The AWS SDK and the audit use case are loaded only once the flags are known to be good, side by side.
-    const useCase = import('../../shared/use-cases/run-capacity-audit.js');
+    // A live audit loads the AWS SDK only once the flags are known to be good.
     const deps =
       values.snapshot !== undefined
-        ? await (await import('./audit-snapshot.js')).snapshotAuditDeps(values.snapshot)
+        ? await snapshotAuditDeps(values.snapshot)
         : await liveDeps(values.region ?? '', values.profile, values.cluster ?? [], io);
-    const { runCapacityAudit } = await useCase;
     const report = await runCapacityAudit(deps, { nowMs: Date.now(), mode });
     if (values.json) io.stdout(`${JSON.stringify(jsonReport(report), null, 2)}\n`);
     else if (values.markdown) io.stdout(renderMarkdown(report));

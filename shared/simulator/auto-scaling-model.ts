@@ -11,7 +11,7 @@ import {
 import { pickVictim } from './group-sizes.js';
 import { LaunchGate } from './launch-gate.js';
 import type { Scenario, ScenarioGroup } from './scenario.js';
-import type { SeededRandom } from './seeded-random.js';
+import type { RandomStreams, SeededRandom } from './seeded-random.js';
 import type { SimClock, SimEvent } from './sim-event.js';
 import { isSimulatedApiError, SimulatedApiError } from './simulated-api-error.js';
 
@@ -38,8 +38,8 @@ export interface AutoScalingEnv {
   readonly ec2: Ec2Model;
   readonly clock: SimClock;
   readonly bus: SimulatedEventBus;
-  /** The simulation's main stream (reaction and boot times). */
-  readonly random: SeededRandom;
+  /** Per-group streams: boot times (one draw per launch, in launch order) and reaction times. */
+  readonly streams: RandomStreams;
   /** Scale-in choices, apart so that they do not shift the main stream. */
   readonly terminationRandom: SeededRandom;
   readonly observer: AutoScalingObserver;
@@ -67,7 +67,7 @@ export class AutoScalingModel {
       scenario: env.scenario,
       clock: env.clock,
       bus: env.bus,
-      random: env.random,
+      streams: env.streams,
       observer: env.observer,
       host: this,
     });
@@ -109,7 +109,10 @@ export class AutoScalingModel {
 
   /** Auto Scaling acts on a desired-capacity change after its reaction time. */
   reconcileAfterReaction(group: SimGroup): void {
-    this.scheduleReconcile(group, this.uniformMs(this.env.scenario.timing.scalingReactionSec));
+    this.scheduleReconcile(
+      group,
+      this.uniformMs(`reaction:${group.spec.name}`, this.env.scenario.timing.scalingReactionSec),
+    );
   }
 
   private scheduleReconcile(group: SimGroup, delayMs: number): void {
@@ -124,8 +127,8 @@ export class AutoScalingModel {
     this.clock.at(atMs, { kind: 'asg-reconcile', group: group.spec.name });
   }
 
-  private uniformMs(range: { min: number; max: number }): number {
-    return Math.round(this.env.random.uniform(range.min, range.max) * 1000);
+  private uniformMs(stream: string, range: { min: number; max: number }): number {
+    return Math.round(this.env.streams.of(stream).uniform(range.min, range.max) * 1000);
   }
 
   /** Launches one instance in the AZ the group has fewest in; on no address, tries the next AZ. */
@@ -215,7 +218,7 @@ export class AutoScalingModel {
         this.scheduleReconcile(group, timing.launchRetrySec * 1000);
         break;
       }
-      const bootMs = this.uniformMs(timing.bootSec);
+      const bootMs = this.uniformMs(`boot:${group.spec.name}`, timing.bootSec);
       const waitPointMs = this.clock.nowSimMs + bootMs - Math.round(timing.ipamdLeadSec * 1000);
       // A node held by its own user data starts kubelet and ipamd once it reads InService (LaunchGate).
       if (this.gate.admit(group, member, waitPointMs)) continue;
@@ -280,7 +283,10 @@ export class AutoScalingModel {
   abandon(group: SimGroup, member: GroupMember, reason: string): void {
     const active = group.members.filter((m) => m.lifecycle !== 'Terminating').length;
     this.terminate(group, member, active, reason);
-    this.scheduleReconcile(group, this.uniformMs(this.env.scenario.timing.scalingReactionSec));
+    this.scheduleReconcile(
+      group,
+      this.uniformMs(`reaction:${group.spec.name}`, this.env.scenario.timing.scalingReactionSec),
+    );
   }
 
   /** The launch activity completed: `EC2 Instance Launch Successful`. */

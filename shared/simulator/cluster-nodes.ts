@@ -4,13 +4,15 @@ import type { GroupMember, NodeHost, SimGroup } from './auto-scaling-model.js';
 import type { Ec2Model, SimInstance } from './ec2-model.js';
 import { IPAMD_CYCLE_MS, IpamdNode } from './ipamd-node.js';
 import type { Scenario } from './scenario.js';
-import type { SeededRandom } from './seeded-random.js';
+import type { RandomStreams, SeededRandom } from './seeded-random.js';
 import type { SimClock, SimEvent } from './sim-event.js';
 import { isSimulatedApiError } from './simulated-api-error.js';
 
 export interface NodeState {
   readonly ipamd: IpamdNode;
   readonly group: SimGroup;
+  /** This node's own draws (its ENIs' readiness, its first ipamd cycle), by its launch order in the group. */
+  readonly random: SeededRandom;
   ready: boolean;
   gone: boolean;
 }
@@ -29,8 +31,8 @@ export interface ClusterEnv {
   readonly scenario: Scenario;
   readonly ec2: Ec2Model;
   readonly clock: SimClock;
-  /** The simulation's main stream (ENI readiness delays). */
-  readonly random: SeededRandom;
+  /** Per-node streams (ENI readiness delays). */
+  readonly streams: RandomStreams;
   readonly metrics: ClusterObserver;
 }
 
@@ -47,6 +49,8 @@ export class ClusterNodes implements NodeHost {
   private readonly schedulerQueue: { instanceId: string; remaining: number }[] = [];
   private schedulerCarry = 0;
   private schedulerTicking = false;
+  /** Nodes launched so far per group: the next one's stream. */
+  private readonly launchedPerGroup = new Map<string, number>();
 
   constructor(private readonly env: ClusterEnv) {}
 
@@ -58,7 +62,10 @@ export class ClusterNodes implements NodeHost {
       this.maxPodsOf(group, limits),
       () => this.eniSubnetsFor(instance),
     );
-    this.nodes.set(instance.id, { ipamd, group, ready: false, gone: false });
+    const ordinal = this.launchedPerGroup.get(group.spec.name) ?? 0;
+    this.launchedPerGroup.set(group.spec.name, ordinal + 1);
+    const random = this.env.streams.of(`node:${group.spec.name}:${ordinal}`);
+    this.nodes.set(instance.id, { ipamd, group, random, ready: false, gone: false });
   }
 
   nodeTerminating(group: SimGroup, instanceId: string): void {
@@ -122,8 +129,9 @@ export class ClusterNodes implements NodeHost {
     }
   }
 
-  private uniformMs(range: { min: number; max: number }): number {
-    return Math.round(this.env.random.uniform(range.min, range.max) * 1000);
+  private eniReadyMs(state: NodeState): number {
+    const range = this.env.scenario.timing.eniReadySec;
+    return Math.round(state.random.uniform(range.min, range.max) * 1000);
   }
 
   /**
@@ -165,8 +173,8 @@ export class ClusterNodes implements NodeHost {
 
   /** Every node's first ipamd cycle, at a random phase within the first cycle. */
   startIpamdCycles(): void {
-    for (const [instanceId] of this.nodes) {
-      this.env.clock.at(this.env.random.nextInt(0, IPAMD_CYCLE_MS), { kind: 'ipamd-cycle', instanceId });
+    for (const [instanceId, state] of this.nodes) {
+      this.env.clock.at(state.random.nextInt(0, IPAMD_CYCLE_MS), { kind: 'ipamd-cycle', instanceId });
     }
   }
 
@@ -252,7 +260,7 @@ export class ClusterNodes implements NodeHost {
     this.env.metrics.podsStarted(state.ipamd.assignWaitingPods());
     if (result.kind === 'eni-attached') {
       // ipamd blocks until the ENI shows in instance metadata (`WaitForENIAndIPsAttached`).
-      this.env.clock.at(this.env.clock.nowSimMs + this.uniformMs(this.env.scenario.timing.eniReadySec), {
+      this.env.clock.at(this.env.clock.nowSimMs + this.eniReadyMs(state), {
         kind: 'eni-ready',
         instanceId,
         eniId: result.eniId,
@@ -332,7 +340,7 @@ export class ClusterNodes implements NodeHost {
       const attachment = this.env.ec2.networkInterface(eni.id).attachment;
       if (attachment) attachment.deleteOnTermination = true;
       state.ipamd.trunkAttached = true;
-      this.env.clock.at(this.env.clock.nowSimMs + this.uniformMs(this.env.scenario.timing.eniReadySec), {
+      this.env.clock.at(this.env.clock.nowSimMs + this.eniReadyMs(state), {
         kind: 'eni-ready',
         instanceId,
         eniId: eni.id,

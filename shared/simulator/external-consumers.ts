@@ -1,7 +1,7 @@
 import type { Ec2Model, SimInstance } from './ec2-model.js';
 import { IPAMD_CYCLE_MS } from './ipamd-node.js';
 import type { ExternalConsumer, Scenario } from './scenario.js';
-import type { SeededRandom } from './seeded-random.js';
+import type { RandomStreams } from './seeded-random.js';
 import type { SimClock } from './sim-event.js';
 import { isSimulatedApiError } from './simulated-api-error.js';
 
@@ -9,8 +9,8 @@ export interface ExternalConsumersEnv {
   readonly scenario: Scenario;
   readonly ec2: Ec2Model;
   readonly clock: SimClock;
-  /** The simulation's main stream (gaps between attaches). */
-  readonly random: SeededRandom;
+  /** Per-consumer streams (gaps between attaches). */
+  readonly streams: RandomStreams;
 }
 
 /**
@@ -27,7 +27,7 @@ export class ExternalConsumers {
     this.env.scenario.externalConsumers.forEach((consumer, index) => {
       this.sinks.push(null);
       if (consumer.attachesPerMin > 0) {
-        this.env.clock.at(Math.round(consumer.fromSec * 1000) + this.gapMs(consumer), {
+        this.env.clock.at(Math.round(consumer.fromSec * 1000) + this.gapMs(consumer, index), {
           kind: 'external-attach',
           consumer: index,
         });
@@ -35,9 +35,9 @@ export class ExternalConsumers {
     });
   }
 
-  private gapMs(consumer: ExternalConsumer): number {
+  private gapMs(consumer: ExternalConsumer, index: number): number {
     const meanMs = 60_000 / consumer.attachesPerMin;
-    return Math.max(1, Math.round(meanMs * this.env.random.uniform(0.8, 1.2)));
+    return Math.max(1, Math.round(meanMs * this.env.streams.of(`external:${index}`).uniform(0.8, 1.2)));
   }
 
   /** Another workload in the account attaching one ENI (its calls spend the same buckets and budget). */
@@ -45,7 +45,7 @@ export class ExternalConsumers {
     const consumer = this.env.scenario.externalConsumers[index];
     if (!consumer) return;
     if (consumer.toSec === null || this.env.clock.nowSimMs + 1 <= consumer.toSec * 1000) {
-      this.env.clock.at(this.env.clock.nowSimMs + this.gapMs(consumer), {
+      this.env.clock.at(this.env.clock.nowSimMs + this.gapMs(consumer, index), {
         kind: 'external-attach',
         consumer: index,
       });

@@ -15,7 +15,7 @@ import {
   startAction,
 } from './lifecycle-hooks.js';
 import type { Scenario } from './scenario.js';
-import type { SeededRandom } from './seeded-random.js';
+import type { RandomStreams } from './seeded-random.js';
 import type { SimClock, SimEvent } from './sim-event.js';
 import { SimulatedApiError } from './simulated-api-error.js';
 
@@ -31,8 +31,8 @@ export interface LaunchGateEnv {
   readonly scenario: Scenario;
   readonly clock: SimClock;
   readonly bus: SimulatedEventBus;
-  /** The simulation's main stream (the node's IMDS poll phase). */
-  readonly random: SeededRandom;
+  /** Per-group streams (how long after its release each node's wait loop reads InService). */
+  readonly streams: RandomStreams;
   readonly observer: { gateWait(durationMs: number, timedOut: boolean): void };
   readonly host: GateHost;
 }
@@ -201,7 +201,8 @@ export class LaunchGate {
     // The wait loop reads IMDS every gatePollSec: it sees InService up to one poll after the change.
     const timing = this.env.scenario.timing;
     const seenMs =
-      this.env.clock.nowSimMs + Math.round(this.env.random.uniform(0, timing.gatePollSec) * 1000);
+      this.env.clock.nowSimMs +
+      Math.round(this.env.streams.of(`gate-poll:${group.spec.name}`).uniform(0, timing.gatePollSec) * 1000);
     const ipamdAtMs = Math.max(member.waitPointMs, seenMs);
     this.env.clock.at(ipamdAtMs, { kind: 'ipamd-start', instanceId: member.instanceId });
     this.env.clock.at(ipamdAtMs + Math.round(timing.ipamdLeadSec * 1000), {

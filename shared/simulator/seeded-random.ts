@@ -63,3 +63,24 @@ export class SeededRandom {
     return text.slice(0, length);
   }
 }
+
+/**
+ * One stream per label, each derived from the seed alone: what one instance or consumer draws (its boot time, its
+ * ENIs' readiness, its gaps) does not depend on what else happened first, so runs of one scenario and seed under
+ * different guards, or none, see the same instances boot and attach at the same pace (common random numbers).
+ */
+export class RandomStreams {
+  private readonly streams = new Map<string, SeededRandom>();
+
+  constructor(private readonly seed: number) {}
+
+  /** The stream of `label` (created on first use). */
+  of(label: string): SeededRandom {
+    let stream = this.streams.get(label);
+    if (!stream) {
+      stream = new SeededRandom(this.seed).fork(label);
+      this.streams.set(label, stream);
+    }
+    return stream;
+  }
+}

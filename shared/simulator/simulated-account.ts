@@ -12,7 +12,7 @@ import type { GuardClients, GuardContext, SimulatedGuard } from './guard-plugin.
 import { isAllowed } from './iam-policy.js';
 import { MetricsRecorder, type SimulationReport } from './metrics.js';
 import type { Scenario, ScenarioAction, UpdateGroupAction } from './scenario.js';
-import { SeededRandom } from './seeded-random.js';
+import { RandomStreams, SeededRandom } from './seeded-random.js';
 import type { SimClock, SimEvent } from './sim-event.js';
 import { isSimulatedApiError, SimulatedApiError } from './simulated-api-error.js';
 
@@ -103,25 +103,26 @@ export class SimulatedAccount {
       delayRandom: new SeededRandom(options.seed).fork('event-delays'),
       counter: this.metrics,
     });
+    const streams = new RandomStreams(options.seed);
     this.cluster = new ClusterNodes({
       scenario,
       ec2: this.ec2,
       clock: this.clock,
-      random: this.random,
+      streams,
       metrics: this.metrics,
     });
     this.externalConsumers = new ExternalConsumers({
       scenario,
       ec2: this.ec2,
       clock: this.clock,
-      random: this.random,
+      streams,
     });
     this.autoScaling = new AutoScalingModel({
       scenario,
       ec2: this.ec2,
       clock: this.clock,
       bus: this.bus,
-      random: this.random,
+      streams,
       terminationRandom: new SeededRandom(options.seed).fork('termination'),
       observer: this.metrics,
       nodes: this.cluster,

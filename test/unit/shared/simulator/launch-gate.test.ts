@@ -221,9 +221,13 @@ describe('launch lifecycle hook', () => {
   });
 
   it('a reporting node says when it reaches its wait point, once, with PutEvents; a node released before says nothing', async () => {
-    // Prepare: released at 85 s, while some of the 4 new nodes (launched about 32 s, at their wait point 35-65 s
+    // Prepare: released at 75 s, while some of the 4 new nodes (launched about 32 s, at their wait point 35-65 s
     // later) still boot.
-    const { guard, seen } = buildGateGuard({ everySec: 5, act: (sec) => (sec >= 85 ? 'complete' : 'none') });
+    const releaseSec = 75;
+    const { guard, seen } = buildGateGuard({
+      everySec: 5,
+      act: (sec) => (sec >= releaseSec ? 'complete' : 'none'),
+    });
     const scenario = buildGatedScenario({ heartbeatTimeoutSec: 7200, nodeReports: true }, { durationMin: 4 });
     const { account, run } = runAccount(scenario, guard);
     const before = new Set(account.ec2.instances.keys());
@@ -237,8 +241,8 @@ describe('launch lifecycle hook', () => {
     for (const id of reported) expect(launched).toContain(id);
     for (const r of reports) {
       expect(r.event['detail-type']).toBe('Launch Gate Node Waiting');
-      // Sent at its wait point (before the release at 85 s), delivered after the custom event delay.
-      expect(r.atMs).toBeLessThanOrEqual(85_000 + scenario.timing.customEventDelaySec.max * 1000);
+      // Sent at its wait point (before the release), delivered after the custom event delay.
+      expect(r.atMs).toBeLessThanOrEqual((releaseSec + scenario.timing.customEventDelaySec.max) * 1000);
     }
     const firstAttachMs = (id: string) =>
       Math.min(...account.ec2.attachRecords.filter((a) => a.caller === id).map((a) => a.timeMs));
@@ -248,7 +252,7 @@ describe('launch lifecycle hook', () => {
     expect(silent.length).toBeGreaterThan(0);
     expect(reported.length + silent.length).toBe(4);
     for (const id of launched)
-      expect(firstAttachMs(id)).toBeGreaterThanOrEqual(account.startEpochMs + 85_000);
+      expect(firstAttachMs(id)).toBeGreaterThanOrEqual(account.startEpochMs + releaseSec * 1000);
     expect(account.putEvents.filter((e) => e.source === 'capacity-guard.node')).toHaveLength(reported.length);
   });
 

@@ -240,13 +240,13 @@ describe('createSimulatedCapacityGuard with the capacity auditor', () => {
   });
 
   describe('prefix-fragmented', () => {
-    it('reports the free aligned /28 blocks the subnets really have; the pre-flight warns before the 101 s failure', async () => {
+    it('reports the free aligned /28 blocks the subnets really have; the pre-flight warns before the 100 s failure', async () => {
       // Act
       const run = await runGuarded(bundledJson('prefix-fragmented'));
       // Assess
       const { summary } = run.report;
       expect(summary.firstAllocationFailure).toMatch(/^InsufficientCidrBlocks/);
-      expect(summary.firstAllocationFailureSec).toBe(101);
+      expect(summary.firstAllocationFailureSec).toBe(100);
       // The scale-out at 60 s reaches the auditor as a scale intent: its headroom audit, not the 5-minute one, warns.
       expect(summary.firstWarningSec).toBe(75);
       expect(summary.alertLeadTimeMin).toBeGreaterThan(0);

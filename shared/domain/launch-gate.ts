@@ -104,9 +104,9 @@ export interface GateDecision {
   /** Room left after this pass's releases. */
   readonly roomAfter: number;
   /**
-   * How long the budget needs, at best, for everything booked and everything still waiting (s). Above the maximum
-   * hold, some instances will be released by the hold, not by the budget: the scale-out is larger than the gate
-   * can pace alone.
+   * How long the budget needs, at best, for everything booked and everything still waiting (s), at what other
+   * consumers leave of it (their busiest recent minute). Above the maximum hold, some instances will be released by
+   * the hold, not by the budget: the scale-out is larger than the gate can pace alone.
    */
   readonly backlogSec: number;
   /** When the next pass can change something (room frees, a hold or a heartbeat falls due); null: nothing waits. */
@@ -359,7 +359,11 @@ export function decideGate(input: GateInput): GateDecision {
       .filter((w) => !releasedNow.has(w.instanceId))
       .reduce((sum, w) => sum + w.predictedAttaches, 0);
   return {
-    backlogSec: outstanding === 0 ? 0 : Math.ceil(outstanding / budget) * (BUDGET_WINDOW_MS / 1000),
+    backlogSec:
+      outstanding === 0
+        ? 0
+        : Math.ceil(outstanding / Math.max(1, budget - othersIn(BUDGET_WINDOW_MS))) *
+          (BUDGET_WINDOW_MS / 1000),
     release,
     heartbeat,
     inFlight,

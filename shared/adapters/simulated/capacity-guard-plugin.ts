@@ -45,6 +45,29 @@ export const SIMULATED_ALERT_TOPIC_NAME = 'capacity-guard-alerts';
 const HEADROOM_AUDIT_EVERY_SEC = 300;
 const FULL_AUDIT_EVERY_SEC = 86_400;
 
+/**
+ * A failed scheduled audit is invoked again once (serverless.yml: the auditor's `maximumRetryAttempts: 1`), a minute
+ * later (Lambda asynchronous invocation: "one minute between the first two attempts"). A failed pre-flight batch
+ * is not: it comes back after the queue's 1,440 s visibility timeout, past its 900 s retention.
+ */
+const AUDIT_RETRY_AFTER_SEC = 60;
+
+/** One audit invocation that failed on AWS errors (throttling, a service fault), as the function threw it. */
+export interface SimulatedAuditFailure {
+  readonly atMs: number;
+  readonly mode: AuditMode;
+  readonly trigger: 'schedule' | 'preflight' | 'retry';
+  readonly error: unknown;
+}
+
+/** Whether `error`, or an error it was caused by, is an AWS service's answer (what a Lambda invocation may fail on). */
+function isAwsFailure(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if ('$metadata' in e || '$fault' in e) return true;
+  }
+  return false;
+}
+
 /** One run of the simulated capacity auditor, as its function returned it. */
 export interface SimulatedAuditRun {
   /** Simulated epoch ms of the run. */
@@ -63,6 +86,8 @@ export interface SimulatedAuditorOptions {
   readonly fullEverySec?: number;
   /** Called after every audit run. */
   readonly onAudit?: (run: SimulatedAuditRun) => void;
+  /** Called for every audit invocation that failed on AWS errors (the run goes on, as Lambda's would). */
+  readonly onAuditFailed?: (failure: SimulatedAuditFailure) => void;
 }
 
 export interface SimulatedGuardOptions {
@@ -124,11 +149,27 @@ export function createSimulatedCapacityGuard(options: SimulatedGuardOptions = {}
   // Scale intents also reach the auditor through the pre-flight queue: one headroom audit per batch window.
   let preflightDueMs: number | null = null;
   let lastNowMs = 0;
+  const auditRetries: { dueMs: number; mode: AuditMode }[] = [];
+  // An invocation that fails on AWS errors fails as a Lambda's would; anything else is a defect and ends the run.
+  const runAudit = async (ctx: GuardContext, mode: AuditMode, trigger: SimulatedAuditFailure['trigger']) => {
+    try {
+      await auditor?.(mode);
+    } catch (error) {
+      if (!isAwsFailure(error)) throw error;
+      const atMs = ctx.nowMs();
+      auditorOptions?.onAuditFailed?.({ atMs, mode, trigger, error });
+      if (trigger === 'schedule') auditRetries.push({ dueMs: atMs + AUDIT_RETRY_AFTER_SEC * 1000, mode });
+    }
+  };
   const preflight = async (ctx: GuardContext): Promise<void> => {
     lastNowMs = ctx.nowMs();
+    for (const retry of auditRetries.filter((r) => r.dueMs <= lastNowMs)) {
+      auditRetries.splice(auditRetries.indexOf(retry), 1);
+      await runAudit(ctx, retry.mode, 'retry');
+    }
     if (preflightDueMs === null || lastNowMs < preflightDueMs) return;
     preflightDueMs = null;
-    await auditor?.('headroom');
+    await runAudit(ctx, 'headroom', 'preflight');
   };
 
   // Messages a failed or dead invocation gave back: visible again once their visibility timeout is over.
@@ -311,12 +352,12 @@ export function createSimulatedCapacityGuard(options: SimulatedGuardOptions = {}
             {
               name: 'capacity-auditor-headroom',
               everySec: auditorOptions.headroomEverySec ?? HEADROOM_AUDIT_EVERY_SEC,
-              run: async () => auditor?.('headroom'),
+              run: (ctx: GuardContext) => runAudit(ctx, 'headroom', 'schedule'),
             },
             {
               name: 'capacity-auditor-full',
               everySec: auditorOptions.fullEverySec ?? FULL_AUDIT_EVERY_SEC,
-              run: async () => auditor?.('full'),
+              run: (ctx: GuardContext) => runAudit(ctx, 'full', 'schedule'),
             },
           ]),
     ],

@@ -44,6 +44,17 @@ describe('decideGate', () => {
     expect(decideGate({ nowMs: 0, policy, waiting: [], released: [], observed: [] }).backlogSec).toBe(0);
   });
 
+  it('counts the backlog at what other consumers leave of the budget', () => {
+    // Another workload attached 25 times in the last minute: 15 a minute are left, so 300 attaches take 20 windows.
+    const nowMs = 200_000;
+    const observed = Array.from({ length: 25 }, (_, i) => ({
+      atMs: nowMs - 59_000 + i * 2_000,
+      instanceId: 'i-other',
+    }));
+    const decision = decideGate({ nowMs, policy, waiting: many(150), released: [], observed });
+    expect(decision.backlogSec).toBe(20 * 60);
+  });
+
   it('releases everything at once when every waiting instance fits the budget', () => {
     // Prepare
     const input = { nowMs: 1_000, policy, waiting: many(20), released: [], observed: [] };

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import {
   createSimulatedCapacityGuard,
   SIMULATED_ALERT_TOPIC_NAME,
+  type SimulatedAuditFailure,
   type SimulatedAuditRun,
 } from '../../../../../shared/adapters/simulated/capacity-guard-plugin.js';
 import { createSimulatedClients } from '../../../../../shared/adapters/simulated/connect-to-simulator.js';
@@ -12,6 +13,7 @@ import type { SimulationReport } from '../../../../../shared/simulator/metrics.j
 import { formatReport } from '../../../../../shared/simulator/report-text.js';
 import { parseScenario } from '../../../../../shared/simulator/scenario.js';
 import { SimulatedAccount, type SnsPublish } from '../../../../../shared/simulator/simulated-account.js';
+import { SimulatedApiError } from '../../../../../shared/simulator/simulated-api-error.js';
 
 const SUBNET_ID = 'subnet-0a1b2c3d4e5f60001';
 
@@ -237,6 +239,42 @@ describe('createSimulatedCapacityGuard with the capacity auditor', () => {
       expect(formatReport(again.report)).toBe(formatReport(run.report));
       expect(JSON.stringify(again.report)).toBe(JSON.stringify(run.report));
     });
+  });
+
+  it('takes an audit that fails on throttling as a failed invocation: the run goes on, the scheduled one runs again a minute later', async () => {
+    // Prepare: EC2 refuses DescribeSubnets from 290 s to 310 s (the 300 s headroom audit's reads).
+    const failures: SimulatedAuditFailure[] = [];
+    const auditsAtSec: number[] = [];
+    let account: SimulatedAccount | undefined;
+    const guard = createSimulatedCapacityGuard({
+      auditor: {
+        onAudit: (run) => auditsAtSec.push((run.atMs - (account?.startEpochMs ?? 0)) / 1000),
+        onAuditFailed: (failure) => failures.push(failure),
+      },
+    });
+    account = new SimulatedAccount(parseScenario(buildRecoveryScenarioJson()), {
+      seed: 1,
+      guard,
+      clientsFor: createSimulatedClients,
+    });
+    const ec2 = account.ec2;
+    const admit = ec2.admit.bind(ec2);
+    ec2.admit = (action: string) => {
+      const sec = (account?.nowSimMs ?? 0) / 1000;
+      if (action === 'DescribeSubnets' && sec >= 290 && sec <= 310) {
+        throw new SimulatedApiError('RequestLimitExceeded', 'Request limit exceeded.');
+      }
+      admit(action);
+    };
+    // Act
+    const report = await account.run();
+    // Assess
+    expect(report.summary.nodesReadyAtEnd).toBeGreaterThan(0);
+    expect(failures.map((f) => [(f.atMs - account.startEpochMs) / 1000, f.mode, f.trigger])).toEqual([
+      [300, 'headroom', 'schedule'],
+    ]);
+    expect(auditsAtSec).toContain(360);
+    expect(auditsAtSec).not.toContain(300);
   });
 
   describe('prefix-fragmented', () => {

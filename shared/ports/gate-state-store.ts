@@ -1,3 +1,4 @@
+import type { GateProtectedInstance } from '../domain/gate-protection.js';
 import type { ReleasedInstance } from '../domain/launch-gate.js';
 import type { Versioned } from './guard-state-store.js';
 
@@ -51,6 +52,8 @@ export interface GateState {
   readonly reports?: readonly ReadyReport[];
   /** Groups whose nodes have reported, with the last time one did (see `learnReportingGroups`). */
   readonly reportingGroups?: readonly ReportingGroup[];
+  /** Nodes the gate protected from scale-in while their group's instances waited (see `gate-protection.ts`). */
+  readonly protectedInstances?: readonly GateProtectedInstance[];
 }
 
 /** A group one of whose nodes reported reaching the wait point, and when the last one did. */

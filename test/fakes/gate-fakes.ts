@@ -68,6 +68,29 @@ export class FakeGateWorld implements AccountAttaches, LifecycleActions {
       .map((g) => structuredClone(g));
   }
 
+  async describe(names: readonly string[]): Promise<ScalingGroup[]> {
+    return names.flatMap((name) => {
+      const group = this.groups.get(name);
+      return group ? [structuredClone(group)] : [];
+    });
+  }
+
+  /** Scale-in protection as SetInstanceProtection sets it: every id must be in the group. */
+  async setInstanceProtection(name: string, instanceIds: readonly string[], protect: boolean): Promise<void> {
+    const group = this.groups.get(name);
+    if (!group) throw new Error(`ValidationError: group ${name} not found`);
+    for (const id of instanceIds) {
+      if (!group.instances.some((i) => i.instanceId === id))
+        throw new Error(`ValidationError: ${id} is not part of ${name}`);
+    }
+    this.groups.set(name, {
+      ...group,
+      instances: group.instances.map((i) =>
+        instanceIds.includes(i.instanceId) ? { ...i, protectedFromScaleIn: protect } : i,
+      ),
+    });
+  }
+
   /** The paced tag as the gate sets and removes it. */
   async markPaced(name: string, paced: boolean): Promise<void> {
     const group = this.groups.get(name);

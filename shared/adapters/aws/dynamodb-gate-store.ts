@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { GateProtectedInstance } from '../../domain/gate-protection.js';
 import type { ReleasedInstance } from '../../domain/launch-gate.js';
 import {
   type AttachDelay,
@@ -90,6 +91,10 @@ export function parseGateItem(item: Record<string, unknown> | undefined): Versio
       reportingGroups: listOf<ReportingGroup>(item, 'reportingGroups', {
         groupName: isString,
         atMs: isNumber,
+      }),
+      protectedInstances: listOf<GateProtectedInstance>(item, 'protectedInstances', {
+        instanceId: isString,
+        groupName: isString,
       }),
     },
   };

@@ -9,9 +9,11 @@ const GROUP_ACTIONS = [
   'autoscaling:UpdateAutoScalingGroup',
   'autoscaling:SetInstanceProtection',
 ];
-const LIFECYCLE_ACTIONS = [
+/** Releases and heartbeats, and the scale-in protection of a group's nodes in service while others wait. */
+const GATE_ACTIONS = [
   'autoscaling:CompleteLifecycleAction',
   'autoscaling:RecordLifecycleActionHeartbeat',
+  'autoscaling:SetInstanceProtection',
 ];
 const ONLY_THE_PACED_TAG = {
   'ForAllValues:StringEquals': { 'aws:TagKeys': ['capacity-guard/paced'] },
@@ -49,12 +51,11 @@ export const GUARD_AUTO_SCALING_WRITE_POLICY: readonly SimulatedIamStatement[] =
   optedInOrMarked(GROUP_ACTIONS);
 
 /**
- * The Auto Scaling write statements of the launch gate's roles (`infra/launch-gate.yml`): lifecycle actions on
- * opted-in groups, and on the groups it marked paced while their instances waited, so an opt-out can still
- * release them once; the paced tag itself, as for the pacing roles.
+ * The Auto Scaling write statements of the launch gate's roles (`infra/launch-gate.yml`): lifecycle actions and
+ * scale-in protection on opted-in groups, and on the groups it marked paced while their instances waited, so an
+ * opt-out can still release them and unprotect their nodes once; the paced tag itself, as for the pacing roles.
  */
-export const GATE_AUTO_SCALING_WRITE_POLICY: readonly SimulatedIamStatement[] =
-  optedInOrMarked(LIFECYCLE_ACTIONS);
+export const GATE_AUTO_SCALING_WRITE_POLICY: readonly SimulatedIamStatement[] = optedInOrMarked(GATE_ACTIONS);
 
 /** The simulated guard runs every function under one identity: it is held to both roles' statements. */
 export const SIMULATED_GUARD_WRITE_POLICY: readonly SimulatedIamStatement[] = [

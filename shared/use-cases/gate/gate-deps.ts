@@ -21,7 +21,10 @@ export interface GateSettings {
 
 /** What the launch gate needs, injected by the handler (or the simulator). */
 export interface GateDeps {
-  readonly groups: Pick<ScalingGroups, 'listWithTagKeys' | 'markPaced'>;
+  readonly groups: Pick<
+    ScalingGroups,
+    'listWithTagKeys' | 'markPaced' | 'describe' | 'setInstanceProtection'
+  >;
   readonly attaches: AccountAttaches;
   readonly actions: LifecycleActions;
   readonly store: GateStateStore;

@@ -27,6 +27,7 @@ import {
   waitingMembers,
 } from './gate-ledger.js';
 import { handOverOptedOut } from './gate-opt-out.js';
+import { applyProtection, protectionChange } from './gate-protection-pass.js';
 
 /** Lifecycle calls in flight at once. */
 const CALLS_IN_FLIGHT = 10;
@@ -127,6 +128,7 @@ export async function runGatePass(
       killSwitch,
       gatedInstanceIds: new Set(groups.flatMap((g) => g.instances.map((i) => i.instanceId))),
     });
+    const protection = await protectionChange(deps, tagged, groups, state.protectedInstances ?? []);
     const beating = new Set(decision.heartbeat.map((w) => w.instanceId));
     const releasing = new Set([
       ...decision.release.map((r) => r.instance.instanceId),
@@ -146,6 +148,7 @@ export async function runGatePass(
       gaps,
       reports,
       reportingGroups,
+      protectedInstances: protection.recorded,
     };
     try {
       await deps.store.commitGate(next, stored.version);
@@ -161,11 +164,13 @@ export async function runGatePass(
       nowMs,
       (deps.attaches.describeCalls?.() ?? 0) - callsBefore,
     );
+    // Recorded and committed above: a pass that dies before these calls makes them on the next.
+    const protectionFailures = await applyProtection(deps, protection);
     const optOut = await handOverOptedOut(deps, tagged, listed, decision.inFlight);
     return {
       ...outcome,
       released: { ...outcome.released, 'opt-out': optOut.released },
-      failedCalls: outcome.failedCalls + optOut.failedCalls,
+      failedCalls: outcome.failedCalls + optOut.failedCalls + protectionFailures,
     };
   }
   throw new GatePassConflictError(`the gate ledger kept changing over ${MAX_COMMIT_ATTEMPTS} attempts`);

@@ -38,6 +38,7 @@ describe('parseGateItem', () => {
       gaps: [],
       reports: [{ instanceId: 'i-2', atMs: 7 }],
       reportingGroups: [{ groupName: 'g', atMs: 7 }],
+      protectedInstances: [{ instanceId: 'i-1', groupName: 'g' }],
     };
     const { value, version } = parseGateItem(item);
     expect(version).toBe(3);
@@ -45,6 +46,10 @@ describe('parseGateItem', () => {
     expect(value.delays).toEqual(item.delays);
     expect(value.reports).toEqual(item.reports);
     expect(value.reportingGroups).toEqual(item.reportingGroups);
+    expect(value.protectedInstances).toEqual(item.protectedInstances);
+    expect(() => parseGateItem({ ...item, protectedInstances: [{ instanceId: 'i-1' }] })).toThrow(
+      'protectedInstances[0].groupName is missing or of the wrong type',
+    );
     expect(() => parseGateItem({ ...item, reportingGroups: [{ groupName: 'g' }] })).toThrow(
       'reportingGroups[0].atMs is missing or of the wrong type',
     );

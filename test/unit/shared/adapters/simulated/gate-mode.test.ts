@@ -73,6 +73,30 @@ describe('gate mode in the simulated account, with the deployed guard', () => {
     expect(summary.nodesReadyAtEnd).toBe(40);
   });
 
+  it('keeps the nodes in service through a scale-in while instances wait, and leaves none protected', async () => {
+    // Prepare: 10 -> 40, then MaxSize 25 at 90 s while most new instances still wait at the hook.
+    const scaleIn = scenarioJson({
+      actions: [
+        { atSec: 60, group: 'workers', desired: 40, via: 'set-desired' },
+        { atSec: 90, group: 'workers', maxSize: 25, via: 'update-group' },
+      ],
+    });
+    // Act
+    const { account, summary } = await run(scaleIn);
+    // Assess: Auto Scaling's policy alone cuts the 10 oldest nodes (closest to their billing hour).
+    const original = [...account.ec2.instances.values()].filter(
+      (i) => i.launchTimeMs < account.startEpochMs + 60_000,
+    );
+    expect(original).toHaveLength(10);
+    expect(original.every((i) => i.state === 'running')).toBe(true);
+    expect(summary.groupsAtEnd).toEqual([
+      { name: 'workers', minSize: 10, maxSize: 25, desiredCapacity: 25, inService: 25 },
+    ]);
+    expect(summary.throttledAttaches).toBe(0);
+    expect(summary.guardCallsByAction.SetInstanceProtection).toBeGreaterThan(0);
+    expect(account.groups.get('workers')?.members.filter((m) => m.protectedFromScaleIn)).toEqual([]);
+  });
+
   it('fails open with the guard down: every instance proceeds at the hook timeout', async () => {
     const down = scenarioJson(
       {

@@ -1,0 +1,67 @@
+import {
+  type GateGroupView,
+  type GateProtectedInstance,
+  type GateProtectionChange,
+  gateProtection,
+} from '../../domain/gate-protection.js';
+import type { ScalingGroup } from '../../ports/scaling-groups.js';
+import type { GateDeps } from './gate-deps.js';
+import { PENDING_WAIT } from './gate-ledger.js';
+
+/**
+ * The protection one pass sets and removes (see `gate-protection.ts`): gated groups hold while instances of them
+ * wait; a group the ledger protected nodes of that is no longer gated (opted out, another mode, tags removed) is
+ * read by name if the pass's listing does not show it, and its protection comes off.
+ */
+export async function protectionChange(
+  deps: Pick<GateDeps, 'groups'>,
+  tagged: readonly ScalingGroup[],
+  gated: readonly ScalingGroup[],
+  recorded: readonly GateProtectedInstance[],
+): Promise<GateProtectionChange> {
+  const gatedNames = new Set(gated.map((g) => g.name));
+  const recordedNames = new Set(recorded.map((r) => r.groupName));
+  const listed = new Map(tagged.map((g) => [g.name, g]));
+  const unlisted = [...recordedNames].filter((name) => !listed.has(name));
+  const read = unlisted.length === 0 ? [] : await deps.groups.describe(unlisted);
+  const views: GateGroupView[] = [
+    ...gated.map((g) => ({
+      name: g.name,
+      instances: g.instances,
+      holding: g.instances.some((i) => i.lifecycleState === PENDING_WAIT),
+    })),
+    ...[...tagged, ...read]
+      .filter((g) => !gatedNames.has(g.name) && recordedNames.has(g.name))
+      .map((g) => ({ name: g.name, instances: g.instances, holding: false })),
+  ];
+  // A recorded group that no longer exists has nothing left to unprotect.
+  const found = new Set([...listed.keys(), ...read.map((g) => g.name)]);
+  const live = recorded.filter((r) => found.has(r.groupName));
+  return gateProtection(views, live);
+}
+
+/** Makes the protection calls of a committed change (50 ids per call in the adapter); returns the calls that failed. */
+export async function applyProtection(
+  deps: Pick<GateDeps, 'groups'>,
+  change: Pick<GateProtectionChange, 'protect' | 'unprotect'>,
+): Promise<number> {
+  let failed = 0;
+  const byGroup = (entries: readonly GateProtectedInstance[]) => {
+    const groups = new Map<string, string[]>();
+    for (const e of entries) groups.set(e.groupName, [...(groups.get(e.groupName) ?? []), e.instanceId]);
+    return groups;
+  };
+  for (const [protect, entries] of [
+    [true, change.protect],
+    [false, change.unprotect],
+  ] as const) {
+    for (const [groupName, ids] of byGroup(entries)) {
+      try {
+        await deps.groups.setInstanceProtection(groupName, ids, protect);
+      } catch {
+        failed += 1;
+      }
+    }
+  }
+  return failed;
+}

@@ -1,4 +1,3 @@
-import type { GateProtectedInstance } from '../domain/gate-protection.js';
 import type { ReleasedInstance } from '../domain/launch-gate.js';
 import type { Versioned } from './guard-state-store.js';
 
@@ -52,8 +51,17 @@ export interface GateState {
   readonly reports?: readonly ReadyReport[];
   /** Groups whose nodes have reported, with the last time one did (see `learnReportingGroups`). */
   readonly reportingGroups?: readonly ReportingGroup[];
-  /** Nodes the gate protected from scale-in while their group's instances waited (see `gate-protection.ts`). */
-  readonly protectedInstances?: readonly GateProtectedInstance[];
+  /**
+   * Nodes the gate protected from scale-in while their group's instances waited, per group (see
+   * `gate-protection.ts`); ids only, so that a ledger of thousands of nodes stays far under DynamoDB's 400 KB item.
+   */
+  readonly protectedInstances?: readonly ProtectedGroup[];
+}
+
+/** The instances of one group the gate protected from scale-in. */
+export interface ProtectedGroup {
+  readonly groupName: string;
+  readonly instanceIds: readonly string[];
 }
 
 /** A group one of whose nodes reported reaching the wait point, and when the last one did. */

@@ -1,6 +1,5 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { GateProtectedInstance } from '../../domain/gate-protection.js';
 import type { ReleasedInstance } from '../../domain/launch-gate.js';
 import {
   type AttachDelay,
@@ -8,6 +7,7 @@ import {
   type GateState,
   type GateStateStore,
   type PeerEstimate,
+  type ProtectedGroup,
   type ReadyReport,
   type ReportingGroup,
   type WaitRecord,
@@ -92,9 +92,9 @@ export function parseGateItem(item: Record<string, unknown> | undefined): Versio
         groupName: isString,
         atMs: isNumber,
       }),
-      protectedInstances: listOf<GateProtectedInstance>(item, 'protectedInstances', {
-        instanceId: isString,
+      protectedInstances: listOf<ProtectedGroup>(item, 'protectedInstances', {
         groupName: isString,
+        instanceIds: (v) => Array.isArray(v) && v.every(isString),
       }),
     },
   };

@@ -4,6 +4,7 @@ import {
   type GateProtectionChange,
   gateProtection,
 } from '../../domain/gate-protection.js';
+import type { ProtectedGroup } from '../../ports/gate-state-store.js';
 import type { ScalingGroup } from '../../ports/scaling-groups.js';
 import type { GateDeps } from './gate-deps.js';
 import { PENDING_WAIT } from './gate-ledger.js';
@@ -40,22 +41,29 @@ export async function protectionChange(
   return gateProtection(views, live);
 }
 
+/** The ledger's per-group ids as one entry per instance. */
+export function protectedEntries(groups: readonly ProtectedGroup[]): GateProtectedInstance[] {
+  return groups.flatMap((g) => g.instanceIds.map((instanceId) => ({ instanceId, groupName: g.groupName })));
+}
+
+/** Entries as the ledger keeps them: ids per group, in first-seen order. */
+export function protectedGroups(entries: readonly GateProtectedInstance[]): ProtectedGroup[] {
+  const byGroup = new Map<string, string[]>();
+  for (const e of entries) byGroup.set(e.groupName, [...(byGroup.get(e.groupName) ?? []), e.instanceId]);
+  return [...byGroup].map(([groupName, instanceIds]) => ({ groupName, instanceIds }));
+}
+
 /** Makes the protection calls of a committed change (50 ids per call in the adapter); returns the calls that failed. */
 export async function applyProtection(
   deps: Pick<GateDeps, 'groups'>,
   change: Pick<GateProtectionChange, 'protect' | 'unprotect'>,
 ): Promise<number> {
   let failed = 0;
-  const byGroup = (entries: readonly GateProtectedInstance[]) => {
-    const groups = new Map<string, string[]>();
-    for (const e of entries) groups.set(e.groupName, [...(groups.get(e.groupName) ?? []), e.instanceId]);
-    return groups;
-  };
   for (const [protect, entries] of [
     [true, change.protect],
     [false, change.unprotect],
   ] as const) {
-    for (const [groupName, ids] of byGroup(entries)) {
+    for (const { groupName, instanceIds: ids } of protectedGroups(entries)) {
       try {
         await deps.groups.setInstanceProtection(groupName, ids, protect);
       } catch {

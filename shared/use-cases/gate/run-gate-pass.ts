@@ -27,7 +27,12 @@ import {
   waitingMembers,
 } from './gate-ledger.js';
 import { handOverOptedOut } from './gate-opt-out.js';
-import { applyProtection, protectionChange } from './gate-protection-pass.js';
+import {
+  applyProtection,
+  protectedEntries,
+  protectedGroups,
+  protectionChange,
+} from './gate-protection-pass.js';
 
 /** Lifecycle calls in flight at once. */
 const CALLS_IN_FLIGHT = 10;
@@ -128,7 +133,12 @@ export async function runGatePass(
       killSwitch,
       gatedInstanceIds: new Set(groups.flatMap((g) => g.instances.map((i) => i.instanceId))),
     });
-    const protection = await protectionChange(deps, tagged, groups, state.protectedInstances ?? []);
+    const protection = await protectionChange(
+      deps,
+      tagged,
+      groups,
+      protectedEntries(state.protectedInstances ?? []),
+    );
     const beating = new Set(decision.heartbeat.map((w) => w.instanceId));
     const releasing = new Set([
       ...decision.release.map((r) => r.instance.instanceId),
@@ -148,7 +158,7 @@ export async function runGatePass(
       gaps,
       reports,
       reportingGroups,
-      protectedInstances: protection.recorded,
+      protectedInstances: protectedGroups(protection.recorded),
     };
     try {
       await deps.store.commitGate(next, stored.version);

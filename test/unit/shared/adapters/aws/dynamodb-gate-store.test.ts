@@ -38,7 +38,7 @@ describe('parseGateItem', () => {
       gaps: [],
       reports: [{ instanceId: 'i-2', atMs: 7 }],
       reportingGroups: [{ groupName: 'g', atMs: 7 }],
-      protectedInstances: [{ instanceId: 'i-1', groupName: 'g' }],
+      protectedInstances: [{ groupName: 'g', instanceIds: ['i-1', 'i-2'] }],
     };
     const { value, version } = parseGateItem(item);
     expect(version).toBe(3);
@@ -47,9 +47,9 @@ describe('parseGateItem', () => {
     expect(value.reports).toEqual(item.reports);
     expect(value.reportingGroups).toEqual(item.reportingGroups);
     expect(value.protectedInstances).toEqual(item.protectedInstances);
-    expect(() => parseGateItem({ ...item, protectedInstances: [{ instanceId: 'i-1' }] })).toThrow(
-      'protectedInstances[0].groupName is missing or of the wrong type',
-    );
+    expect(() =>
+      parseGateItem({ ...item, protectedInstances: [{ groupName: 'g', instanceIds: [1] }] }),
+    ).toThrow('protectedInstances[0].instanceIds is missing or of the wrong type');
     expect(() => parseGateItem({ ...item, reportingGroups: [{ groupName: 'g' }] })).toThrow(
       'reportingGroups[0].atMs is missing or of the wrong type',
     );

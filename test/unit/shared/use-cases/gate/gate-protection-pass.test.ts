@@ -34,7 +34,7 @@ describe('runGatePass scale-in protection', () => {
     // Act: the first pass releases 20; the released attach, the window moves, the second releases the rest.
     await runGatePass(deps);
     const afterFirst = protectedIds(world);
-    const recordedFirst = (await store.readGate()).value.protectedInstances?.map((p) => p.instanceId);
+    const recordedFirst = (await store.readGate()).value.protectedInstances;
     for (const r of world.releases)
       world.attaches.push(
         { atMs: 20_000, instanceId: r.instanceId },
@@ -50,7 +50,9 @@ describe('runGatePass scale-in protection', () => {
     await runGatePass(deps);
     // Assess
     expect(afterFirst).toEqual(['workers-svc-0', 'workers-svc-1', 'workers-svc-2']);
-    expect(recordedFirst).toEqual(['workers-svc-0', 'workers-svc-1']);
+    expect(recordedFirst).toEqual([
+      { groupName: 'workers', instanceIds: ['workers-svc-0', 'workers-svc-1'] },
+    ]);
     // The 20 released in the first pass are in service by the second, while 10 still wait.
     expect(afterSecond).toHaveLength(3 + 20);
     // Nothing waits any more: only the owner's protection is left, and the ledger forgets the rest.

@@ -37,7 +37,7 @@ export async function runGateStatus(
     return 0;
   }
   const table = formatTable(
-    ['GROUP', 'MODE', 'HOOK', 'NODE WAIT', 'REPORTS', 'PENDING:WAIT', 'OLDEST WAIT'],
+    ['GROUP', 'MODE', 'HOOK', 'NODE WAIT', 'REPORTS', 'PENDING:WAIT', 'OLDEST WAIT', 'PROTECTED'],
     rows.map((r) => [
       r.groupName,
       r.mode,
@@ -46,6 +46,7 @@ export async function runGateStatus(
       reportsText(r.nodeWait, r.reportsTagged).cell,
       r.waitingInstances,
       r.oldestWait ? `${formatAge(r.oldestWait.ageSec)} ${r.oldestWait.instanceId}` : '-',
+      r.protectedInstances,
     ]),
   );
   const details = rows

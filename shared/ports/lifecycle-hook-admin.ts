@@ -29,7 +29,12 @@ export interface GateGroup {
   readonly name: string;
   readonly tags: Readonly<Record<string, string>>;
   readonly launchSource: LaunchSource;
-  readonly instances: readonly { readonly instanceId: string; readonly lifecycleState: string }[];
+  readonly instances: readonly {
+    readonly instanceId: string;
+    readonly lifecycleState: string;
+    /** Scale-in protection (`ProtectedFromScaleIn`), by anyone: the gate sets it while instances wait. */
+    readonly protectedFromScaleIn?: boolean;
+  }[];
 }
 
 /** Installs and inspects gate mode's launch lifecycle hook, read-mostly. */

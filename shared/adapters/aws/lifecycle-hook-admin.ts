@@ -54,6 +54,7 @@ function toGateGroup(group: AutoScalingGroup): GateGroup {
     instances: (group.Instances ?? []).map((i) => ({
       instanceId: i.InstanceId ?? '',
       lifecycleState: i.LifecycleState ?? 'Unknown',
+      protectedFromScaleIn: i.ProtectedFromScaleIn === true,
     })),
   };
 }

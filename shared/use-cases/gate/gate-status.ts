@@ -13,6 +13,11 @@ export interface GateStatusRow {
   /** The group carries `capacity-guard/gate-reports=true`: the gate holds its booting nodes for their report. */
   readonly reportsTagged: boolean;
   readonly waitingInstances: number;
+  /**
+   * Instances shown protected from scale-in (by anyone): in gate mode, while instances wait, the gate protects the
+   * nodes in service so that a scale-in takes waiting instances first.
+   */
+  readonly protectedInstances: number;
   /** The instance waiting longest and since when (epoch ms); null when none waits or none has a known start. */
   readonly oldestWait: {
     readonly instanceId: string;
@@ -51,6 +56,7 @@ export async function readGateStatus(
       nodeWait: await checkNodeWait(admin, group),
       reportsTagged: reportsTagOf(group) === true,
       waitingInstances: waiting.length,
+      protectedInstances: group.instances.filter((i) => i.protectedFromScaleIn === true).length,
       oldestWait: oldest,
     });
   }

@@ -143,7 +143,7 @@ describe('capacity-guard gate install', () => {
 });
 
 describe('capacity-guard gate status', () => {
-  it('tabulates opted-in groups: mode, hook, node wait, instances in Pending:Wait and the oldest wait', async () => {
+  it('tabulates opted-in groups: mode, hook, node wait, instances in Pending:Wait, the oldest wait and the protected', async () => {
     // Prepare
     autoScaling.on(DescribeAutoScalingGroupsCommand).resolves({
       AutoScalingGroups: [
@@ -155,6 +155,13 @@ describe('capacity-guard gate status', () => {
               AvailabilityZone: 'us-east-1a',
               HealthStatus: 'Healthy',
               ProtectedFromScaleIn: false,
+            },
+            {
+              InstanceId: 'i-0bbbbbbbbbbbbbbbb',
+              LifecycleState: 'InService',
+              AvailabilityZone: 'us-east-1a',
+              HealthStatus: 'Healthy',
+              ProtectedFromScaleIn: true,
             },
           ],
         }),
@@ -196,11 +203,11 @@ describe('capacity-guard gate status', () => {
     // Assess
     expect(run.code).toBe(0);
     const lines = run.stdout.split('\n');
-    expect(lines[0]).toMatch(/^GROUP +MODE +HOOK +NODE WAIT +REPORTS +PENDING:WAIT +OLDEST WAIT$/);
+    expect(lines[0]).toMatch(/^GROUP +MODE +HOOK +NODE WAIT +REPORTS +PENDING:WAIT +OLDEST WAIT +PROTECTED$/);
     expect(lines[1]).toMatch(
-      /^gated +gate +600 s CONTINUE +yes +sent, not tagged +1 +2m0\ds i-0aaaaaaaaaaaaaaaa$/,
+      /^gated +gate +600 s CONTINUE +yes +sent, not tagged +1 +2m0\ds i-0aaaaaaaaaaaaaaaa +1$/,
     );
-    expect(lines[2]).toMatch(/^plain +desired +none +MISSING +no +0 +-$/);
+    expect(lines[2]).toMatch(/^plain +desired +none +MISSING +no +0 +- +0$/);
     expect(run.stdout).toContain(
       'plain: launch template lt-plain version $Latest: no node-side wait in the user data',
     );
@@ -230,6 +237,7 @@ describe('capacity-guard gate status', () => {
         nodeWait: { kind: 'missing', source: 'launch template lt-plain version $Latest' },
         reportsTagged: false,
         waitingInstances: 0,
+        protectedInstances: 0,
         oldestWait: null,
       },
     ]);

@@ -90,7 +90,7 @@ describe('AwsLifecycleHookAdmin', () => {
         name: 'a',
         tags: { 'capacity-guard/enabled': 'true' },
         launchSource: { kind: 'launch-template', id: 'lt-a', version: '$Latest' },
-        instances: [{ instanceId: 'i-1', lifecycleState: 'Pending:Wait' }],
+        instances: [{ instanceId: 'i-1', lifecycleState: 'Pending:Wait', protectedFromScaleIn: false }],
       },
       {
         name: 'b',

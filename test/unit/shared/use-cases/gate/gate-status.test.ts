@@ -14,7 +14,7 @@ describe('readGateStatus', () => {
       instances: [
         { instanceId: 'i-0000000000000000a', lifecycleState: 'Pending:Wait' },
         { instanceId: 'i-0000000000000000b', lifecycleState: 'Pending:Wait' },
-        { instanceId: 'i-0000000000000000c', lifecycleState: 'InService' },
+        { instanceId: 'i-0000000000000000c', lifecycleState: 'InService', protectedFromScaleIn: true },
       ],
     });
     const plain = buildGateGroup({
@@ -44,13 +44,20 @@ describe('readGateStatus', () => {
     // Assess
     expect(rows.map((r) => r.groupName)).toEqual(['a-plain', 'b-gated']);
     const [a, b] = rows;
-    expect(a).toMatchObject({ mode: 'ceiling', hook: null, waitingInstances: 0, oldestWait: null });
+    expect(a).toMatchObject({
+      mode: 'ceiling',
+      hook: null,
+      waitingInstances: 0,
+      protectedInstances: 0,
+      oldestWait: null,
+    });
     expect(a?.nodeWait.kind).toBe('missing');
     expect(b).toMatchObject({
       mode: 'gate',
       hook: { heartbeatTimeoutSec: 600, defaultResult: 'CONTINUE' },
       nodeWait: { kind: 'present', how: 'wait-block' },
       waitingInstances: 2,
+      protectedInstances: 1,
       oldestWait: { instanceId: 'i-0000000000000000a', sinceMs: NOW - 95_000, ageSec: 95 },
     });
   });

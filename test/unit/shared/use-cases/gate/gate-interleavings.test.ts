@@ -49,4 +49,56 @@ describe('launch gate under interleaved passes', () => {
       { numRuns: 1000 },
     );
   }, 120_000);
+
+  it('never leaves scale-in protection it did not record, and takes it all off once nothing waits', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.scheduler(),
+        fc.integer({ min: 2, max: 4 }),
+        fc.array(fc.integer({ min: -5_000, max: 5_000 }), { minLength: 4, maxLength: 4 }),
+        async (s, passes, skews) => {
+          const world = new FakeGateWorld();
+          world.addGroup('a', { inService: 4, waiting: 30 });
+          for (let i = 0; i < 4; i += 1) world.eniCounts.set(`a-svc-${i}`, 2);
+          world.nowMs = 100_000;
+          const inner = new InMemoryGateStore();
+          const store: GateStateStore = {
+            readGate: s.scheduleFunction(() => inner.readGate()),
+            commitGate: s.scheduleFunction((next, version) => inner.commitGate(next, version)),
+          };
+          const { deps } = buildGateDeps(world);
+          const protectedAtAws = () =>
+            (world.groups.get('a')?.instances ?? [])
+              .filter((i) => i.protectedFromScaleIn === true)
+              .map((i) => i.instanceId);
+          const recorded = async () =>
+            ((await inner.readGate()).value.protectedInstances ?? []).flatMap((g) => g.instanceIds);
+          const runs = Array.from({ length: passes }, (_, i) =>
+            runGatePass({ ...deps, store, clock: { nowMs: () => world.nowMs + (skews[i] ?? 0) } }),
+          );
+          await s.waitFor(Promise.all(runs));
+          const afterRace = await recorded();
+          for (const id of protectedAtAws()) expect(afterRace).toContain(id);
+          expect(protectedAtAws()).toEqual(
+            expect.arrayContaining(['a-svc-0', 'a-svc-1', 'a-svc-2', 'a-svc-3']),
+          );
+          // Every instance goes on (the hook's timeout, say); the next passes find nothing waiting.
+          const group = world.groups.get('a');
+          if (!group) throw new Error('no group');
+          world.groups.set('a', {
+            ...group,
+            instances: group.instances.map((i) => ({ ...i, lifecycleState: 'InService' })),
+          });
+          const sequential = { ...deps, store: inner };
+          world.nowMs = 200_000;
+          await runGatePass(sequential);
+          world.nowMs = 201_000;
+          await runGatePass(sequential);
+          expect(protectedAtAws()).toEqual([]);
+          expect(await recorded()).toEqual([]);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  }, 120_000);
 });

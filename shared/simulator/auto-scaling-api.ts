@@ -12,6 +12,8 @@ import type {
 import type { SimClock } from './sim-event.js';
 import { SimulatedApiError } from './simulated-api-error.js';
 
+/** Lifecycle states SetInstanceProtection accepts. */
+const PROTECTABLE_STATES: readonly string[] = ['InService', 'EnteringStandby', 'Standby'];
 /** Instance ids one SetInstanceProtection call takes at most (API reference). */
 export const MAX_PROTECTION_IDS = 50;
 
@@ -134,6 +136,14 @@ export class AutoScalingApi {
           throw new SimulatedApiError(
             'ValidationError',
             `The instance ${id} is not part of Auto Scaling group ${groupName}.`,
+          );
+        }
+        // Only these states take protection; one instance in another fails the whole call (the error Auto Scaling
+        // returns, as reported in guardian/riff-raff#510 and infrahouse/infrahouse-toolkit#223).
+        if (!PROTECTABLE_STATES.includes(member.lifecycle)) {
+          throw new SimulatedApiError(
+            'ValidationError',
+            `The instance ${id} is not in InService or EnteringStandby or Standby.`,
           );
         }
         return member;

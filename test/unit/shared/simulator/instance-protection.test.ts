@@ -103,6 +103,24 @@ describe('SetInstanceProtection (simulated Auto Scaling)', () => {
     expect(kept).toContain(active(account)[0]?.instanceId);
   });
 
+  it('refuses a call naming an instance not in service (waiting at a launch hook), whole', async () => {
+    // Prepare
+    const account = buildAccount([], []);
+    const group = account.groups.get('workers');
+    const [waiting, inService] = group?.members ?? [];
+    if (!waiting || !inService) throw new Error('no members');
+    waiting.lifecycle = 'Pending:Wait';
+    const { autoScaling } = createSimulatedClients(account, GUARD_ARN);
+    // Act
+    const call = autoScaling.send(protect([inService.instanceId, waiting.instanceId], true));
+    // Assess
+    await expect(call).rejects.toMatchObject({
+      name: 'ValidationError',
+      message: `The instance ${waiting.instanceId} is not in InService or EnteringStandby or Standby.`,
+    });
+    expect(inService.protectedFromScaleIn).not.toBe(true);
+  });
+
   it.each([
     ['an unknown group', { AutoScalingGroupName: 'nope' }, /AutoScalingGroup name not found - nope/],
     ['an instance of no group', { InstanceIds: ['i-0fffffffffffffff0'] }, /not part of Auto Scaling group/],

@@ -49,7 +49,11 @@ export function protectedEntries(groups: readonly ProtectedGroup[]): GateProtect
 /** Entries as the ledger keeps them: ids per group, in first-seen order. */
 export function protectedGroups(entries: readonly GateProtectedInstance[]): ProtectedGroup[] {
   const byGroup = new Map<string, string[]>();
-  for (const e of entries) byGroup.set(e.groupName, [...(byGroup.get(e.groupName) ?? []), e.instanceId]);
+  for (const e of entries) {
+    const ids = byGroup.get(e.groupName);
+    if (ids) ids.push(e.instanceId);
+    else byGroup.set(e.groupName, [e.instanceId]);
+  }
   return [...byGroup].map(([groupName, instanceIds]) => ({ groupName, instanceIds }));
 }
 

@@ -52,7 +52,10 @@ export interface GatePassOutcome {
   /** How long the budget needs for everything booked and waiting (see `GateDecision.backlogSec`). */
   readonly backlogSec: number;
   readonly nextCheckAtMs: number | null;
-  /** Lifecycle calls that failed: the instances stay waiting and are released again on the next pass. */
+  /**
+   * Lifecycle and scale-in protection calls that failed: the instances stay waiting and are released again, and the
+   * protection is set or removed again, on the next pass.
+   */
   readonly failedCalls: number;
   /** EC2 Describe calls (pages) the pass made to observe the account (0 when not counted). */
   readonly describeCalls: number;

@@ -18,13 +18,16 @@ export interface GateOptOutOutcome {
  * decides what the gate paces, the mark only what its role may still release. A group that lost its opt-in tag
  * while marked has every instance still waiting at the hook released at once (the operator asked the guard to
  * stop holding it; holding on would make each wait the hook's whole heartbeat timeout), then loses the mark and is
- * never touched again. `tagged`: the pass's listing of groups carrying the opt-in tag or the mark.
+ * never touched again. `tagged`: the pass's listing of groups carrying the opt-in tag or the mark. A group whose
+ * nodes the gate still records as protected from scale-in keeps its mark until that protection is off, so the
+ * gate's role may still remove it (see gate-protection.ts).
  */
 export async function handOverOptedOut(
   deps: GateDeps,
   tagged: readonly ScalingGroup[],
   optedIn: readonly ScalingGroup[],
   inFlight: readonly ReleasedInstance[],
+  stillProtected: ReadonlySet<string> = new Set(),
 ): Promise<GateOptOutOutcome> {
   let failedCalls = 0;
   const attempt = async (call: () => Promise<unknown>): Promise<boolean> => {
@@ -40,7 +43,12 @@ export async function handOverOptedOut(
   for (const group of gatedGroups(optedIn)) {
     const waiting = group.instances.some((i) => i.lifecycleState === PENDING_WAIT);
     if (waiting && !isMarkedPaced(group)) await attempt(() => deps.groups.markPaced(group.name, true));
-    else if (!waiting && !expecting.has(group.name) && isMarkedPaced(group))
+    else if (
+      !waiting &&
+      !expecting.has(group.name) &&
+      !stillProtected.has(group.name) &&
+      isMarkedPaced(group)
+    )
       await attempt(() => deps.groups.markPaced(group.name, false));
   }
   const optedInNames = new Set(optedIn.map((g) => g.name));
@@ -59,7 +67,8 @@ export async function handOverOptedOut(
       if (ok) released += 1;
       else left += 1;
     }
-    if (left === 0) await attempt(() => deps.groups.markPaced(group.name, false));
+    if (left === 0 && !stillProtected.has(group.name))
+      await attempt(() => deps.groups.markPaced(group.name, false));
   }
   return { released, failedCalls };
 }

@@ -179,7 +179,13 @@ export async function runGatePass(
     );
     // Recorded and committed above: a pass that dies before these calls makes them on the next.
     const protectionFailures = await applyProtection(deps, protection);
-    const optOut = await handOverOptedOut(deps, tagged, listed, decision.inFlight);
+    const optOut = await handOverOptedOut(
+      deps,
+      tagged,
+      listed,
+      decision.inFlight,
+      new Set(protection.recorded.map((r) => r.groupName)),
+    );
     return {
       ...outcome,
       released: { ...outcome.released, 'opt-out': optOut.released },

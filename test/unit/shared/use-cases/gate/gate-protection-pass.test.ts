@@ -78,6 +78,36 @@ describe('runGatePass scale-in protection', () => {
     expect(protectedIds(world)).toEqual([]);
   });
 
+  it('keeps the paced mark of an opted-out group until its protection is off, so its role may still remove it', async () => {
+    // Prepare: protection set while instances wait; then the opt-in tag goes and the first unprotect call fails.
+    const world = worldOf(2, 30);
+    const { deps } = buildGateDeps(world);
+    await runGatePass(deps);
+    const group = () => world.groups.get('workers');
+    const current = group();
+    if (!current) throw new Error('no group');
+    const { 'capacity-guard/enabled': _, ...tags } = current.tags;
+    world.groups.set('workers', { ...current, tags });
+    const setProtection = world.setInstanceProtection.bind(world);
+    let failures = 1;
+    world.setInstanceProtection = async (name, ids, protect) => {
+      if (!protect && failures-- > 0) throw new Error('Throttling: Rate exceeded');
+      return setProtection(name, ids, protect);
+    };
+    // Act and assess, pass by pass
+    world.nowMs = 5_000;
+    await runGatePass(deps);
+    expect(protectedIds(world)).toEqual(['workers-svc-0', 'workers-svc-1']);
+    expect(group()?.tags['capacity-guard/paced']).toBe('true');
+    world.nowMs = 6_000;
+    await runGatePass(deps);
+    expect(protectedIds(world)).toEqual([]);
+    expect(group()?.tags['capacity-guard/paced']).toBe('true');
+    world.nowMs = 7_000;
+    await runGatePass(deps);
+    expect(group()?.tags['capacity-guard/paced']).toBeUndefined();
+  });
+
   it('protects again on the next pass what a failed call left unprotected', async () => {
     // Prepare
     const world = worldOf(2, 30);

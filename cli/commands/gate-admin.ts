@@ -12,7 +12,6 @@ export function liveHookAdmin(region: string | undefined, profile: string | unde
   return new AwsLifecycleHookAdmin(new AutoScalingClient(options), new EC2Client(options));
 }
 
-/** One word for a table cell and a sentence for the detail lines. */
 /**
  * Whether the gate can count on the group's nodes reporting that they booted: the tag
  * `capacity-guard/gate-reports=true` and a wait that sends the report must go together.
@@ -48,6 +47,7 @@ export function reportsText(
   return { cell: 'no', detail: null };
 }
 
+/** One word for a table cell and a sentence for the detail lines. */
 export function nodeWaitText(check: NodeWaitCheck): { readonly cell: string; readonly detail: string } {
   switch (check.kind) {
     case 'present': {

@@ -57,8 +57,8 @@ export interface WaitingInstance {
   readonly readyAtMs?: number | null;
   /**
    * Its group's nodes report reaching the wait point (group tag, or learned from an earlier report): one that has
-   * not reported is still booting, and
-   * releasing it would hold budget until its boot ends (see {@link BOOT_GRACE_MS}).
+   * not reported is still booting, and releasing it would hold budget until its boot ends (see
+   * {@link BOOT_GRACE_MS}).
    */
   readonly reportsReady?: boolean;
 }

@@ -63,14 +63,16 @@ const CONTAINER_USER_DATA = new RegExp(
  * Whether the node's wait reports reaching it to the guard (`Launch Gate Node Waiting`): a wait block of v2 or
  * later rendered with the report, also inside the Bottlerocket bootstrap container's user data. false for a v1
  * block, `--no-report`, Bottlerocket's should-wait or no wait; null when it cannot be told (a container whose
- * user data is not inline).
+ * user data is not inline). `presence`: what {@link detectGateSnippet} found in it, when already known.
  *
  * @example
  * waitReports(renderGateSnippet('al2023', resolveGateWaitParams(), { managedNodeGroup: false })); // true
  * waitReports('#!/bin/bash\n# capacity-guard gate-wait v1\n'); // false
  */
-export function waitReports(userData: string): boolean | null {
-  const presence = detectGateSnippet(userData);
+export function waitReports(
+  userData: string,
+  presence: GateSnippetPresence = detectGateSnippet(userData),
+): boolean | null {
   if (presence.kind === 'wait-block') {
     return (gateWaitBlockVersion(userData) ?? 1) >= 2 && userData.includes(REPORT_CALL);
   }

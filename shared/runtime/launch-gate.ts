@@ -224,7 +224,8 @@ export function waitRecordsOf(
 /**
  * The launch gate's event body: SQS batches of `EC2 Instance-launch Lifecycle Action` events and nodes' reports
  * (`Launch Gate Node Waiting`). Records when each instance began to wait and when its node said it booted, lets
- * instances bound for a warm pool through at once (they do not join the cluster then), and runs one pass so that instances the budget has room for go without waiting for the schedule.
+ * instances bound for a warm pool through at once (they do not join the cluster then), and runs one pass so that
+ * instances the budget has room for go without waiting for the schedule.
  * An invalid message is a batch item failure (its queue's redrive policy sends it to the dead-letter queue).
  */
 export function createLaunchGate(wiring?: GateWiring) {

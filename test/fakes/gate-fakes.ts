@@ -50,6 +50,20 @@ export class FakeGateWorld implements AccountAttaches, LifecycleActions {
     });
   }
 
+  /** Every instance released so far attaches once at each of `timesMs`. */
+  releasedAttachAt(...timesMs: number[]): void {
+    for (const r of this.releases)
+      this.attaches.push(...timesMs.map((atMs) => ({ atMs, instanceId: r.instanceId })));
+  }
+
+  /** The operator removes the group's opt-in tag (`capacity-guard/enabled`). */
+  optOut(name: string): void {
+    const group = this.groups.get(name);
+    if (!group) throw new Error(`no group ${name}`);
+    const { 'capacity-guard/enabled': _, ...tags } = group.tags;
+    this.groups.set(name, { ...group, tags });
+  }
+
   waitingIds(): string[] {
     return [...this.groups.values()].flatMap((g) =>
       g.instances.filter((i) => i.lifecycleState === 'Pending:Wait').map((i) => i.instanceId),

@@ -163,10 +163,9 @@ export function createSimulatedCapacityGuard(options: SimulatedGuardOptions = {}
   };
   const preflight = async (ctx: GuardContext): Promise<void> => {
     lastNowMs = ctx.nowMs();
-    for (const retry of auditRetries.filter((r) => r.dueMs <= lastNowMs)) {
-      auditRetries.splice(auditRetries.indexOf(retry), 1);
-      await runAudit(ctx, retry.mode, 'retry');
-    }
+    const due = auditRetries.filter((r) => r.dueMs <= lastNowMs);
+    auditRetries.splice(0, auditRetries.length, ...auditRetries.filter((r) => r.dueMs > lastNowMs));
+    for (const retry of due) await runAudit(ctx, retry.mode, 'retry');
     if (preflightDueMs === null || lastNowMs < preflightDueMs) return;
     preflightDueMs = null;
     await runAudit(ctx, 'headroom', 'preflight');

@@ -54,7 +54,7 @@ export async function checkNodeWait(admin: LifecycleHookAdmin, group: GateGroup)
   const presence = detectGateSnippet(userData ?? '');
   return presence.kind === 'absent'
     ? { kind: 'missing', source: label }
-    : { kind: 'present', how: presence.kind, source: label, reports: waitReports(userData ?? '') };
+    : { kind: 'present', how: presence.kind, source: label, reports: waitReports(userData ?? '', presence) };
 }
 
 /** The group's mode as the guard reads it (mode tag, earlier pacing tag, autoscaler default), or the tag error. */

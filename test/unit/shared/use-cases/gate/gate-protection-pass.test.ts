@@ -14,32 +14,17 @@ const protectedIds = (world: FakeGateWorld, name = 'workers') =>
     .filter((i) => i.protectedFromScaleIn === true)
     .map((i) => i.instanceId);
 
-function protectByOthers(world: FakeGateWorld, instanceId: string) {
-  const group = world.groups.get('workers');
-  if (!group) throw new Error('no group');
-  world.groups.set('workers', {
-    ...group,
-    instances: group.instances.map((i) =>
-      i.instanceId === instanceId ? { ...i, protectedFromScaleIn: true } : i,
-    ),
-  });
-}
-
 describe('runGatePass scale-in protection', () => {
   it("protects the group's nodes in service while instances wait, and takes that protection off once none waits", async () => {
     // Prepare: 3 nodes in service (one protected by its owner) and 30 waiting; the budget takes 20 at once.
     const world = worldOf(3, 30);
-    protectByOthers(world, 'workers-svc-2');
+    await world.setInstanceProtection('workers', ['workers-svc-2'], true);
     const { deps, store } = buildGateDeps(world);
     // Act: the first pass releases 20; the released attach, the window moves, the second releases the rest.
     await runGatePass(deps);
     const afterFirst = protectedIds(world);
     const recordedFirst = (await store.readGate()).value.protectedInstances;
-    for (const r of world.releases)
-      world.attaches.push(
-        { atMs: 20_000, instanceId: r.instanceId },
-        { atMs: 25_000, instanceId: r.instanceId },
-      );
+    world.releasedAttachAt(20_000, 25_000);
     world.nowMs = 85_001;
     await runGatePass(deps);
     const afterSecond = protectedIds(world);
@@ -66,10 +51,7 @@ describe('runGatePass scale-in protection', () => {
     const { deps } = buildGateDeps(world);
     await runGatePass(deps);
     expect(protectedIds(world)).toEqual(['workers-svc-0', 'workers-svc-1']);
-    const group = world.groups.get('workers');
-    if (!group) throw new Error('no group');
-    const { 'capacity-guard/enabled': _, ...tags } = group.tags;
-    world.groups.set('workers', { ...group, tags });
+    world.optOut('workers');
     // Act
     world.nowMs = 5_000;
     const outcome = await runGatePass(deps);
@@ -84,10 +66,7 @@ describe('runGatePass scale-in protection', () => {
     const { deps } = buildGateDeps(world);
     await runGatePass(deps);
     const group = () => world.groups.get('workers');
-    const current = group();
-    if (!current) throw new Error('no group');
-    const { 'capacity-guard/enabled': _, ...tags } = current.tags;
-    world.groups.set('workers', { ...current, tags });
+    world.optOut('workers');
     const setProtection = world.setInstanceProtection.bind(world);
     let failures = 1;
     world.setInstanceProtection = async (name, ids, protect) => {

@@ -28,11 +28,7 @@ describe('runGatePass', () => {
     const first = await runGatePass(deps);
     expect(first.released.budget).toBe(20);
     // The released nodes attach their two ENIs each within 30 s.
-    for (const r of world.releases)
-      world.attaches.push(
-        { atMs: 20_000, instanceId: r.instanceId },
-        { atMs: 25_000, instanceId: r.instanceId },
-      );
+    world.releasedAttachAt(20_000, 25_000);
     world.nowMs = 30_000;
     expect((await runGatePass(deps)).released.budget).toBe(0);
     world.nowMs = 85_001;
@@ -96,10 +92,7 @@ describe('runGatePass', () => {
     const group = () => world.groups.get('workers');
     expect(group()?.tags['capacity-guard/paced']).toBe('true');
     // The operator removes the opt-in tag while 10 instances still wait.
-    const { 'capacity-guard/enabled': _, ...tags } = group()?.tags ?? {};
-    const current = group();
-    if (!current) throw new Error('no group');
-    world.groups.set('workers', { ...current, tags });
+    world.optOut('workers');
     world.nowMs = 5_000;
     const outcome = await runGatePass(deps);
     expect(outcome.released['opt-out']).toBe(10);
@@ -125,11 +118,7 @@ describe('runGatePass', () => {
     const { deps } = buildGateDeps(world);
     await runGatePass(deps);
     expect(world.groups.get('workers')?.tags['capacity-guard/paced']).toBe('true');
-    for (const r of world.releases)
-      world.attaches.push(
-        { atMs: 10_000, instanceId: r.instanceId },
-        { atMs: 15_000, instanceId: r.instanceId },
-      );
+    world.releasedAttachAt(10_000, 15_000);
     world.nowMs = 20_000;
     await runGatePass(deps);
     expect(world.groups.get('workers')?.tags['capacity-guard/paced']).toBeUndefined();
@@ -208,12 +197,7 @@ describe('runGatePass', () => {
       },
     };
     await runGatePass(long);
-    for (const r of world.releases) {
-      world.attaches.push(
-        { atMs: 59_000, instanceId: r.instanceId },
-        { atMs: 59_500, instanceId: r.instanceId },
-      );
-    }
+    world.releasedAttachAt(59_000, 59_500);
     world.nowMs = 61_000;
     const outcome = await runGatePass(long);
     expect(outcome.heartbeats).toBe(5);
@@ -228,11 +212,7 @@ describe('runGatePass', () => {
     expect((await runGatePass(deps)).released.budget).toBe(2);
     const [first] = world.releases;
     if (!first) throw new Error('nothing released');
-    for (const r of world.releases)
-      world.attaches.push(
-        { atMs: 10_000, instanceId: r.instanceId },
-        { atMs: 15_000, instanceId: r.instanceId },
-      );
+    world.releasedAttachAt(10_000, 15_000);
     const group = world.groups.get('workers');
     if (!group) throw new Error('no group');
     world.groups.set('workers', {
@@ -317,12 +297,7 @@ describe('runGatePass', () => {
     world.nowMs = 130_000;
     await runGatePass(deps);
     expect(world.releases).toHaveLength(20);
-    for (const r of world.releases) {
-      world.attaches.push(
-        { atMs: 142_000, instanceId: r.instanceId },
-        { atMs: 150_000, instanceId: r.instanceId },
-      );
-    }
+    world.releasedAttachAt(142_000, 150_000);
     world.nowMs = 155_000;
     await runGatePass(deps);
     expect((await store.readGate()).value.delays).toEqual([

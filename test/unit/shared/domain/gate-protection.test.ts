@@ -7,12 +7,14 @@ const inService = (id: string, protectedFromScaleIn?: boolean) => ({
 });
 const waiting = (id: string) => ({ instanceId: id, lifecycleState: 'Pending:Wait' });
 const entry = (id: string, groupName = 'g') => ({ instanceId: id, groupName });
+/** Group `g`, holding instances at the gate or not. */
+const groupG = (holding: boolean, instances: GateGroupView['instances']): GateGroupView[] => [
+  { name: 'g', holding, instances },
+];
 
 describe('gateProtection', () => {
   it('protects and records the nodes in service of a group whose instances wait, never the waiting ones', () => {
-    const groups: GateGroupView[] = [
-      { name: 'g', holding: true, instances: [inService('i-old'), inService('i-new'), waiting('i-wait')] },
-    ];
+    const groups = groupG(true, [inService('i-old'), inService('i-new'), waiting('i-wait')]);
     const change = gateProtection(groups, []);
     expect(change.protect).toEqual([entry('i-old'), entry('i-new')]);
     expect(change.unprotect).toEqual([]);
@@ -20,36 +22,24 @@ describe('gateProtection', () => {
   });
 
   it('leaves protection someone else set alone, and protects again what a failed call left unprotected', () => {
-    const groups: GateGroupView[] = [
-      {
-        name: 'g',
-        holding: true,
-        instances: [
-          inService('i-theirs', true),
-          inService('i-ours', true),
-          inService('i-failed'),
-          waiting('i-w'),
-        ],
-      },
-    ];
+    const groups = groupG(true, [
+      inService('i-theirs', true),
+      inService('i-ours', true),
+      inService('i-failed'),
+      waiting('i-w'),
+    ]);
     const change = gateProtection(groups, [entry('i-ours'), entry('i-failed')]);
     expect(change.protect).toEqual([entry('i-failed')]);
     expect(change.recorded).toEqual([entry('i-ours'), entry('i-failed')]);
   });
 
   it('takes its protection off once nothing waits, and forgets it once it shows off or the node is gone', () => {
-    const groups: GateGroupView[] = [
-      {
-        name: 'g',
-        holding: false,
-        instances: [
-          inService('i-ours', true),
-          inService('i-done', false),
-          inService('i-theirs', true),
-          { instanceId: 'i-leaving', lifecycleState: 'Terminating', protectedFromScaleIn: true },
-        ],
-      },
-    ];
+    const groups = groupG(false, [
+      inService('i-ours', true),
+      inService('i-done', false),
+      inService('i-theirs', true),
+      { instanceId: 'i-leaving', lifecycleState: 'Terminating', protectedFromScaleIn: true },
+    ]);
     const change = gateProtection(groups, [
       entry('i-ours'),
       entry('i-done'),

@@ -5,19 +5,21 @@
 
 const WINDOW_MS = 60_000;
 
+/** How many of the sorted `times` are at most `limit` (where `limit` would go after them). */
+function countUpTo(times: readonly number[], limit: number): number {
+  let lo = 0;
+  let hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((times[mid] ?? 0) <= limit) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** How many of the sorted `times` fall in (fromMs, toMs]. */
 function countIn(times: readonly number[], fromMs: number, toMs: number): number {
-  const upTo = (limit: number) => {
-    let lo = 0;
-    let hi = times.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((times[mid] ?? 0) <= limit) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
-  return upTo(toMs) - upTo(fromMs);
+  return countUpTo(times, toMs) - countUpTo(times, fromMs);
 }
 
 /**
@@ -56,4 +58,92 @@ export function earliestPacedAttachesMs(
     placed.push(at);
   }
   return placed;
+}
+
+/*
+ * A clairvoyant schedule that releases whole nodes: each node's attaches keep their spacing (a node released later
+ * makes the same attaches, later by the same amount) under the same budget. Placing every node at the earliest
+ * shift that fits is feasible, so the best whole-node schedule ends no later than this one, and no sooner than
+ * `earliestPacedAttachesMs`, which may split a node's attaches: the two bracket it.
+ */
+
+function insertSorted(times: number[], t: number): void {
+  times.splice(countUpTo(times, t), 0, t);
+}
+
+/**
+ * Whether the sorted `attaches` fit with the sorted `placed`: the windows holding one of them end at one of them
+ * or at a placed attach less than 60 s after one of them.
+ */
+function fits(attaches: readonly number[], placed: readonly number[], budget: number): boolean {
+  const first = attaches[0] ?? 0;
+  const last = attaches[attaches.length - 1] ?? 0;
+  const ends = [...attaches, ...placed.filter((p) => p >= first && p < last + WINDOW_MS)];
+  return ends.every((end) => {
+    const own = countIn(attaches, end - WINDOW_MS, end);
+    return own === 0 || countIn(placed, end - WINDOW_MS, end) + own <= budget;
+  });
+}
+
+/**
+ * Places the nodes in the order given by `order` (indices), each at the smallest shift ≥ 0 that fits: a window's
+ * count only falls when an attach leaves it, so the candidates are 0 and the shifts that put one of the node's
+ * attaches right where a placed attach leaves its window. Returns each node's shift.
+ */
+function shiftsInOrder(
+  nodes: readonly (readonly number[])[],
+  order: readonly number[],
+  othersMs: readonly number[],
+  budget: number,
+): number[] {
+  const placed = [...othersMs].sort((a, b) => a - b);
+  const shifts: number[] = nodes.map(() => 0);
+  for (const index of order) {
+    const node = nodes[index] ?? [];
+    const candidates = [0, ...placed.flatMap((p) => node.map((x) => p + WINDOW_MS - x)).filter((s) => s > 0)];
+    const fitsAt = (s: number) =>
+      fits(
+        node.map((x) => x + s),
+        placed,
+        budget,
+      );
+    const shift = candidates.sort((a, b) => a - b).find(fitsAt);
+    if (shift === undefined)
+      throw new Error(`no shift fits a node of ${node.length} attaches (budget ${budget})`);
+    for (const x of node) insertSorted(placed, x + shift);
+    shifts[index] = shift;
+  }
+  return shifts;
+}
+
+/**
+ * A whole-node schedule found by placing nodes greedily, in turn by their first attach, by their last attach and
+ * longest chain first; the one whose last attach comes soonest. `nodesMs` holds each node's attach times when
+ * nothing holds it back; the result, each node's attach times in the schedule (same order).
+ *
+ * @example
+ * wholeNodeScheduleMs([[0, 10_000], [0, 10_000]], [], 3) // [[0, 10_000], [50_000, 60_000]]
+ */
+export function wholeNodeScheduleMs(
+  nodesMs: readonly (readonly number[])[],
+  othersMs: readonly number[],
+  budget: number,
+): number[][] {
+  const nodes = nodesMs.map((n) => [...n].sort((a, b) => a - b));
+  const tooBig = nodes.find((n) => n.length > budget);
+  if (tooBig) throw new Error(`a node with ${tooBig.length} attaches never fits a budget of ${budget}`);
+  const first = (i: number) => nodes[i]?.[0] ?? 0;
+  const last = (i: number) => nodes[i]?.at(-1) ?? 0;
+  const byIndex = nodes.map((_, i) => i);
+  const orders = [
+    [...byIndex].sort((a, b) => first(a) - first(b)),
+    [...byIndex].sort((a, b) => last(a) - last(b)),
+    [...byIndex].sort((a, b) => last(b) - first(b) - (last(a) - first(a)) || first(a) - first(b)),
+  ];
+  const schedules = orders.map((order) => {
+    const shifts = shiftsInOrder(nodes, order, othersMs, budget);
+    return nodes.map((n, i) => n.map((x) => x + (shifts[i] ?? 0)));
+  });
+  const end = (schedule: number[][]) => Math.max(Number.NEGATIVE_INFINITY, ...schedule.flat());
+  return schedules.reduce((best, s) => (end(s) < end(best) ? s : best));
 }

@@ -176,7 +176,8 @@ function pacingRows(rows: readonly PacingSummaryRow[]): Row[] {
     .filter((r) => r.mode !== Mode.none)
     .map((r) => {
       const figures =
-        `pods run ${sec(r.medianPodsRunSec)} (÷ bound ≤ ${r.worstVsBound ?? 'n/a'}, ÷ no guard ≤ ${r.worstVsUnguarded ?? 'n/a'}); ` +
+        `pods run ${sec(r.medianPodsRunSec)} (÷ bound ≤ ${r.worstVsBound ?? 'n/a'}, ÷ whole-node schedule ≤ ${r.worstVsWholeNodeSchedule ?? 'n/a'}, ` +
+        `÷ no guard ≤ ${r.worstVsUnguarded ?? 'n/a'}); ` +
         `${r.throttledAttaches} throttled; ${r.terminationsByGuard} guard terminations; ` +
         `Describe ≤ ${Math.round(r.worstDescribeShare * 100)} % of budget`;
       if (r.mode !== Mode.gate)

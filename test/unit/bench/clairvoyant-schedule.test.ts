@@ -1,4 +1,4 @@
-import { earliestPacedAttachesMs } from '../../../bench/clairvoyant-schedule.js';
+import { earliestPacedAttachesMs, wholeNodeScheduleMs } from '../../../bench/clairvoyant-schedule.js';
 
 const S = 1000;
 
@@ -8,6 +8,15 @@ function peakIn60s(times: readonly number[]): number {
   let peak = 0;
   for (const end of sorted) peak = Math.max(peak, sorted.filter((t) => t > end - 60 * S && t <= end).length);
   return peak;
+}
+
+/** A small deterministic generator (tests must not depend on Math.random). */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+    return state / 2 ** 31;
+  };
 }
 
 describe('earliestPacedAttachesMs', () => {
@@ -32,11 +41,7 @@ describe('earliestPacedAttachesMs', () => {
   });
 
   it('never exceeds the budget in any window on a dense random load', () => {
-    let seed = 7;
-    const next = () => {
-      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
-      return seed / 2 ** 31;
-    };
+    const next = random(7);
     const earliest = Array.from({ length: 300 }, () => Math.round(next() * 90 * S));
     const others = Array.from({ length: 60 }, (_, i) => i * 4 * S + 500);
     const paced = earliestPacedAttachesMs(earliest, others, 40);
@@ -44,5 +49,54 @@ describe('earliestPacedAttachesMs', () => {
     expect(peakIn60s([...paced, ...others])).toBeLessThanOrEqual(40);
     const sortedEarliest = [...earliest].sort((a, b) => a - b);
     expect(paced.every((t, i) => t >= (sortedEarliest[i] ?? 0))).toBe(true);
+  });
+});
+
+describe('wholeNodeScheduleMs', () => {
+  it('keeps nodes where they are when they fit the budget', () => {
+    expect(wholeNodeScheduleMs([[0, 10 * S], [5 * S]], [], 40)).toEqual([[0, 10 * S], [5 * S]]);
+  });
+
+  it('moves a whole node, its attaches keeping their spacing, until each leaves room in every window', () => {
+    // Budget 3: the second node fits once the first one's first attach has left (its attaches at 50 s and 60 s).
+    expect(
+      wholeNodeScheduleMs(
+        [
+          [0, 10 * S],
+          [0, 10 * S],
+        ],
+        [],
+        3,
+      ),
+    ).toEqual([
+      [0, 10 * S],
+      [50 * S, 60 * S],
+    ]);
+  });
+
+  it('ends no sooner than the bound that may split nodes, and keeps the budget on a dense random load', () => {
+    const next = random(11);
+    const nodes = Array.from({ length: 120 }, () => {
+      const first = Math.round(next() * 90 * S);
+      return Array.from(
+        { length: 1 + Math.floor(next() * 3) },
+        (_, i) => first + i * (7 + Math.round(next() * 4)) * S,
+      );
+    });
+    const others = Array.from({ length: 50 }, (_, i) => i * 6 * S + 700);
+    const schedule = wholeNodeScheduleMs(nodes, others, 40);
+    expect(peakIn60s([...schedule.flat(), ...others])).toBeLessThanOrEqual(40);
+    schedule.forEach((placed, i) => {
+      const node = nodes[i] ?? [];
+      const shift = (placed[0] ?? 0) - (node[0] ?? 0);
+      expect(shift).toBeGreaterThanOrEqual(0);
+      expect(placed).toEqual(node.map((x) => x + shift));
+    });
+    const bound = earliestPacedAttachesMs(nodes.flat(), others, 40);
+    expect(Math.max(...schedule.flat())).toBeGreaterThanOrEqual(bound[bound.length - 1] ?? 0);
+  });
+
+  it('refuses a node that needs more attaches than the whole budget', () => {
+    expect(() => wholeNodeScheduleMs([[0, S, 2 * S]], [], 2)).toThrow(/never fits a budget of 2/);
   });
 });

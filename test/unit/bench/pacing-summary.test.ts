@@ -20,6 +20,7 @@ function run(overrides: Partial<ModeRow>): ModeRow {
     eventDelaySec: 0,
     allPodsRunSec: 100,
     boundSec: 80,
+    wholeNodeScheduleSec: 88,
     peakAttachesIn60s: 40,
     attachBudgetPerMin: 40,
     externalPerMin: 0,
@@ -41,13 +42,14 @@ describe('summarizePacing', () => {
       run({ mode: 'no guard', seed: 1, allPodsRunSec: 100, gateWaitMedianSec: null, gateWaitMaxSec: null }),
       run({ mode: 'no guard', seed: 2, allPodsRunSec: 200, gateWaitMedianSec: null, gateWaitMaxSec: null }),
       run({ seed: 1, allPodsRunSec: 110, throttledAttaches: 1 }),
-      run({ seed: 2, allPodsRunSec: 200, gateWaitMaxSec: 50 }),
+      run({ seed: 2, allPodsRunSec: 200, gateWaitMaxSec: 50, wholeNodeScheduleSec: 160 }),
     ];
     const gate = summarizePacing(rows).find((r) => r.mode === 'gate');
     expect(gate).toMatchObject({
       seeds: 2,
       medianPodsRunSec: 155,
       worstVsBound: 2.5,
+      worstVsWholeNodeSchedule: 1.25,
       worstVsUnguarded: 1.1,
       throttledAttaches: 1,
       worstWaitSec: 50,

@@ -138,3 +138,12 @@ export function parseSeeds(text: string): number[] {
   if (numbers.length === 1) return Array.from({ length: numbers[0] as number }, (_, i) => i + 1);
   return numbers;
 }
+
+/** How late Auto Scaling and CloudTrail events are delivered (s), 0 to 3600; an error names the option and the form. */
+export function parseEventDelay(text: string): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text.trim()) || value > 3600) {
+    throw new Error(`--events-late: '${text}' is not a whole number of seconds from 0 to 3600`);
+  }
+  return value;
+}

@@ -1,6 +1,11 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PACING_VARIANTS, parseSeeds, selectVariants } from '../../../bench/pacing-variants.js';
+import {
+  PACING_VARIANTS,
+  parseEventDelay,
+  parseSeeds,
+  selectVariants,
+} from '../../../bench/pacing-variants.js';
 import { loadScenario } from '../../../cli/commands/simulate.js';
 import { findSimulatorInstanceLimits } from '../../../shared/simulator/instance-catalog.js';
 import type { Scenario } from '../../../shared/simulator/scenario.js';
@@ -102,6 +107,19 @@ describe('parseSeeds', () => {
   it.each(['0', 'x', '1,,2', '-1', '1.5'])('refuses %p, naming the option and the forms', (text) => {
     expect(() => parseSeeds(text)).toThrow(
       `--seeds: '${text}' is not a count (3) or a list of seeds (1,2,3)`,
+    );
+  });
+});
+
+describe('parseEventDelay', () => {
+  it('reads whole seconds from 0 to 3600', () => {
+    expect(parseEventDelay('0')).toBe(0);
+    expect(parseEventDelay('180')).toBe(180);
+  });
+
+  it.each(['', 'late', '-5', '2.5', '3601'])('refuses %p, naming the option and the form', (text) => {
+    expect(() => parseEventDelay(text)).toThrow(
+      `--events-late: '${text}' is not a whole number of seconds from 0 to 3600`,
     );
   });
 });

@@ -1,8 +1,5 @@
-import {
-  createSimulatedCapacityGuard,
-  guardEnvFor,
-} from '../shared/adapters/simulated/capacity-guard-plugin.js';
 import { createSimulatedClients } from '../shared/adapters/simulated/connect-to-simulator.js';
+import { createSimulatedCapacityGuard, guardEnvFor } from '../shared/simulation/capacity-guard-plugin.js';
 import { withGuardMode } from '../shared/simulator/guard-mode-variant.js';
 import type { SimulationSummary } from '../shared/simulator/metrics.js';
 import type { Scenario } from '../shared/simulator/scenario.js';

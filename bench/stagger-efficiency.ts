@@ -1,11 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadScenario } from '../cli/commands/simulate.js';
-import {
-  createSimulatedCapacityGuard,
-  guardEnvFor,
-} from '../shared/adapters/simulated/capacity-guard-plugin.js';
 import { createSimulatedClients } from '../shared/adapters/simulated/connect-to-simulator.js';
+import { createSimulatedCapacityGuard, guardEnvFor } from '../shared/simulation/capacity-guard-plugin.js';
 import type { SimulatedGuard } from '../shared/simulator/guard-plugin.js';
 import type { SimulationReport } from '../shared/simulator/metrics.js';
 import type { Scenario, ScenarioAction } from '../shared/simulator/scenario.js';

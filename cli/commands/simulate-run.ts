@@ -1,8 +1,5 @@
-import {
-  createSimulatedCapacityGuard,
-  guardEnvFor,
-} from '../../shared/adapters/simulated/capacity-guard-plugin.js';
 import { runScenario } from '../../shared/adapters/simulated/run-scenario.js';
+import { createSimulatedCapacityGuard, guardEnvFor } from '../../shared/simulation/capacity-guard-plugin.js';
 import type { SimulatedGuard } from '../../shared/simulator/guard-plugin.js';
 import type { SimulationReport } from '../../shared/simulator/metrics.js';
 import type { Scenario } from '../../shared/simulator/scenario.js';

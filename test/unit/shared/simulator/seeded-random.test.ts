@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createSimulatedClients } from '../../../../shared/adapters/simulated/connect-to-simulator.js';
 import {
   createSimulatedCapacityGuard,
   guardEnvFor,
-} from '../../../../shared/adapters/simulated/capacity-guard-plugin.js';
-import { createSimulatedClients } from '../../../../shared/adapters/simulated/connect-to-simulator.js';
+} from '../../../../shared/simulation/capacity-guard-plugin.js';
 import { withGuardMode } from '../../../../shared/simulator/guard-mode-variant.js';
 import { parseScenario } from '../../../../shared/simulator/scenario.js';
 import { RandomStreams } from '../../../../shared/simulator/seeded-random.js';

@@ -1,8 +1,8 @@
+import { createSimulatedClients } from '../../../../../shared/adapters/simulated/connect-to-simulator.js';
 import {
   createSimulatedCapacityGuard,
   guardEnvFor,
-} from '../../../../../shared/adapters/simulated/capacity-guard-plugin.js';
-import { createSimulatedClients } from '../../../../../shared/adapters/simulated/connect-to-simulator.js';
+} from '../../../../../shared/simulation/capacity-guard-plugin.js';
 import { withGuardMode } from '../../../../../shared/simulator/guard-mode-variant.js';
 import { parseScenario } from '../../../../../shared/simulator/scenario.js';
 import { SimulatedAccount } from '../../../../../shared/simulator/simulated-account.js';

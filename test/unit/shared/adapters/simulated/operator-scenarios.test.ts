@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { loadScenario } from '../../../../../cli/commands/simulate.js';
+import { createSimulatedClients } from '../../../../../shared/adapters/simulated/connect-to-simulator.js';
 import {
   createSimulatedCapacityGuard,
   guardEnvFor,
-} from '../../../../../shared/adapters/simulated/capacity-guard-plugin.js';
-import { createSimulatedClients } from '../../../../../shared/adapters/simulated/connect-to-simulator.js';
+} from '../../../../../shared/simulation/capacity-guard-plugin.js';
 import { withGuardMode } from '../../../../../shared/simulator/guard-mode-variant.js';
 import type { Scenario } from '../../../../../shared/simulator/scenario.js';
 import { SimulatedAccount } from '../../../../../shared/simulator/simulated-account.js';

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Mode, withMode } from '../../../../../bench/pacing-modes.js';
+import { createSimulatedClients } from '../../../../../shared/adapters/simulated/connect-to-simulator.js';
 import {
   createSimulatedCapacityGuard,
   guardEnvFor,
-} from '../../../../../shared/adapters/simulated/capacity-guard-plugin.js';
-import { createSimulatedClients } from '../../../../../shared/adapters/simulated/connect-to-simulator.js';
+} from '../../../../../shared/simulation/capacity-guard-plugin.js';
 import { parseScenario } from '../../../../../shared/simulator/scenario.js';
 import { SimulatedAccount } from '../../../../../shared/simulator/simulated-account.js';
 

@@ -1,19 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createSimulatedClients } from '../../../../shared/adapters/simulated/connect-to-simulator.js';
+import { validateChatbotNotification } from '../../../../shared/domain/chatbot-message.js';
+import { AuditMetricName } from '../../../../shared/ports/metrics-sink.js';
 import {
   createSimulatedCapacityGuard,
   SIMULATED_ALERT_TOPIC_NAME,
   type SimulatedAuditFailure,
   type SimulatedAuditRun,
-} from '../../../../../shared/adapters/simulated/capacity-guard-plugin.js';
-import { createSimulatedClients } from '../../../../../shared/adapters/simulated/connect-to-simulator.js';
-import { validateChatbotNotification } from '../../../../../shared/domain/chatbot-message.js';
-import { AuditMetricName } from '../../../../../shared/ports/metrics-sink.js';
-import type { SimulationReport } from '../../../../../shared/simulator/metrics.js';
-import { formatReport } from '../../../../../shared/simulator/report-text.js';
-import { parseScenario } from '../../../../../shared/simulator/scenario.js';
-import { SimulatedAccount, type SnsPublish } from '../../../../../shared/simulator/simulated-account.js';
-import { SimulatedApiError } from '../../../../../shared/simulator/simulated-api-error.js';
+} from '../../../../shared/simulation/capacity-guard-plugin.js';
+import type { SimulationReport } from '../../../../shared/simulator/metrics.js';
+import { formatReport } from '../../../../shared/simulator/report-text.js';
+import { parseScenario } from '../../../../shared/simulator/scenario.js';
+import { SimulatedAccount, type SnsPublish } from '../../../../shared/simulator/simulated-account.js';
+import { SimulatedApiError } from '../../../../shared/simulator/simulated-api-error.js';
 
 const SUBNET_ID = 'subnet-0a1b2c3d4e5f60001';
 

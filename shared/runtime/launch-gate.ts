@@ -8,6 +8,7 @@ import { Ec2InstanceCatalog } from '../adapters/aws/ec2-instance-catalog.js';
 import { EksClusterDirectory } from '../adapters/aws/eks-cluster-directory.js';
 import { EventBridgePublisher } from '../adapters/aws/eventbridge-publisher.js';
 import { METRICS_NAMESPACE, PowertoolsMetricsSink } from '../adapters/aws/powertools-metrics-sink.js';
+import { SqsDeadLetterQueue } from '../adapters/aws/sqs-dead-letter-queue.js';
 import { killSwitchOff, SsmKillSwitch } from '../adapters/aws/ssm-kill-switch.js';
 import { effectiveBudget } from '../domain/attach-budget.js';
 import { InvalidEventError } from '../events/invalid-event-error.js';
@@ -15,6 +16,7 @@ import { isNodeReportEvent, parseNodeReport } from '../events/node-report.js';
 import { parseScaleEvent } from '../events/registry.js';
 import { parseSqsRecords } from '../events/sqs-records.js';
 import type { Clock } from '../ports/clock.js';
+import type { DeadLetterQueue } from '../ports/dead-letter-queue.js';
 import type { GateStateStore, ReadyReport, WaitRecord } from '../ports/gate-state-store.js';
 import {
   type MetricPoint,
@@ -24,11 +26,13 @@ import {
 } from '../ports/metrics-sink.js';
 import type { GateDeps } from '../use-cases/gate/gate-deps.js';
 import { type GatePassOutcome, runGatePass } from '../use-cases/gate/run-gate-pass.js';
-import { buildStaggerClients } from './aws-clients.js';
+import { buildSqsClient, buildStaggerClients } from './aws-clients.js';
 import { cachedCniAddons } from './cached-cni-addons.js';
 import type { GuardConfig } from './config.js';
 import { parseConfig } from './config.js';
 import { currentCorrelationId } from './correlation-id.js';
+import { parseLaunchGateConfig } from './dead-letter-config.js';
+import { deadLetterInvalid } from './dead-letters.js';
 import { logger, SERVICE_NAME } from './logger.js';
 import { type StaggerClients, systemClock } from './stagger-runtime.js';
 
@@ -112,16 +116,29 @@ export interface GateWiring {
   readonly sleep: (ms: number) => Promise<void>;
   /** How long one scheduled invocation keeps releasing while instances wait. */
   readonly loopMs: number;
+  /**
+   * Where the launch gate sends invalid messages at once, with their reason; absent, they are batch item failures
+   * and reach the queue's dead-letter queue by its redrive policy.
+   */
+  readonly deadLetters?: DeadLetterQueue;
 }
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-function resolveWiring(wiring: GateWiring | undefined): () => GateWiring {
+function resolveWiring(wiring: GateWiring | undefined, deadLetters: boolean): () => GateWiring {
   let resolved = wiring;
   return () => {
     if (!resolved) {
       const config = parseConfig(process.env);
       resolved = {
+        ...(deadLetters
+          ? {
+              deadLetters: new SqsDeadLetterQueue(
+                buildSqsClient(),
+                parseLaunchGateConfig(process.env).deadLetterQueueUrl,
+              ),
+            }
+          : {}),
         deps: buildGateDeps(config, buildStaggerClients()),
         selfRoleArns: config.selfRoleArns,
         sleep: realSleep,
@@ -226,16 +243,27 @@ export function waitRecordsOf(
  * (`Launch Gate Node Waiting`). Records when each instance began to wait and when its node said it booted, lets
  * instances bound for a warm pool through at once (they do not join the cluster then), and runs one pass so that
  * instances the budget has room for go without waiting for the schedule.
- * An invalid message is a batch item failure (its queue's redrive policy sends it to the dead-letter queue).
+ * An invalid message goes to the dead-letter queue at once with its reason (GATE_DEAD_LETTER_QUEUE_URL) and is
+ * acknowledged; one that cannot be sent there is a batch item failure, so nothing is lost.
  */
 export function createLaunchGate(wiring?: GateWiring) {
-  const resolve = resolveWiring(wiring);
+  const resolve = resolveWiring(wiring, true);
   if (!wiring) resolve();
   return async (event: unknown): Promise<{ batchItemFailures: { itemIdentifier: string }[] }> => {
-    const { deps, selfRoleArns, metrics } = resolve();
+    const { deps, selfRoleArns, metrics, deadLetters } = resolve();
     const messages = parseSqsRecords(event);
     const { records, warmPool, reports, invalid } = waitRecordsOf(messages, selfRoleArns);
-    for (const bad of invalid) logger.error('invalid launch gate event', bad);
+    const rawBodies = new Map(messages.map((m) => [m.messageId, m.rawBody]));
+    const unsent = deadLetters
+      ? await deadLetterInvalid(
+          deadLetters,
+          invalid.map((i) => ({ ...i, rawBody: rawBodies.get(i.messageId) ?? '' })),
+          'launch gate event',
+        )
+      : invalid.map((i) => {
+          logger.error('invalid launch gate event', i);
+          return i.messageId;
+        });
     for (const w of warmPool) {
       await deps.actions.release({
         groupName: w.groupName,
@@ -252,7 +280,7 @@ export function createLaunchGate(wiring?: GateWiring) {
     });
     warnAboutPass(outcome, deps.settings.policy.maxHoldMs);
     await metrics?.emit(gatePassMetrics(outcome));
-    return { batchItemFailures: invalid.map((i) => ({ itemIdentifier: i.messageId })) };
+    return { batchItemFailures: unsent.map((messageId) => ({ itemIdentifier: messageId })) };
   };
 }
 
@@ -261,7 +289,7 @@ export function createLaunchGate(wiring?: GateWiring) {
  * window frees room, until the next scheduled invocation takes over. Also the safety net for lost events.
  */
 export function createGateReleaser(wiring?: GateWiring) {
-  const resolve = resolveWiring(wiring);
+  const resolve = resolveWiring(wiring, false);
   if (!wiring) resolve();
   return async (): Promise<{ passes: GatePassOutcome[] }> => {
     const { deps, sleep, loopMs, metrics } = resolve();

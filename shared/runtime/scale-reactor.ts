@@ -5,7 +5,7 @@ import { coalesceSignals } from '../events/coalesce-signals.js';
 import { InvalidEventError } from '../events/invalid-event-error.js';
 import { parseScaleEvent } from '../events/registry.js';
 import type { ScaleSignal } from '../events/scale-signal.js';
-import { parseSqsRecords, type SqsMessage } from '../events/sqs-records.js';
+import { parseSqsRecords } from '../events/sqs-records.js';
 import type { DeadLetterQueue } from '../ports/dead-letter-queue.js';
 import {
   type MetricsSink,
@@ -17,8 +17,9 @@ import { reactToScaleSignals } from '../use-cases/react-to-scale-signals.js';
 import type { StaggerDeps } from '../use-cases/stagger-deps.js';
 import { buildSqsClient, buildStaggerClients } from './aws-clients.js';
 import { parseConfig } from './config.js';
+import { parseReactorConfig } from './dead-letter-config.js';
+import { deadLetterInvalid, type InvalidMessage } from './dead-letters.js';
 import { logger, SERVICE_NAME } from './logger.js';
-import { parseReactorConfig } from './reactor-config.js';
 import { buildStaggerDeps } from './stagger-runtime.js';
 
 export interface ReactorWiring {
@@ -34,11 +35,6 @@ export interface SqsBatchResponse {
   batchItemFailures: { itemIdentifier: string }[];
 }
 
-interface InvalidMessage {
-  readonly message: SqsMessage;
-  readonly error: InvalidEventError;
-}
-
 function isSqsBatch(event: unknown): boolean {
   return (
     typeof event === 'object' && event !== null && Array.isArray((event as { Records?: unknown }).Records)
@@ -47,33 +43,6 @@ function isSqsBatch(event: unknown): boolean {
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-/**
- * Sends each invalid message to the dead-letter queue with its reason and logs it once. Returns the IDs of the
- * messages that could not be sent: they go back to the queue as failures, so nothing is lost.
- */
-async function deadLetterInvalid(
-  deadLetters: DeadLetterQueue,
-  invalid: readonly InvalidMessage[],
-): Promise<string[]> {
-  const sent = await Promise.allSettled(
-    invalid.map(({ message, error }) =>
-      deadLetters.send({ body: message.rawBody, reason: error.message, sourceMessageId: message.messageId }),
-    ),
-  );
-  const unsent: string[] = [];
-  for (const [index, result] of sent.entries()) {
-    const { message, error } = invalid[index] as InvalidMessage;
-    const context = { messageId: message.messageId, reason: error.message, path: error.path };
-    if (result.status === 'fulfilled') {
-      logger.error('invalid scale event dead-lettered', context);
-    } else {
-      logger.error('invalid scale event not dead-lettered', { ...context, error: errorText(result.reason) });
-      unsent.push(message.messageId);
-    }
-  }
-  return unsent;
 }
 
 /**
@@ -126,7 +95,7 @@ export function createScaleReactor(wiring?: ReactorWiring) {
         messageOfEvent.set(signal.eventId, message.messageId);
       } catch (error) {
         if (!(error instanceof InvalidEventError)) throw error;
-        invalid.push({ message, error });
+        invalid.push({ messageId: message.messageId, rawBody: message.rawBody, reason: error.message });
       }
     }
     const batch = coalesceSignals(signals);
@@ -143,7 +112,8 @@ export function createScaleReactor(wiring?: ReactorWiring) {
       }
     }
     // After the reaction: should it throw, the whole batch comes back and these would be sent twice.
-    for (const messageId of await deadLetterInvalid(deadLetters, invalid)) failedIds.add(messageId);
+    for (const messageId of await deadLetterInvalid(deadLetters, invalid, 'scale event'))
+      failedIds.add(messageId);
     const superseded = outcomes.filter((o) => o.outcome === 'superseded');
     if (superseded.length > 0) {
       logger.info('superseded intents acknowledged', { asgNames: superseded.map((o) => o.groupName) });

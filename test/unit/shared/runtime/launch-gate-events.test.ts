@@ -1,26 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { parseNodeReport } from '../../../../shared/events/node-report.js';
 import { waitRecordsOf } from '../../../../shared/runtime/launch-gate.js';
+import { nodeReport } from '../../../builders/node-report.js';
 
 const lifecycleAction = JSON.parse(
   readFileSync('test/fixtures/events/aws.autoscaling/ec2-instance-launch-lifecycle-action.json', 'utf8'),
 ) as Record<string, unknown>;
-
-/** A node's report as EventBridge delivers it after the wait block's PutEvents. */
-function nodeReport(detail: Record<string, unknown>, overrides: Record<string, unknown> = {}) {
-  return {
-    version: '0',
-    id: 'report-1',
-    'detail-type': 'Launch Gate Node Waiting',
-    source: 'capacity-guard.node',
-    account: '123456789012',
-    time: '2026-12-02T10:00:05Z',
-    region: 'eu-west-1',
-    resources: [],
-    detail,
-    ...overrides,
-  };
-}
 
 describe('parseNodeReport', () => {
   it("reads the node's instance id and EventBridge's receipt time", () => {

@@ -1,5 +1,5 @@
 import { ConfigError } from '../../../../shared/runtime/config.js';
-import { parseReactorConfig } from '../../../../shared/runtime/reactor-config.js';
+import { parseReactorConfig } from '../../../../shared/runtime/dead-letter-config.js';
 
 describe('parseReactorConfig', () => {
   it.each([

@@ -48,6 +48,8 @@ export interface World {
   readonly guardEventsQueueUrl: string;
   /** The burst buffer's dead-letter queue: the reactor sends invalid events there. */
   readonly scaleDeadLetterQueueUrl: string;
+  /** The launch gate queue's dead-letter queue: the launch gate sends invalid messages there. */
+  readonly gateDeadLetterQueueUrl: string;
   /** The environment the deployed functions get, pointed at moto. */
   readonly functionEnv: Readonly<Record<string, string>>;
 }
@@ -133,6 +135,7 @@ export async function createWorld(
   );
 
   const scaleDeadLetterQueueUrl = await createQueue(clients.sqs, 'capacity-guard-scale-dead-letters');
+  const gateDeadLetterQueueUrl = await createQueue(clients.sqs, 'capacity-guard-gate-dead-letters');
 
   return {
     clients,
@@ -141,6 +144,7 @@ export async function createWorld(
     alertQueueUrl,
     guardEventsQueueUrl,
     scaleDeadLetterQueueUrl,
+    gateDeadLetterQueueUrl,
     functionEnv: {
       AWS_REGION: MOTO_REGION,
       AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
@@ -158,6 +162,7 @@ export async function createWorld(
       GUARD_ROLE_ARNS: GUARD_ROLE_ARN,
       OPT_IN_TAG: 'capacity-guard/enabled=true',
       SCALE_DEAD_LETTER_QUEUE_URL: scaleDeadLetterQueueUrl,
+      GATE_DEAD_LETTER_QUEUE_URL: gateDeadLetterQueueUrl,
     },
   };
 }
@@ -212,6 +217,47 @@ export async function createGroups(world: World, groups: readonly GroupSpec[]): 
       }),
     );
   }
+}
+
+/** A group of 2 m5.large launching from its own template (with `userData`, if given), tagged as given. */
+export async function createTaggedGroup(
+  world: World,
+  name: string,
+  tags: Readonly<Record<string, string>>,
+  userData?: string,
+): Promise<void> {
+  const { ec2, autoScaling } = world.clients;
+  const images = await ec2.send(new DescribeImagesCommand({ Owners: ['amazon'] }));
+  const template = await ec2.send(
+    new CreateLaunchTemplateCommand({
+      LaunchTemplateName: `${name}-nodes`,
+      LaunchTemplateData: {
+        ImageId: images.Images?.[0]?.ImageId ?? 'ami-12c6146b',
+        InstanceType: INSTANCE_TYPE,
+        ...(userData === undefined ? {} : { UserData: Buffer.from(userData).toString('base64') }),
+      },
+    }),
+  );
+  await autoScaling.send(
+    new CreateAutoScalingGroupCommand({
+      AutoScalingGroupName: name,
+      LaunchTemplate: {
+        LaunchTemplateId: template.LaunchTemplate?.LaunchTemplateId ?? '',
+        Version: '$Latest',
+      },
+      MinSize: 0,
+      MaxSize: 10,
+      DesiredCapacity: 2,
+      VPCZoneIdentifier: world.subnetIds.join(','),
+      Tags: Object.entries(tags).map(([Key, Value]) => ({
+        Key,
+        Value,
+        PropagateAtLaunch: true,
+        ResourceId: name,
+        ResourceType: 'auto-scaling-group',
+      })),
+    }),
+  );
 }
 
 export async function desiredCapacity(world: World, groupName: string): Promise<number | undefined> {

@@ -1,5 +1,3 @@
-import { CreateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
-import { CreateLaunchTemplateCommand, DescribeImagesCommand } from '@aws-sdk/client-ec2';
 import { AwsLifecycleHookAdmin } from '../../shared/adapters/aws/lifecycle-hook-admin.js';
 import { DEFAULT_GUARD_SETTINGS } from '../../shared/domain/guard-defaults.js';
 import { resolveGateWaitParams } from '../../shared/node-gate/gate-wait-params.js';
@@ -11,53 +9,12 @@ import {
   planGateInstall,
 } from '../../shared/use-cases/gate/gate-install.js';
 import { readGateStatus } from '../../shared/use-cases/gate/gate-status.js';
-import { createWorld, type World } from './aws-world.js';
+import { createTaggedGroup, createWorld } from './aws-world.js';
 import { startMoto } from './moto.js';
 
 const moto = await startMoto('gate admin integration');
 
 const HOOK = DEFAULT_GUARD_SETTINGS.gateHookName;
-
-/** A group launching from its own template, whose user data is given, tagged as given. */
-async function createGroup(
-  world: World,
-  name: string,
-  userData: string,
-  tags: Readonly<Record<string, string>>,
-): Promise<void> {
-  const { ec2, autoScaling } = world.clients;
-  const images = await ec2.send(new DescribeImagesCommand({ Owners: ['amazon'] }));
-  const template = await ec2.send(
-    new CreateLaunchTemplateCommand({
-      LaunchTemplateName: `${name}-nodes`,
-      LaunchTemplateData: {
-        ImageId: images.Images?.[0]?.ImageId ?? 'ami-12c6146b',
-        InstanceType: 'm5.large',
-        UserData: Buffer.from(userData).toString('base64'),
-      },
-    }),
-  );
-  await autoScaling.send(
-    new CreateAutoScalingGroupCommand({
-      AutoScalingGroupName: name,
-      LaunchTemplate: {
-        LaunchTemplateId: template.LaunchTemplate?.LaunchTemplateId ?? '',
-        Version: '$Latest',
-      },
-      MinSize: 0,
-      MaxSize: 10,
-      DesiredCapacity: 2,
-      VPCZoneIdentifier: world.subnetIds.join(','),
-      Tags: Object.entries(tags).map(([Key, Value]) => ({
-        Key,
-        Value,
-        PropagateAtLaunch: true,
-        ResourceId: name,
-        ResourceType: 'auto-scaling-group',
-      })),
-    }),
-  );
-}
 
 (moto ? describe : describe.skip)(
   'gate install and gate status through the AWS adapter, against moto',
@@ -72,13 +29,13 @@ async function createGroup(
       await moto.reset();
       const world = await createWorld(moto);
       const optedIn = { [DEFAULT_GUARD_SETTINGS.optInTagKey]: DEFAULT_GUARD_SETTINGS.optInTagValue };
-      await createGroup(
+      await createTaggedGroup(
         world,
         'shop-gated',
-        renderAl2023UserData(resolveGateWaitParams(), { managedNodeGroup: false }),
         { ...optedIn, [DEFAULT_GUARD_SETTINGS.modeTagKey]: 'gate' },
+        renderAl2023UserData(resolveGateWaitParams(), { managedNodeGroup: false }),
       );
-      await createGroup(world, 'shop-plain', '#!/bin/bash\n/etc/eks/bootstrap.sh shop\n', optedIn);
+      await createTaggedGroup(world, 'shop-plain', optedIn, '#!/bin/bash\n/etc/eks/bootstrap.sh shop\n');
       const admin = new AwsLifecycleHookAdmin(world.clients.autoScaling, world.clients.ec2);
       const request = { groupName: 'shop-gated', hookName: HOOK, heartbeatTimeoutSec: 600 };
 

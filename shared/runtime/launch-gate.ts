@@ -220,7 +220,15 @@ export function waitRecordsOf(
         continue;
       }
       const signal = parseScaleEvent(message.body, { selfIdentityArns: selfRoleArns });
-      if (signal.kind !== 'launch-lifecycle-action') continue;
+      if (signal.kind !== 'launch-lifecycle-action') {
+        // Only launch lifecycle actions and node reports are routed here: anything else is set aside, not dropped.
+        const detailType = (message.body as Record<string, unknown>)['detail-type'];
+        invalid.push({
+          messageId: message.messageId,
+          reason: `detail-type: expected 'EC2 Instance-launch Lifecycle Action' or 'Launch Gate Node Waiting', got ${JSON.stringify(detailType)}`,
+        });
+        continue;
+      }
       const record: WaitRecord = {
         instanceId: signal.instanceId,
         groupName: signal.groupName,

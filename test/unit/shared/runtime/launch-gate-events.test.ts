@@ -48,4 +48,19 @@ describe('waitRecordsOf', () => {
       { messageId: 'm-3', reason: expect.stringContaining('detail.instance-id') as unknown as string },
     ]);
   });
+
+  it('sets aside a valid event of another kind, naming the detail-types the launch gate takes', () => {
+    const launched = JSON.parse(
+      readFileSync('test/fixtures/events/aws.autoscaling/ec2-instance-launch-successful.json', 'utf8'),
+    ) as Record<string, unknown>;
+    const { records, invalid } = waitRecordsOf([{ messageId: 'm-1', body: launched }], []);
+    expect(records).toEqual([]);
+    expect(invalid).toEqual([
+      {
+        messageId: 'm-1',
+        reason:
+          "detail-type: expected 'EC2 Instance-launch Lifecycle Action' or 'Launch Gate Node Waiting', got \"EC2 Instance Launch Successful\"",
+      },
+    ]);
+  });
 });

@@ -261,17 +261,6 @@ export function createLaunchGate(wiring?: GateWiring) {
     const { deps, selfRoleArns, metrics, deadLetters } = resolve();
     const messages = parseSqsRecords(event);
     const { records, warmPool, reports, invalid } = waitRecordsOf(messages, selfRoleArns);
-    const rawBodies = new Map(messages.map((m) => [m.messageId, m.rawBody]));
-    const unsent = deadLetters
-      ? await deadLetterInvalid(
-          deadLetters,
-          invalid.map((i) => ({ ...i, rawBody: rawBodies.get(i.messageId) ?? '' })),
-          'launch gate event',
-        )
-      : invalid.map((i) => {
-          logger.error('invalid launch gate event', i);
-          return i.messageId;
-        });
     for (const w of warmPool) {
       await deps.actions.release({
         groupName: w.groupName,
@@ -288,6 +277,18 @@ export function createLaunchGate(wiring?: GateWiring) {
     });
     warnAboutPass(outcome, deps.settings.policy.maxHoldMs);
     await metrics?.emit(gatePassMetrics(outcome));
+    // After the pass: should it throw, the whole batch comes back and these would be sent twice.
+    const rawBodies = new Map(messages.map((m) => [m.messageId, m.rawBody]));
+    const unsent = deadLetters
+      ? await deadLetterInvalid(
+          deadLetters,
+          invalid.map((i) => ({ ...i, rawBody: rawBodies.get(i.messageId) ?? '' })),
+          'launch gate event',
+        )
+      : invalid.map((i) => {
+          logger.error('invalid launch gate event', i);
+          return i.messageId;
+        });
     return { batchItemFailures: unsent.map((messageId) => ({ itemIdentifier: messageId })) };
   };
 }

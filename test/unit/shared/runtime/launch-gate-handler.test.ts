@@ -74,4 +74,14 @@ describe('createLaunchGate', () => {
     const answer = await createLaunchGate(gate)(batch(badReport, lifecycleAction));
     expect(answer).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-1' }] });
   });
+
+  it('dead-letters nothing when the pass fails, so the retried batch does not send its invalid messages twice', async () => {
+    const deadLetters = new RecordingDeadLetterQueue();
+    const { wiring: gate, world } = wiring(deadLetters);
+    world.listWithTagKeys = async () => {
+      throw new Error('Throttling: Rate exceeded');
+    };
+    await expect(createLaunchGate(gate)(batch(lifecycleAction, badReport))).rejects.toThrow('Rate exceeded');
+    expect(deadLetters.letters).toEqual([]);
+  });
 });

@@ -1,7 +1,10 @@
 import type { AlertKind, NotificationKind, Severity } from '../../domain/alert-policy.js';
 import type { PrefixFeasibility } from '../../domain/prefix-feasibility.js';
 import type { Recommendation } from '../../domain/recommendations.js';
+import type { CoverageGap } from './coverage-gap.js';
 import type { GroupSource } from './discover-groups.js';
+
+export { type CoverageGap, CoverageGapKind } from './coverage-gap.js';
 
 export const AuditMode = { headroom: 'headroom', full: 'full' } as const;
 export type AuditMode = (typeof AuditMode)[keyof typeof AuditMode];
@@ -74,27 +77,6 @@ export interface AttachBudgetReport {
   readonly attachesPerMin: number;
   /** `attachesLastMinute` as a percentage of `attachesPerMin`: the audited subnets' share of the budget. */
   readonly usedPercent: number;
-}
-
-/** What keeps the audit from seeing part of the account; the audit is then incomplete, never healthy. */
-export const CoverageGapKind = {
-  /** No instance listing: nodes outside the groups found are not seen. */
-  nodesNotListed: 'nodes-not-listed',
-  /** A cluster with no group and no tagged node. */
-  noNodes: 'no-nodes',
-  /** A group found but not modelled (instance type unknown, no subnet readable, bad limits). */
-  groupNotModelled: 'group-not-modelled',
-  /** A subnet a group or cluster names that could not be read. */
-  subnetNotRead: 'subnet-not-read',
-  /** Nothing to audit at all: no cluster, no group. */
-  nothingAudited: 'nothing-audited',
-} as const;
-export type CoverageGapKind = (typeof CoverageGapKind)[keyof typeof CoverageGapKind];
-
-export interface CoverageGap {
-  readonly kind: CoverageGapKind;
-  readonly subjectId: string;
-  readonly message: string;
 }
 
 /** How much of the account the audit saw. */

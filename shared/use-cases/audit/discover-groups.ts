@@ -9,8 +9,8 @@ import type { ClusterInstance, ClusterInstances } from '../../ports/cluster-inst
 import type { ScalingGroup, ScalingGroups } from '../../ports/scaling-groups.js';
 import { documentReaderFor } from '../addon-document-reader.js';
 import { clusterOfTags } from '../group-tags.js';
-import type { CoverageGap } from './audit-report.js';
 import type { AuditSettings } from './audit-settings.js';
+import type { CoverageGap } from './coverage-gap.js';
 import { discoverNodeGroups } from './discover-nodes.js';
 
 /** How a node group came to be audited. */

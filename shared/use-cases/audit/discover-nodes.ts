@@ -3,7 +3,7 @@ import { classifyNode } from '../../domain/node-ownership.js';
 import type { ClusterDirectory } from '../../ports/cluster-directory.js';
 import type { ClusterInstance, ClusterInstances } from '../../ports/cluster-instances.js';
 import type { ScalingGroups } from '../../ports/scaling-groups.js';
-import { type CoverageGap, CoverageGapKind } from './audit-report.js';
+import { type CoverageGap, CoverageGapKind } from './coverage-gap.js';
 import {
   type AuditedGroup,
   type GroupInstance,

@@ -1,5 +1,5 @@
 import { CLOCK_SKEW_MS } from './attach-timing.js';
-import type { ScaleIntent, StaggerPlan } from './stagger-plan.js';
+import type { ScaleIntent, StaggerPlan } from './stagger-plan-model.js';
 
 /**
  * The desired capacity that goes with a MaxSize ceiling: the plan's target (the latest desired capacity asked for,

@@ -1,4 +1,4 @@
-import type { GroupSnapshot, PacingMode, ScaleIntent, StaggerPlan } from './stagger-plan.js';
+import type { GroupSnapshot, PacingMode, ScaleIntent, StaggerPlan } from './stagger-plan-model.js';
 
 /** `origin.via` of an intent read from the group itself (launch events, no API call to order it by). */
 export const OBSERVED_VIA = 'observed';

@@ -1,18 +1,7 @@
 import { type AttachBudgetPolicy, BUDGET_WINDOW_MS } from './attach-budget.js';
-import { planDeadlineMs, type StaggerPlan } from './stagger-plan.js';
+import { planDeadlineMs, type ScheduledSizes, type StaggerPlan } from './stagger-plan-model.js';
 
-/**
- * A scheduled action of a group not run yet (DescribeScheduledActions): its next run and the sizes it sets (those
- * it leaves unset are absent).
- */
-export interface ScheduledSizes {
-  readonly name: string;
-  /** Its next run (StartTime), epoch milliseconds. */
-  readonly startMs: number;
-  readonly desiredCapacity?: number;
-  readonly minSize?: number;
-  readonly maxSize?: number;
-}
+export type { ScheduledSizes } from './stagger-plan-model.js';
 
 /** Scheduled actions in the order they run (StartTime, then name). */
 export function byStartTime(a: ScheduledSizes, b: ScheduledSizes): number {

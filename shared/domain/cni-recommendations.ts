@@ -22,7 +22,7 @@ import {
   type Recommendation,
   RecommendationKind,
   type RecommendationSubnet,
-} from './recommendations.js';
+} from './recommendation-model.js';
 
 /** RFC 6598 shared address space: routable inside the VPC, unlikely to clash with corporate ranges. */
 const SHARED_ADDRESS_SPACE = '100.64.0.0/10';

@@ -4,7 +4,7 @@
  */
 import type { MaxPodsCap } from './cni-capacity.js';
 import type { CniConfig } from './cni-config.js';
-import type { HoldingsLike, RecommendationGroup } from './recommendations.js';
+import type { HoldingsLike, RecommendationGroup } from './recommendation-model.js';
 import { MAX_SUBNET_PREFIX_LENGTH, MIN_SUBNET_PREFIX_LENGTH } from './subnet-address-map.js';
 
 /** Host-network pods (aws-node, kube-proxy) counted in max pods but given no address (DOMAIN.md §1). */

@@ -10,7 +10,7 @@ import {
   headroomNodes,
   subnetPrefixLengthFor,
 } from './recommendation-math.js';
-import { type Recommendation, RecommendationKind } from './recommendations.js';
+import { type Recommendation, RecommendationKind } from './recommendation-model.js';
 
 export function prefixReservations(context: Context): Recommendation[] {
   const { input, groups } = context;

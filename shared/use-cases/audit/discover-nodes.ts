@@ -3,14 +3,14 @@ import { classifyNode } from '../../domain/node-ownership.js';
 import type { ClusterDirectory } from '../../ports/cluster-directory.js';
 import type { ClusterInstance, ClusterInstances } from '../../ports/cluster-instances.js';
 import type { ScalingGroups } from '../../ports/scaling-groups.js';
-import { type CoverageGap, CoverageGapKind } from './coverage-gap.js';
 import {
   type AuditedGroup,
   type GroupInstance,
   GroupSource,
   mostCommon,
   selfManagedGroup,
-} from './discover-groups.js';
+} from './audited-group.js';
+import { type CoverageGap, CoverageGapKind } from './coverage-gap.js';
 
 export interface NodeDiscoveryDeps {
   readonly instances?: ClusterInstances;

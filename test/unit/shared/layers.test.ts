@@ -51,16 +51,22 @@ interface Import {
   readonly file: string;
   readonly from: string;
   readonly to: string;
+  /** The imported file, relative to the project (`.ts`). */
+  readonly target: string;
 }
 
 const imports: Import[] = sourceFiles(SHARED).flatMap((file) => {
   const from = layerOf(file) as string;
   const specifiers = [...readFileSync(file, 'utf8').matchAll(/from '(\.[^']+)'/g)].map((m) => m[1] as string);
-  return specifiers.map((specifier) => ({
-    file: relative(process.cwd(), file),
-    from,
-    to: layerOf(normalize(join(dirname(file), specifier))) ?? `outside shared/ (${specifier})`,
-  }));
+  return specifiers.map((specifier) => {
+    const target = normalize(join(dirname(file), specifier));
+    return {
+      file: relative(process.cwd(), file),
+      from,
+      to: layerOf(target) ?? `outside shared/ (${specifier})`,
+      target: relative(process.cwd(), target).replace(/\.js$/, '.ts'),
+    };
+  });
 });
 
 describe('layers of shared/', () => {
@@ -74,6 +80,25 @@ describe('layers of shared/', () => {
       .filter((i) => i.to !== i.from && !(ALLOWED[i.from] ?? []).includes(i.to))
       .map((i) => `${i.file} (${i.from}) imports ${i.to}`);
     expect(upward).toEqual([]);
+  });
+
+  it('hold no import cycle, type-only imports included', () => {
+    const edges = new Map<string, string[]>();
+    for (const i of imports) edges.set(i.file, [...(edges.get(i.file) ?? []), i.target]);
+    const state = new Map<string, 'open' | 'done'>();
+    const cycles: string[] = [];
+    const visit = (file: string, path: string[]): void => {
+      if (state.get(file) === 'done') return;
+      if (state.get(file) === 'open') {
+        cycles.push([...path.slice(path.indexOf(file)), file].join(' -> '));
+        return;
+      }
+      state.set(file, 'open');
+      for (const next of edges.get(file) ?? []) visit(next, [...path, file]);
+      state.set(file, 'done');
+    };
+    for (const file of [...edges.keys()].sort()) visit(file, []);
+    expect(cycles).toEqual([]);
   });
 
   it('find the imports they check', () => {

@@ -10,11 +10,15 @@ import {
   SnapshotFile,
 } from '../../../shared/adapters/snapshot/load-aws-cli-snapshot.js';
 import { InvalidEventError } from '../../../shared/events/invalid-event-error.js';
+import { isNodeReportEvent, parseNodeReport } from '../../../shared/events/node-report.js';
 import { parseScaleEvent } from '../../../shared/events/registry.js';
 import { ConfigError, parseConfig } from '../../../shared/runtime/config.js';
+import { createLaunchGate } from '../../../shared/runtime/launch-gate.js';
 import { logger } from '../../../shared/runtime/logger.js';
 import { createScaleReactor } from '../../../shared/runtime/scale-reactor.js';
 import { parseScenario, ScenarioValidationError } from '../../../shared/simulator/scenario.js';
+import { nodeReport } from '../../builders/node-report.js';
+import { buildGateDeps, FakeGateWorld } from '../../fakes/gate-fakes.js';
 import { buildGroup, buildWorld } from '../../fakes/stagger-fakes.js';
 import { runCapacityGuard } from '../../helpers/cli.js';
 import {
@@ -104,6 +108,68 @@ describe('bad input: the SQS reactor path', () => {
         }
         const invalidCounted = metrics.points.filter((p) => p.name === 'InvalidEvents');
         expect(invalidCounted.reduce((sum, p) => sum + p.value, 0)).toBe(2 * invalid.length);
+      }),
+      { numRuns: 150, seed: SEED },
+    );
+  });
+});
+
+/** Whether the launch gate takes `body` (a launch lifecycle action or a node report), by the parsers alone. */
+function gateTakes(body: string): boolean {
+  let decoded: unknown = body;
+  try {
+    decoded = JSON.parse(body);
+  } catch {}
+  try {
+    if (isNodeReportEvent(decoded)) return parseNodeReport(decoded) !== null;
+    return (
+      parseScaleEvent(decoded, { selfIdentityArns: [GUARD_ROLE_ARN] }).kind === 'launch-lifecycle-action'
+    );
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidEventError);
+    return false;
+  }
+}
+
+describe('bad input: the launch gate path', () => {
+  beforeAll(() => logger.setLogLevel('SILENT'));
+
+  it('sends every message it cannot take to the dead-letter queue with a reason, never back to the queue', async () => {
+    const world = new FakeGateWorld();
+    world.addGroup('shop-general', { waiting: 3 });
+    const deadLetters = new RecordingDeadLetterQueue();
+    const gate = createLaunchGate({
+      deps: buildGateDeps(world).deps,
+      selfRoleArns: [GUARD_ROLE_ARN],
+      sleep: async () => {},
+      loopMs: 0,
+      deadLetters,
+    });
+    const action = buildEvent('aws.autoscaling/ec2-instance-launch-lifecycle-action');
+    const report = nodeReport({ 'instance-id': 'i-0123456789abcdef0' }) as JsonObject;
+    const other = buildEvent('aws.autoscaling/ec2-instance-launch-successful');
+    const body = fc.oneof(
+      fc.string(),
+      fc.jsonValue().map((v) => JSON.stringify(v)),
+      mutationOf(action).map((v) => JSON.stringify(v)),
+      mutationOf(report).map((v) => JSON.stringify(v)),
+      fc.constantFrom(action, report, other).map((v) => JSON.stringify(v)),
+    );
+
+    await fc.assert(
+      fc.asyncProperty(fc.array(body, { minLength: 1, maxLength: 10 }), async (bodies) => {
+        const batch = { Records: bodies.map((b, i) => ({ messageId: `m-${i}`, body: b, attributes: {} })) };
+        const setAside = bodies.flatMap((b, i) => (gateTakes(b) ? [] : [`m-${i}`]));
+        deadLetters.letters.length = 0;
+
+        const answer = await gate(batch);
+
+        expect(answer).toEqual({ batchItemFailures: [] });
+        expect(deadLetters.letters.map((l) => l.sourceMessageId)).toEqual(setAside);
+        for (const letter of deadLetters.letters) {
+          expect(letter.body).toBe(bodies[Number(letter.sourceMessageId.slice(2))]);
+          expect(letter.reason).toMatch(/: expected /);
+        }
       }),
       { numRuns: 150, seed: SEED },
     );

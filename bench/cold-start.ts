@@ -48,6 +48,7 @@ const HANDLER_ENV: Readonly<Record<string, string>> = {
   ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:capacity-guard-alerts',
   GUARD_ROLE_ARNS: 'arn:aws:iam::111122223333:role/capacity-guard',
   SCALE_DEAD_LETTER_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/111122223333/capacity-guard-scale-dlq',
+  GATE_DEAD_LETTER_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/111122223333/capacity-guard-gate-dlq',
   POWERTOOLS_SERVICE_NAME: 'capacity-guard',
   POWERTOOLS_LOG_LEVEL: 'WARN',
   POWERTOOLS_TRACE_ENABLED: 'true',

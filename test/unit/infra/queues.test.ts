@@ -68,29 +68,78 @@ const props = (name: string): Record<string, unknown> => resources[name]?.Proper
     );
   });
 
-  it('lets the scale reactor report single failures and send invalid events to the dead-letter queue', () => {
+  it.each([
+    [
+      'scale reactor',
+      'ScaleReactor',
+      'ScaleBufferQueue',
+      'SCALE_DEAD_LETTER_QUEUE_URL',
+      'ScaleBufferDeadLetterQueue',
+    ],
+    [
+      'launch gate',
+      'LaunchGate',
+      'LaunchGateQueue',
+      'GATE_DEAD_LETTER_QUEUE_URL',
+      'LaunchGateDeadLetterQueue',
+    ],
+  ])(
+    'lets the %s report single failures and send invalid messages to its dead-letter queue',
+    (_, fn, queue, key, deadLetters) => {
+      // Prepare
+      const mapping = mappings.find(
+        ([, m]) => JSON.stringify(m.Properties?.EventSourceArn) === JSON.stringify(getAttArn(queue)),
+      );
+      const environment = props(`${fn}LambdaFunction`).Environment as {
+        Variables?: Record<string, unknown>;
+      };
+      const policies = (props(`${fn}Role`).Policies ?? []) as {
+        PolicyDocument: { Statement: PolicyStatement[] };
+      }[];
+      const statements = policies.flatMap((p) => p.PolicyDocument.Statement);
+      const redrive = props(queue).RedrivePolicy as RedrivePolicy | undefined;
+
+      // Assess
+      expect(mapping?.[1].Properties?.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+      expect(environment.Variables?.[key]).toEqual({ Ref: deadLetters });
+      expect(redrive?.deadLetterTargetArn).toEqual(getAttArn(deadLetters));
+      expect(statements).toContainEqual(
+        expect.objectContaining({ Action: 'sqs:SendMessage', Resource: getAttArn(deadLetters) }),
+      );
+    },
+  );
+
+  it('alarms on the first message in any dead-letter queue', () => {
     // Prepare
-    const mapping = mappings.find(
-      ([, m]) =>
-        JSON.stringify(m.Properties?.EventSourceArn) === JSON.stringify(getAttArn('ScaleBufferQueue')),
-    );
-    const environment = props('ScaleReactorLambdaFunction').Environment as {
-      Variables?: Record<string, unknown>;
-    };
-    const policies = (props('ScaleReactorRole').Policies ?? []) as {
-      PolicyDocument: { Statement: PolicyStatement[] };
-    }[];
-    const statements = policies.flatMap((p) => p.PolicyDocument.Statement);
+    const deadLetterQueues = queues
+      .map(([name]) => name)
+      .filter((name) =>
+        queues.some(
+          ([, q]) =>
+            JSON.stringify(
+              (q.Properties?.RedrivePolicy as RedrivePolicy | undefined)?.deadLetterTargetArn,
+            ) === JSON.stringify(getAttArn(name)),
+        ),
+      );
+    const watched = ofType('AWS::CloudWatch::Alarm')
+      .filter(([, alarm]) => alarm.Properties?.MetricName === 'ApproximateNumberOfMessagesVisible')
+      .map(([, alarm]) =>
+        JSON.stringify((alarm.Properties?.Dimensions as { Value: unknown }[] | undefined)?.[0]?.Value),
+      );
 
     // Assess
-    expect(mapping?.[1].Properties?.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
-    expect(environment.Variables?.SCALE_DEAD_LETTER_QUEUE_URL).toEqual({ Ref: 'ScaleBufferDeadLetterQueue' });
-    expect(statements).toContainEqual(
-      expect.objectContaining({
-        Action: 'sqs:SendMessage',
-        Resource: getAttArn('ScaleBufferDeadLetterQueue'),
-      }),
+    expect(deadLetterQueues).toEqual(
+      expect.arrayContaining(['ScaleBufferDeadLetterQueue', 'LaunchGateDeadLetterQueue']),
     );
+    for (const name of deadLetterQueues) {
+      expect({
+        name,
+        watched: watched.includes(JSON.stringify({ 'Fn::GetAtt': [name, 'QueueName'] })),
+      }).toEqual({
+        name,
+        watched: true,
+      });
+    }
   });
 
   it('alarms on the first invalid scale event, on the metric the reactor emits', () => {

@@ -48,13 +48,13 @@ export const PACING_VARIANTS: readonly PacingVariant[] = [
   {
     name: 'black-friday · c5.xlarge',
     base: 'black-friday',
-    change: 'c5.xlarge nodes (4 ENIs of 15 IPs): fewer attaches per node',
+    change: 'c5.xlarge nodes (4 ENIs of 15 IPs) running the same pods: a larger warm pool per ENI',
     apply: (s) => withInstanceType(s, 'c5.xlarge'),
   },
   {
     name: 'black-friday · t3.medium',
     base: 'black-friday',
-    change: 't3.medium nodes (3 ENIs of 6 IPs, 17 pods): pods-per-node capped by max pods',
+    change: 't3.medium nodes (3 ENIs of 6 IPs, 17 pods at most), 15 pods each: every ENI a node can hold',
     apply: (s) => withGroups(withInstanceType(s, 't3.medium'), (g) => ({ ...g, podsPerNode: 15 })),
   },
   {

@@ -1,5 +1,5 @@
 import type { DeadLetterQueue } from '../ports/dead-letter-queue.js';
-import { logger } from './logger.js';
+import { errorText, logger } from './logger.js';
 
 /** A message of a batch that can never be handled, and why. */
 export interface InvalidMessage {
@@ -8,10 +8,6 @@ export interface InvalidMessage {
   readonly rawBody: string;
   /** The JSON path, the value and the expected form. */
   readonly reason: string;
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**

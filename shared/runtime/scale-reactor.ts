@@ -19,7 +19,7 @@ import { buildSqsClient, buildStaggerClients } from './aws-clients.js';
 import { parseConfig } from './config.js';
 import { parseReactorConfig } from './dead-letter-config.js';
 import { deadLetterInvalid, type InvalidMessage } from './dead-letters.js';
-import { logger, SERVICE_NAME } from './logger.js';
+import { errorText, logger, SERVICE_NAME } from './logger.js';
 import { buildStaggerDeps } from './stagger-runtime.js';
 
 export interface ReactorWiring {
@@ -39,10 +39,6 @@ function isSqsBatch(event: unknown): boolean {
   return (
     typeof event === 'object' && event !== null && Array.isArray((event as { Records?: unknown }).Records)
   );
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**

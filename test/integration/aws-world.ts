@@ -185,37 +185,18 @@ async function queueArn(sqs: SQSClient, url: string): Promise<string> {
  * what the guard does is visible, and the instance type is also given as a tag.
  */
 export async function createGroups(world: World, groups: readonly GroupSpec[]): Promise<void> {
-  const { ec2, autoScaling } = world.clients;
-  const images = await ec2.send(new DescribeImagesCommand({ Owners: ['amazon'] }));
-  const imageId = images.Images?.[0]?.ImageId ?? 'ami-12c6146b';
-  const template = await ec2.send(
-    new CreateLaunchTemplateCommand({
-      LaunchTemplateName: `nodes-${Date.now()}`,
-      LaunchTemplateData: { ImageId: imageId, InstanceType: INSTANCE_TYPE },
-    }),
-  );
+  const templateId = await createLaunchTemplate(world, `nodes-${Date.now()}`);
   for (const group of groups) {
-    const tags = [{ Key: 'capacity-guard/instance-type', Value: INSTANCE_TYPE }];
-    if (group.optedIn ?? true) tags.push({ Key: 'capacity-guard/enabled', Value: 'true' });
-    await autoScaling.send(
-      new CreateAutoScalingGroupCommand({
-        AutoScalingGroupName: group.name,
-        LaunchTemplate: {
-          LaunchTemplateId: template.LaunchTemplate?.LaunchTemplateId ?? '',
-          Version: '$Latest',
-        },
-        MinSize: 0,
-        MaxSize: group.maxSize,
-        DesiredCapacity: group.desiredCapacity,
-        VPCZoneIdentifier: world.subnetIds.join(','),
-        Tags: tags.map((tag) => ({
-          ...tag,
-          PropagateAtLaunch: true,
-          ResourceId: group.name,
-          ResourceType: 'auto-scaling-group',
-        })),
-      }),
-    );
+    await createGroup(world, {
+      name: group.name,
+      templateId,
+      maxSize: group.maxSize,
+      desiredCapacity: group.desiredCapacity,
+      tags: {
+        'capacity-guard/instance-type': INSTANCE_TYPE,
+        ...((group.optedIn ?? true) ? { 'capacity-guard/enabled': 'true' } : {}),
+      },
+    });
   }
 }
 
@@ -226,11 +207,17 @@ export async function createTaggedGroup(
   tags: Readonly<Record<string, string>>,
   userData?: string,
 ): Promise<void> {
-  const { ec2, autoScaling } = world.clients;
+  const templateId = await createLaunchTemplate(world, `${name}-nodes`, userData);
+  await createGroup(world, { name, templateId, maxSize: 10, desiredCapacity: 2, tags });
+}
+
+/** An m5.large launch template of an Amazon image, with `userData` if given; its id. */
+async function createLaunchTemplate(world: World, name: string, userData?: string): Promise<string> {
+  const { ec2 } = world.clients;
   const images = await ec2.send(new DescribeImagesCommand({ Owners: ['amazon'] }));
   const template = await ec2.send(
     new CreateLaunchTemplateCommand({
-      LaunchTemplateName: `${name}-nodes`,
+      LaunchTemplateName: name,
       LaunchTemplateData: {
         ImageId: images.Images?.[0]?.ImageId ?? 'ami-12c6146b',
         InstanceType: INSTANCE_TYPE,
@@ -238,26 +225,56 @@ export async function createTaggedGroup(
       },
     }),
   );
-  await autoScaling.send(
+  return template.LaunchTemplate?.LaunchTemplateId ?? '';
+}
+
+/** An Auto Scaling group across both subnets, its tags propagated at launch. */
+async function createGroup(
+  world: World,
+  group: {
+    readonly name: string;
+    readonly templateId: string;
+    readonly maxSize: number;
+    readonly desiredCapacity: number;
+    readonly tags: Readonly<Record<string, string>>;
+  },
+): Promise<void> {
+  await world.clients.autoScaling.send(
     new CreateAutoScalingGroupCommand({
-      AutoScalingGroupName: name,
-      LaunchTemplate: {
-        LaunchTemplateId: template.LaunchTemplate?.LaunchTemplateId ?? '',
-        Version: '$Latest',
-      },
+      AutoScalingGroupName: group.name,
+      LaunchTemplate: { LaunchTemplateId: group.templateId, Version: '$Latest' },
       MinSize: 0,
-      MaxSize: 10,
-      DesiredCapacity: 2,
+      MaxSize: group.maxSize,
+      DesiredCapacity: group.desiredCapacity,
       VPCZoneIdentifier: world.subnetIds.join(','),
-      Tags: Object.entries(tags).map(([Key, Value]) => ({
+      Tags: Object.entries(group.tags).map(([Key, Value]) => ({
         Key,
         Value,
         PropagateAtLaunch: true,
-        ResourceId: name,
+        ResourceId: group.name,
         ResourceType: 'auto-scaling-group',
       })),
     }),
   );
+}
+
+/** The Lambda event an SQS event source hands a function: `messages` received once from queue `queueName`. */
+export function sqsEvent(
+  queueName: string,
+  messages: readonly { readonly messageId: string; readonly body: string }[],
+) {
+  return {
+    Records: messages.map((message, index) => ({
+      ...message,
+      receiptHandle: `r-${index}`,
+      attributes: { ApproximateReceiveCount: '1' },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: `arn:aws:sqs:${MOTO_REGION}:${MOTO_ACCOUNT_ID}:${queueName}`,
+      awsRegion: MOTO_REGION,
+    })),
+  };
 }
 
 export async function desiredCapacity(world: World, groupName: string): Promise<number | undefined> {

@@ -2,7 +2,7 @@ import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import { DEFAULT_GUARD_SETTINGS } from '../../shared/domain/guard-defaults.js';
 import { nodeReport } from '../builders/node-report.js';
 import { loadEventFixture } from '../unit/shared/events/event-fixtures.js';
-import { createTaggedGroup, createWorld, drainQueue, tableItems } from './aws-world.js';
+import { createTaggedGroup, createWorld, drainQueue, sqsEvent, tableItems } from './aws-world.js';
 import { type BuiltHandler, buildDeployedHandlers, removeBundles } from './bundles.js';
 import { invokeBundle } from './invoke-bundle.js';
 import { MOTO_REGION, startMoto } from './moto.js';
@@ -32,19 +32,10 @@ function lifecycleAction(groupName: string, instanceId: string) {
 }
 
 function sqsBatch(bodies: readonly string[]) {
-  return {
-    Records: bodies.map((body, index) => ({
-      messageId: `m-${index + 1}`,
-      receiptHandle: `r-${index + 1}`,
-      body,
-      attributes: { ApproximateReceiveCount: '1' },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:capacity-guard-launch-gate',
-      awsRegion: MOTO_REGION,
-    })),
-  };
+  return sqsEvent(
+    'capacity-guard-launch-gate',
+    bodies.map((body, index) => ({ messageId: `m-${index + 1}`, body })),
+  );
 }
 
 (moto ? describe : describe.skip)('the deployed launch gate and gate releaser against moto', () => {

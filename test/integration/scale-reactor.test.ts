@@ -6,6 +6,7 @@ import {
   desiredCapacity,
   drainQueue,
   KILL_SWITCH_PARAMETER,
+  sqsEvent,
   tableItems,
   type World,
 } from './aws-world.js';
@@ -45,19 +46,13 @@ function setDesiredCapacityEvent(groupName: string, desired: number, eventId: st
 
 /** The Lambda event the SQS burst buffer hands the reactor. */
 function sqsBatch(events: readonly unknown[]) {
-  return {
-    Records: events.map((event, index) => ({
+  return sqsEvent(
+    'capacity-guard-buffer',
+    events.map((event, index) => ({
       messageId: `m-${index}-${(event as { id: string }).id}`,
-      receiptHandle: `r-${index}`,
       body: JSON.stringify(event),
-      attributes: { ApproximateReceiveCount: '1' },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:capacity-guard-buffer',
-      awsRegion: 'us-east-1',
     })),
-  };
+  );
 }
 
 const spendsOf = (items: Record<string, unknown>[]): LedgerSpend[] =>

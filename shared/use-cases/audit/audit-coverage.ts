@@ -1,4 +1,5 @@
-import { type AuditCoverage, type CoverageGap, CoverageGapKind } from './audit-report.js';
+import type { AuditCoverage } from './audit-report.js';
+import { type CoverageGap, CoverageGapKind } from './coverage-gap.js';
 import type { Discovery } from './discover-groups.js';
 import type { GroupModel } from './group-models.js';
 

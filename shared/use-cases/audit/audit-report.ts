@@ -1,10 +1,8 @@
 import type { AlertKind, NotificationKind, Severity } from '../../domain/alert-policy.js';
 import type { PrefixFeasibility } from '../../domain/prefix-feasibility.js';
 import type { Recommendation } from '../../domain/recommendations.js';
+import type { GroupSource } from './audited-group.js';
 import type { CoverageGap } from './coverage-gap.js';
-import type { GroupSource } from './discover-groups.js';
-
-export { type CoverageGap, CoverageGapKind } from './coverage-gap.js';
 
 export const AuditMode = { headroom: 'headroom', full: 'full' } as const;
 export type AuditMode = (typeof AuditMode)[keyof typeof AuditMode];

@@ -1,6 +1,6 @@
 import type { AuditSettings } from './audit-settings.js';
+import { mostCommon } from './audited-group.js';
 import type { Discovery } from './discover-groups.js';
-import { mostCommon } from './discover-groups.js';
 
 /** Everything the audit reads subnets for, and which cluster each subnet serves. */
 export interface AuditScope {

@@ -18,14 +18,6 @@ import {
 import type { CoverageGap } from './coverage-gap.js';
 import { discoverNodeGroups } from './discover-nodes.js';
 
-export {
-  type AuditedGroup,
-  type GroupInstance,
-  GroupSource,
-  mostCommon,
-  selfManagedGroup,
-} from './audited-group.js';
-
 export interface DiscoveryDeps {
   readonly clusters: ClusterDirectory;
   readonly scalingGroups: Pick<ScalingGroups, 'describe' | 'listTagged'>;

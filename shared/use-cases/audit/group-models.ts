@@ -10,7 +10,7 @@ import type { GuardStateStore } from '../../ports/guard-state-store.js';
 import { type InstanceCatalog, UnknownInstanceTypeError } from '../../ports/instance-catalog.js';
 import type { ScalingGroup } from '../../ports/scaling-groups.js';
 import type { SubnetInfo } from '../../ports/subnet-inventory.js';
-import { type AuditedGroup, GroupSource } from './discover-groups.js';
+import { type AuditedGroup, GroupSource } from './audited-group.js';
 
 /** A node group with what one of its nodes holds, at boot and at full density, and where. */
 export interface GroupModel {

@@ -9,7 +9,7 @@ import {
 } from '../../domain/recommendations.js';
 import type { SubnetHeadroom } from '../../domain/subnet-headroom.js';
 import type { NetworkInterfaceAddresses } from '../../ports/subnet-inventory.js';
-import { GroupSource } from './discover-groups.js';
+import { GroupSource } from './audited-group.js';
 import type { GroupModel } from './group-models.js';
 import { estimatePodsPerNode } from './pod-density.js';
 import type { SubnetModel } from './subnet-models.js';

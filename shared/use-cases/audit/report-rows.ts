@@ -1,7 +1,7 @@
 import type { AlertKind } from '../../domain/alert-policy.js';
 import type { NodeGroupHeadroom, SubnetHeadroom } from '../../domain/subnet-headroom.js';
 import type { AlertReport, NodeGroupReport, SubnetReport } from './audit-report.js';
-import type { AuditedGroup } from './discover-groups.js';
+import type { AuditedGroup } from './audited-group.js';
 import type { SubnetForecast } from './forecast-subnets.js';
 import type { GroupModel } from './group-models.js';
 import { minOrNull, round, roundOrNull, worst } from './report-numbers.js';

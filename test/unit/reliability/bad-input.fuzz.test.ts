@@ -121,7 +121,10 @@ function gateTakes(body: string): boolean {
     decoded = JSON.parse(body);
   } catch {}
   try {
-    if (isNodeReportEvent(decoded)) return parseNodeReport(decoded) !== null;
+    if (isNodeReportEvent(decoded)) {
+      parseNodeReport(decoded);
+      return true;
+    }
     return (
       parseScaleEvent(decoded, { selfIdentityArns: [GUARD_ROLE_ARN] }).kind === 'launch-lifecycle-action'
     );

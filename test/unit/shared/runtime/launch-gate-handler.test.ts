@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { RecordingDeadLetterQueue } from '../../../../shared/adapters/memory/recording-dead-letter-queue.js';
-import type { DeadLetter, DeadLetterQueue } from '../../../../shared/ports/dead-letter-queue.js';
+import type { DeadLetterQueue } from '../../../../shared/ports/dead-letter-queue.js';
 import { createLaunchGate, type GateWiring } from '../../../../shared/runtime/launch-gate.js';
 import { nodeReport } from '../../../builders/node-report.js';
+import { FailingDeadLetterQueue } from '../../../fakes/failing-dead-letter-queue.js';
 import { buildGateDeps, FakeGateWorld } from '../../../fakes/gate-fakes.js';
 
 const lifecycleAction = readFileSync(
@@ -32,15 +33,6 @@ function wiring(deadLetters?: DeadLetterQueue): { wiring: GateWiring; world: Fak
   };
 }
 
-/** A dead-letter queue that refuses every message. */
-class RefusingDeadLetterQueue implements DeadLetterQueue {
-  readonly tried: DeadLetter[] = [];
-  async send(letter: DeadLetter): Promise<void> {
-    this.tried.push(letter);
-    throw new Error('AccessDenied: sqs:SendMessage');
-  }
-}
-
 describe('createLaunchGate', () => {
   it('dead-letters an invalid message at once with its reason and body, acknowledges it, and still runs the pass', async () => {
     // Prepare
@@ -62,10 +54,10 @@ describe('createLaunchGate', () => {
   });
 
   it('returns a message the dead-letter queue refuses as a batch item failure, so it is not lost', async () => {
-    const deadLetters = new RefusingDeadLetterQueue();
+    const deadLetters = new FailingDeadLetterQueue();
     const { wiring: gate } = wiring(deadLetters);
     const answer = await createLaunchGate(gate)(batch(lifecycleAction, badReport));
-    expect(deadLetters.tried.map((l) => l.sourceMessageId)).toEqual(['m-2']);
+    expect(deadLetters.attempts.map((l) => l.sourceMessageId)).toEqual(['m-2']);
     expect(answer).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-2' }] });
   });
 

@@ -1,8 +1,8 @@
 import { RecordingDeadLetterQueue } from '../../../../shared/adapters/memory/recording-dead-letter-queue.js';
 import { RecordingMetricsSink } from '../../../../shared/adapters/memory/recording-metrics-sink.js';
-import type { DeadLetter, DeadLetterQueue } from '../../../../shared/ports/dead-letter-queue.js';
 import { logger } from '../../../../shared/runtime/logger.js';
 import { createScaleReactor } from '../../../../shared/runtime/scale-reactor.js';
+import { FailingDeadLetterQueue } from '../../../fakes/failing-dead-letter-queue.js';
 import { buildGroup, buildWorld, FakeScalingGroups, type FakeWorld } from '../../../fakes/stagger-fakes.js';
 import { buildEvent, GUARD_ROLE_ARN } from '../events/event-fixtures.js';
 
@@ -50,14 +50,6 @@ class ThrottledGroups extends FakeScalingGroups {
       throw Object.assign(new Error('Rate exceeded'), { name: 'Throttling' });
     }
     return super.setDesiredCapacity(name, desiredCapacity);
-  }
-}
-
-class FailingDeadLetterQueue implements DeadLetterQueue {
-  readonly attempts: DeadLetter[] = [];
-  async send(letter: DeadLetter): Promise<void> {
-    this.attempts.push(letter);
-    throw new Error('SendMessage failed: AWS.SimpleQueueService.NonExistentQueue');
   }
 }
 

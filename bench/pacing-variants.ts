@@ -35,6 +35,11 @@ const withNeighbourPace = (scenario: Scenario, attachesPerMin: number): Scenario
   externalConsumers: scenario.externalConsumers.map((c) => ({ ...c, attachesPerMin })),
 });
 
+const withSteadyNeighbour = (scenario: Scenario): Scenario => ({
+  ...scenario,
+  externalConsumers: scenario.externalConsumers.map((c) => ({ ...c, gapSpread: 0 })),
+});
+
 const withInstanceType = (scenario: Scenario, instanceType: string): Scenario =>
   withGroups(scenario, (g) => ({ ...g, instanceType, instanceTypes: [instanceType] }));
 
@@ -102,6 +107,20 @@ export const PACING_VARIANTS: readonly PacingVariant[] = [
     change:
       'the neighbour attaches 25 a minute: the groups get 15 a minute for about 14 min of attaches, more than the hold, so the last instances go at the hold and are refused',
     apply: (s) => withNeighbourPace(s, 25),
+  },
+  {
+    name: 'noisy-neighbour · steady neighbour',
+    base: 'two-groups-noisy-neighbour',
+    change:
+      'the neighbour attaches every 4 s exactly instead of every 3.2-4.8 s: its next minute is its last',
+    apply: withSteadyNeighbour,
+  },
+  {
+    name: 'noisy-neighbour · certain timing',
+    base: 'two-groups-noisy-neighbour',
+    change:
+      'a steady neighbour, every ENI ready after 4 s and nodes that see their release at once: what is left is the 1 s of AttachTime, the safety margins and the boot order',
+    apply: (s) => withTiming(withSteadyNeighbour(s), { eniReadySec: { min: 4, max: 4 }, gatePollSec: 0 }),
   },
   {
     name: 'noisy-neighbour · pods-per-node tag',

@@ -37,7 +37,13 @@ export class ExternalConsumers {
 
   private gapMs(consumer: ExternalConsumer, index: number): number {
     const meanMs = 60_000 / consumer.attachesPerMin;
-    return Math.max(1, Math.round(meanMs * this.env.streams.of(`external:${index}`).uniform(0.8, 1.2)));
+    return Math.max(
+      1,
+      Math.round(
+        meanMs *
+          this.env.streams.of(`external:${index}`).uniform(1 - consumer.gapSpread, 1 + consumer.gapSpread),
+      ),
+    );
   }
 
   /** Another workload in the account attaching one ENI (its calls spend the same buckets and budget). */

@@ -108,6 +108,11 @@ export interface ExternalConsumer {
   readonly toSec: number | null;
   /** Each of its ENIs is detached and deleted after this long. */
   readonly eniLifetimeSec: number;
+  /**
+   * How irregular its pace is: each gap between two attaches is the mean gap times a uniform draw in
+   * [1 − gapSpread, 1 + gapSpread]; 0 is a steady pace.
+   */
+  readonly gapSpread: number;
 }
 
 interface ActionBase {

@@ -21,6 +21,9 @@ export { ScenarioValidationError } from './scenario-reader.js';
 export type * from './scenario-types.js';
 export { isCapacityAction } from './scenario-types.js';
 
+/** An external consumer's gaps vary ±20 % around its mean unless its `gapSpread` says otherwise. */
+const DEFAULT_GAP_SPREAD = 0.2;
+
 const DEFAULT_TIMING: ScenarioTiming = {
   bootSec: { min: 45, max: 75 },
   ipamdLeadSec: 10,
@@ -157,6 +160,7 @@ export function parseScenario(json: Json): Scenario {
       fromSec: reader.number('fromSec', 0, 1e9, 0, false),
       toSec: reader.optionalNumber('toSec', 0, 1e9, false),
       eniLifetimeSec: reader.number('eniLifetimeSec', 1, 1e9, 300, false),
+      gapSpread: reader.number('gapSpread', 0, 0.99, DEFAULT_GAP_SPREAD, false),
     };
     reader.done();
     if (!azOf.has(consumer.subnetId))

@@ -75,6 +75,24 @@ describe('pacing variants', () => {
     );
   });
 
+  it('make the neighbour steady, then the node timing certain too', () => {
+    const steady = variant('noisy-neighbour · steady neighbour');
+    expect(steady.varied.externalConsumers.map((c) => c.gapSpread)).toEqual([0]);
+    expect(steady.base.externalConsumers.map((c) => c.gapSpread)).toEqual([0.2]);
+    expect(without(steady.varied, 'externalConsumers')).toEqual(without(steady.base, 'externalConsumers'));
+
+    const certain = variant('noisy-neighbour · certain timing');
+    expect(certain.varied.externalConsumers).toEqual(steady.varied.externalConsumers);
+    expect(certain.varied.timing).toEqual({
+      ...certain.base.timing,
+      eniReadySec: { min: 4, max: 4 },
+      gatePollSec: 0,
+    });
+    expect(without(certain.varied, 'externalConsumers', 'timing')).toEqual(
+      without(certain.base, 'externalConsumers', 'timing'),
+    );
+  });
+
   it('tag the pods per node each group runs', () => {
     const { varied } = variant('noisy-neighbour · pods-per-node tag');
     expect(varied.groups.map((g) => g.tags['capacity-guard/pods-per-node'])).toEqual(

@@ -45,6 +45,7 @@ describe('RandomStreams', () => {
           eniLifetimeSec: 120,
           fromSec: 0,
           toSec: null,
+          gapSpread: 0.2,
         },
       ],
     };

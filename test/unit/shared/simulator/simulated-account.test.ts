@@ -147,6 +147,34 @@ describe('SimulatedAccount', () => {
   });
 });
 
+describe('external consumers', () => {
+  const attachTimesSec = async (gapSpread: number) => {
+    const scenario = buildScenario({
+      durationMin: 2,
+      actions: [],
+      externalConsumers: [{ name: 'batch', subnetId: 'subnet-a', attachesPerMin: 6, gapSpread }],
+    });
+    const account = new SimulatedAccount(scenario, { seed: 5 });
+    await account.run();
+    return account.ec2.attachRecords
+      .filter((r) => r.caller === 'batch' && r.outcome === 'ok')
+      .map((r) => (r.timeMs - account.startEpochMs) / 1000);
+  };
+  const gapsOf = (times: readonly number[]) => times.slice(1).map((t, i) => t - (times[i] as number));
+
+  it('attach at a steady pace with no gap spread, and within the spread around the mean gap otherwise', async () => {
+    // Act
+    const steady = await attachTimesSec(0);
+    const spread = gapsOf(await attachTimesSec(0.5));
+    // Assess
+    expect(steady).toEqual([10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120]);
+    expect(spread.length).toBeGreaterThanOrEqual(8);
+    expect(Math.min(...spread)).toBeGreaterThanOrEqual(5);
+    expect(Math.max(...spread)).toBeLessThanOrEqual(15);
+    expect(new Set(spread).size).toBeGreaterThan(1);
+  });
+});
+
 describe('parseScenario', () => {
   it('names the JSON path, the value and the expected form', () => {
     // Act
@@ -165,6 +193,22 @@ describe('parseScenario', () => {
       );
     // Assess
     expect(act).toThrow(/\$\.actions\[0\]\.vai: unknown key/);
+  });
+
+  it("takes an external consumer's gap spread, ±20 % unless said, and names the field when it is out of range", () => {
+    // Prepare
+    const consumer = { name: 'batch', subnetId: 'subnet-a', attachesPerMin: 6 };
+    // Act
+    const byDefault = parseScenario(buildScenarioJson({ externalConsumers: [consumer] }));
+    const steady = parseScenario(buildScenarioJson({ externalConsumers: [{ ...consumer, gapSpread: 0 }] }));
+    const act = () =>
+      parseScenario(buildScenarioJson({ externalConsumers: [{ ...consumer, gapSpread: 1 }] }));
+    // Assess
+    expect(byDefault.externalConsumers.map((c) => c.gapSpread)).toEqual([0.2]);
+    expect(steady.externalConsumers.map((c) => c.gapSpread)).toEqual([0]);
+    expect(act).toThrow(
+      /\$\.externalConsumers\[0\]\.gapSpread: 1 is not valid \(expected a number in 0\.\.0\.99\)/,
+    );
   });
 
   it('rejects an action naming an unknown group', () => {

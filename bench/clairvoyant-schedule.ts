@@ -61,10 +61,10 @@ export function earliestPacedAttachesMs(
 }
 
 /*
- * A clairvoyant schedule that releases whole nodes: each node's attaches keep their spacing (a node released later
- * makes the same attaches, later by the same amount) under the same budget. Placing every node at the earliest
- * shift that fits is feasible, so the best whole-node schedule ends no later than this one, and no sooner than
- * `earliestPacedAttachesMs`, which may split a node's attaches: the two bracket it.
+ * A clairvoyant schedule that releases whole nodes: a node released later makes the same attaches and runs its pods
+ * later by the same amount, under the same budget. Placing every node at the earliest shift that fits is feasible,
+ * so the best whole-node schedule finishes no later than this one, and no sooner than `finishBoundMs`, which may
+ * split a node's attaches: the two bracket it.
  */
 
 function insertSorted(times: number[], t: number): void {
@@ -116,34 +116,86 @@ function shiftsInOrder(
   return shifts;
 }
 
+/** A node as the yardstick's free run saw it. */
+export interface YardstickNode {
+  /** Its attach times when nothing holds it back. */
+  readonly attachesMs: readonly number[];
+  /** When it then ran every pod its group asks of it: released later, it does so later by as much. */
+  readonly finishMs: number;
+}
+
+/** A whole-node schedule: each node's attach times (same order as given) and when the last node runs its pods. */
+export interface WholeNodeSchedule {
+  readonly attachesMs: number[][];
+  readonly finishMs: number;
+}
+
 /**
- * A whole-node schedule found by placing nodes greedily, in turn by their first attach, by their last attach and
- * longest chain first; the one whose last attach comes soonest. `nodesMs` holds each node's attach times when
- * nothing holds it back; the result, each node's attach times in the schedule (same order).
+ * A whole-node schedule found by placing nodes greedily, in turn by their first attach, by their last attach, longest
+ * wait from last attach to pods running first, and longest chain first; the one whose last node runs its pods
+ * soonest.
  *
  * @example
- * wholeNodeScheduleMs([[0, 10_000], [0, 10_000]], [], 3) // [[0, 10_000], [50_000, 60_000]]
+ * wholeNodeScheduleMs([{ attachesMs: [0, 10_000], finishMs: 12_000 }, { attachesMs: [0, 10_000], finishMs: 12_000 }], [], 3).finishMs // 62_000
  */
 export function wholeNodeScheduleMs(
-  nodesMs: readonly (readonly number[])[],
+  nodesIn: readonly YardstickNode[],
   othersMs: readonly number[],
   budget: number,
-): number[][] {
-  const nodes = nodesMs.map((n) => [...n].sort((a, b) => a - b));
+): WholeNodeSchedule {
+  const nodes = nodesIn.map((n) => [...n.attachesMs].sort((a, b) => a - b));
   const tooBig = nodes.find((n) => n.length > budget);
   if (tooBig) throw new Error(`a node with ${tooBig.length} attaches never fits a budget of ${budget}`);
   const first = (i: number) => nodes[i]?.[0] ?? 0;
   const last = (i: number) => nodes[i]?.at(-1) ?? 0;
+  const finish = (i: number) => nodesIn[i]?.finishMs ?? 0;
   const byIndex = nodes.map((_, i) => i);
   const orders = [
     [...byIndex].sort((a, b) => first(a) - first(b)),
     [...byIndex].sort((a, b) => last(a) - last(b)),
+    [...byIndex].sort((a, b) => finish(b) - last(b) - (finish(a) - last(a)) || first(a) - first(b)),
     [...byIndex].sort((a, b) => last(b) - first(b) - (last(a) - first(a)) || first(a) - first(b)),
   ];
   const schedules = orders.map((order) => {
     const shifts = shiftsInOrder(nodes, order, othersMs, budget);
-    return nodes.map((n, i) => n.map((x) => x + (shifts[i] ?? 0)));
+    return {
+      attachesMs: nodes.map((n, i) => n.map((x) => x + (shifts[i] ?? 0))),
+      finishMs: Math.max(Number.NEGATIVE_INFINITY, ...nodesIn.map((n, i) => n.finishMs + (shifts[i] ?? 0))),
+    };
   });
-  const end = (schedule: number[][]) => Math.max(Number.NEGATIVE_INFINITY, ...schedule.flat());
-  return schedules.reduce((best, s) => (end(s) < end(best) ? s : best));
+  return schedules.reduce((best, s) => (s.finishMs < best.finishMs ? s : best));
+}
+
+/** Thresholds tried by {@link finishBoundMs} at most (evenly spread over the distinct tails, the largest kept). */
+const MAX_TAIL_THRESHOLDS = 48;
+
+/**
+ * A lower bound on when the last node runs its pods, for any schedule that releases whole nodes under the budget.
+ * Each attach has a tail: how long after it its node runs its pods (negative for an attach no pod waits for, such as
+ * a warm ENI's). For any q, the attaches whose tail is at least q cannot all come before the earliest instant
+ * {@link earliestPacedAttachesMs} gives the last of them, and that one's node finishes at least q later; the bound
+ * is the largest such sum over the thresholds tried, and never before a node's own finish.
+ *
+ * @example
+ * finishBoundMs([{ attachesMs: [0], finishMs: 20_000 }, { attachesMs: [0], finishMs: 20_000 }], [], 1) // 80_000
+ */
+export function finishBoundMs(
+  nodes: readonly YardstickNode[],
+  othersMs: readonly number[],
+  budget: number,
+): number {
+  const tails = nodes.flatMap((n) => n.attachesMs.map((at) => ({ at, tail: n.finishMs - at })));
+  const distinct = [...new Set(tails.map((t) => t.tail))].sort((a, b) => a - b);
+  const step = Math.max(1, Math.ceil(distinct.length / MAX_TAIL_THRESHOLDS));
+  const thresholds = distinct.filter((_, i) => i % step === 0 || i === distinct.length - 1);
+  let bound = Math.max(Number.NEGATIVE_INFINITY, ...nodes.map((n) => n.finishMs));
+  for (const q of thresholds) {
+    const paced = earliestPacedAttachesMs(
+      tails.filter((t) => t.tail >= q).map((t) => t.at),
+      othersMs,
+      budget,
+    );
+    bound = Math.max(bound, (paced[paced.length - 1] ?? Number.NEGATIVE_INFINITY) + q);
+  }
+  return bound;
 }

@@ -4,7 +4,7 @@ import { withGuardMode } from '../shared/simulator/guard-mode-variant.js';
 import type { SimulationSummary } from '../shared/simulator/metrics.js';
 import type { Scenario } from '../shared/simulator/scenario.js';
 import { SimulatedAccount } from '../shared/simulator/simulated-account.js';
-import { earliestPacedAttachesMs, wholeNodeScheduleMs } from './clairvoyant-schedule.js';
+import { finishBoundMs, wholeNodeScheduleMs } from './clairvoyant-schedule.js';
 
 /** How a run paces the scenario's opted-in groups. */
 export const Mode = {
@@ -74,15 +74,14 @@ export interface Yardstick {
 /**
  * The scenario's clairvoyant yardstick, from a run with no attach limit at all (every node boots and attaches at its
  * own pace, so each attach comes at the earliest it can):
- * - the bound, a true lower bound on "time until all pods run" for any pacing that keeps the budget: the later of
- *   that free run's time and the budget's own bound: the groups' attaches, sorted, are each the earliest its rank
- *   can come (holding an attach back never brings another one forward), and any 60 s window holds at most B = 40
- *   attaches, the other consumers' free-run attaches included (they cannot be moved). Placing each attach in rank
- *   order at the earliest instant both allow ({@link earliestPacedAttachesMs}) gives the earliest the last one can
- *   come; its pods need at least the shortest ENI-ready time after it;
- * - a whole-node schedule, the same measure for a clairvoyant pacer that releases each node at a time (its attaches
- *   keep their spacing) placed greedily ({@link wholeNodeScheduleMs}): feasible, so the best such pacer ends
- *   between the bound and it.
+ * - the bound, a true lower bound on "time until all pods run" for any pacing that releases whole nodes under the
+ *   budget (as the gate does; a node released later attaches and runs its pods later by as much): the later of that
+ *   free run's time and the budget's own bound ({@link finishBoundMs}): attaches sorted by rank are each the
+ *   earliest the rank can come (holding an attach back never brings another one forward), any 60 s window holds at
+ *   most B = 40 attaches, the other consumers' free-run attaches included (they cannot be moved), and each attach's
+ *   node runs its pods as long after it as in the free run (an attach no pod waits for, a warm ENI's, counts less);
+ * - a whole-node schedule, the same measure for a clairvoyant pacer that releases each node at a time, placed
+ *   greedily ({@link wholeNodeScheduleMs}): feasible, so the best such pacer ends between the bound and it.
  */
 export async function clairvoyantYardstick(scenario: Scenario, seed: number): Promise<Yardstick> {
   const free: Scenario = { ...scenario, account: { ...scenario.account, attachBudgetPerMin: 100_000 } };
@@ -102,14 +101,17 @@ export async function clairvoyantYardstick(scenario: Scenario, seed: number): Pr
   const freeSec = report.summary.timeUntilAllPodsRunSec ?? 0;
   if (byNode.size === 0) return { boundSec: freeSec, wholeNodeScheduleSec: freeSec };
   const budget = scenario.account.attachBudgetPerMin;
-  const toSec = (lastMs: number) =>
-    Math.round(Math.max(freeSec, (lastMs - firstActionMs) / 1000 + scenario.timing.eniReadySec.min));
-  const paced = earliestPacedAttachesMs([...byNode.values()].flat(), others, budget);
+  const allPodsRunningAtMs = account.cluster.allPodsRunningAtMs;
+  const nodes = [...byNode].map(([instanceId, attachesMs]) => ({
+    attachesMs,
+    // A node that never ran all its pods leaves the free run without a time; its last attach stands in for it.
+    finishMs:
+      allPodsRunningAtMs.get(instanceId) ?? Math.max(...attachesMs) + scenario.timing.eniReadySec.min * 1000,
+  }));
+  const toSec = (ms: number) => Math.round(Math.max(freeSec, (ms - firstActionMs) / 1000));
   return {
-    boundSec: toSec(paced[paced.length - 1] ?? firstActionMs),
-    wholeNodeScheduleSec: toSec(
-      Math.max(...wholeNodeScheduleMs([...byNode.values()], others, budget).flat()),
-    ),
+    boundSec: toSec(finishBoundMs(nodes, others, budget)),
+    wholeNodeScheduleSec: toSec(wholeNodeScheduleMs(nodes, others, budget).finishMs),
   };
 }
 

@@ -46,6 +46,11 @@ const SCHEDULER_TICK_MS = 1_000;
  */
 export class ClusterNodes implements NodeHost {
   readonly nodes = new Map<string, NodeState>();
+  /**
+   * When each node launched during the run first ran every pod its group asks of it (Ready, none waiting for an
+   * IP), epoch ms: the clairvoyant yardstick shifts each node's finish with its release.
+   */
+  readonly allPodsRunningAtMs = new Map<string, number>();
   private readonly schedulerQueue: { instanceId: string; remaining: number }[] = [];
   private schedulerCarry = 0;
   private schedulerTicking = false;
@@ -93,7 +98,7 @@ export class ClusterNodes implements NodeHost {
         const state = this.nodes.get(event.instanceId);
         if (!state || state.gone) return true;
         state.ipamd.addAttachedEni(event.eniId, event.units, event.isTrunk);
-        this.env.metrics.podsStarted(state.ipamd.assignWaitingPods());
+        this.startWaitingPods(event.instanceId, state);
         if (!event.isTrunk)
           this.env.clock.at(this.env.clock.nowSimMs + IPAMD_CYCLE_MS, {
             kind: 'ipamd-cycle',
@@ -257,7 +262,7 @@ export class ClusterNodes implements NodeHost {
     const state = this.nodes.get(instanceId);
     if (!state || state.gone) return;
     const result = state.ipamd.step(this.ipamdEnv(instanceId));
-    this.env.metrics.podsStarted(state.ipamd.assignWaitingPods());
+    this.startWaitingPods(instanceId, state);
     if (result.kind === 'eni-attached') {
       // ipamd blocks until the ENI shows in instance metadata (`WaitForENIAndIPsAttached`).
       this.env.clock.at(this.env.clock.nowSimMs + this.eniReadyMs(state), {
@@ -272,11 +277,24 @@ export class ClusterNodes implements NodeHost {
     this.env.clock.at(this.env.clock.nowSimMs + IPAMD_CYCLE_MS, { kind: 'ipamd-cycle', instanceId });
   }
 
+  /** Gives waiting pods the IPs the node has, and notes when the node first runs all its pods. */
+  private startWaitingPods(instanceId: string, state: NodeState): void {
+    this.env.metrics.podsStarted(state.ipamd.assignWaitingPods());
+    this.noteAllPodsRunning(instanceId, state);
+  }
+
+  private noteAllPodsRunning(instanceId: string, state: NodeState): void {
+    if (!state.ready || state.gone || this.allPodsRunningAtMs.has(instanceId)) return;
+    if (state.ipamd.podsRunning < state.group.podsPerNode) return;
+    this.allPodsRunningAtMs.set(instanceId, this.env.clock.nowEpochMs());
+  }
+
   private nodeReady(instanceId: string): void {
     const state = this.nodes.get(instanceId);
     if (!state || state.gone) return;
     state.ready = true;
     this.env.metrics.nodeReady(state.group.spec.name);
+    this.noteAllPodsRunning(instanceId, state);
     if (state.group.podsPerNode > 0) {
       this.schedulerQueue.push({ instanceId, remaining: state.group.podsPerNode });
       this.startScheduler();
@@ -305,7 +323,7 @@ export class ClusterNodes implements NodeHost {
       const bind = Math.min(budget, head.remaining);
       state.ipamd.podsBound += bind;
       this.env.metrics.podsBound(bind);
-      this.env.metrics.podsStarted(state.ipamd.assignWaitingPods());
+      this.startWaitingPods(head.instanceId, state);
       head.remaining -= bind;
       budget -= bind;
       if (head.remaining === 0) this.schedulerQueue.shift();

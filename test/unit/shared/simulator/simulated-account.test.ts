@@ -41,6 +41,24 @@ describe('SimulatedAccount', () => {
     });
   });
 
+  it('notes when each launched node first runs all its pods: the last of them is when all pods run', async () => {
+    // Prepare
+    const scenario = buildScenario();
+    const account = new SimulatedAccount(scenario, { seed: 1 });
+    // Act
+    const report = await account.run();
+    // Assess
+    const times = [...account.nodes.keys()].map((id) => account.cluster.allPodsRunningAtMs.get(id));
+    const firstActionMs = account.startEpochMs + 30_000;
+    const scaledOut = times.filter((t) => t !== undefined && t > firstActionMs) as number[];
+    expect(times).toHaveLength(6);
+    expect(times.every((t) => t !== undefined)).toBe(true);
+    expect(scaledOut).toHaveLength(4);
+    expect(Math.round((Math.max(...scaledOut) - firstActionMs) / 1000)).toBe(
+      report.summary.timeUntilAllPodsRunSec,
+    );
+  });
+
   it('emits EC2 Instance Launch Unsuccessful with the out-of-addresses StatusMessage', async () => {
     // Prepare
     const scenario = buildScenario({

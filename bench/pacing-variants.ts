@@ -1,4 +1,10 @@
-import type { Scenario, ScenarioCni, ScenarioGroup, ScenarioTiming } from '../shared/simulator/scenario.js';
+import type {
+  ExternalConsumer,
+  Scenario,
+  ScenarioCni,
+  ScenarioGroup,
+  ScenarioTiming,
+} from '../shared/simulator/scenario.js';
 
 /**
  * Variants of the bundled scaling scenarios that change one thing the gate has to learn or live with: the CNI's
@@ -30,15 +36,12 @@ const withTiming = (scenario: Scenario, timing: Partial<ScenarioTiming>): Scenar
   timing: { ...scenario.timing, ...timing },
 });
 
-const withNeighbourPace = (scenario: Scenario, attachesPerMin: number): Scenario => ({
+const withNeighbour = (scenario: Scenario, change: Partial<ExternalConsumer>): Scenario => ({
   ...scenario,
-  externalConsumers: scenario.externalConsumers.map((c) => ({ ...c, attachesPerMin })),
+  externalConsumers: scenario.externalConsumers.map((c) => ({ ...c, ...change })),
 });
 
-const withSteadyNeighbour = (scenario: Scenario): Scenario => ({
-  ...scenario,
-  externalConsumers: scenario.externalConsumers.map((c) => ({ ...c, gapSpread: 0 })),
-});
+const withSteadyNeighbour = (scenario: Scenario): Scenario => withNeighbour(scenario, { gapSpread: 0 });
 
 const withInstanceType = (scenario: Scenario, instanceType: string): Scenario =>
   withGroups(scenario, (g) => ({ ...g, instanceType, instanceTypes: [instanceType] }));
@@ -99,14 +102,14 @@ export const PACING_VARIANTS: readonly PacingVariant[] = [
     name: 'noisy-neighbour · neighbour 5/min',
     base: 'two-groups-noisy-neighbour',
     change: 'the neighbour attaches 5 ENIs a minute instead of 15',
-    apply: (s) => withNeighbourPace(s, 5),
+    apply: (s) => withNeighbour(s, { attachesPerMin: 5 }),
   },
   {
     name: 'noisy-neighbour · neighbour 25/min',
     base: 'two-groups-noisy-neighbour',
     change:
       'the neighbour attaches 25 a minute: the groups get 15 a minute for about 14 min of attaches, more than the hold, so the last instances go at the hold and are refused',
-    apply: (s) => withNeighbourPace(s, 25),
+    apply: (s) => withNeighbour(s, { attachesPerMin: 25 }),
   },
   {
     name: 'noisy-neighbour · steady neighbour',
